@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("dengta.core.urls")),
+    path("accounts/", include("dengta.accounts.urls")),
+    path("orgs/", include("dengta.orgs.urls")),
+    path("reference/", include("dengta.reference.urls")),
+    path("registry/", include("dengta.registry.urls")),
+    path("api/", include("dengta.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dengta.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("switch-organization/", views.switch_org, name="switch_org"),
+    path("profile/", views.profile, name="profile"),
+]

@@ -1,0 +1,103 @@
+"""The one access helper: who may see which rows (PRODUCT.md: outsiders get "not found").
+
+A ``Viewer`` is what the request knows about the person: their active organisation, its type, their role
+and platform roles, and the jurisdiction as region-path prefixes. Every organisation-scoped query filters by
+``scope_q``; every lookup of one object goes through ``get_visible_or_404``. Building the Viewer from the
+database is dengta.orgs.viewer's job; this module needs no models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: Any
+    organization_id: int | None = None
+    organization_name: str = ""
+    org_type: str = ""
+    role: str = ""
+    role_label: str = ""
+    platform_roles: frozenset[str] = field(default_factory=frozenset)
+    # None: sees every region. A tuple: sees rows whose region path starts with one of these prefixes
+    # and with none of the excluded ones. Empty tuple: no region-based visibility, own organisation only.
+    include_paths: tuple[str, ...] | None = ()
+    exclude_paths: tuple[str, ...] = ()
+    region_code: str = ""
+    region_path: str = ""
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(getattr(self.user, "is_authenticated", False)) and self.organization_id is not None
+
+    @property
+    def sees_all(self) -> bool:
+        return self.include_paths is None
+
+    def has_platform_role(self, role: str) -> bool:
+        return role in self.platform_roles
+
+    def covers_path(self, path: str) -> bool:
+        """Whether a region path lies inside this viewer's jurisdiction."""
+        if not self.is_authenticated:
+            return False
+        if self.include_paths is None:
+            return True
+        if not any(path.startswith(p) for p in self.include_paths):
+            return False
+        return not any(path.startswith(p) for p in self.exclude_paths)
+
+
+ANONYMOUS = Viewer(user=None)
+
+
+def scope_q(viewer: Viewer, *, region_field: str | None, org_field: str | None) -> Q:
+    """A filter for rows visible to ``viewer``.
+
+    region_field: the lookup path from the model to its Region (e.g. ``"region"`` or
+    ``"organization__region"``), or None when the rows have no region.
+    org_field: the lookup to the owning organisation's id (``"pk"`` for Organization itself).
+    """
+    nothing = Q(pk__in=[])
+    if not viewer.is_authenticated:
+        return nothing
+    if viewer.sees_all:
+        return Q()
+    own = Q(**{org_field: viewer.organization_id}) if org_field else nothing
+    if not viewer.include_paths or region_field is None:
+        return own
+    inside = Q(pk__in=[])
+    for prefix in viewer.include_paths:
+        inside |= Q(**{f"{region_field}__path__startswith": prefix})
+    for prefix in viewer.exclude_paths:
+        inside &= ~Q(**{f"{region_field}__path__startswith": prefix})
+    return inside | own
+
+
+class Scoped(Protocol):
+    def visible_to(self, viewer: Viewer) -> QuerySet[Any]: ...
+
+
+M = TypeVar("M", bound=Model)
+
+
+def visible(qs: QuerySet[M], viewer: Viewer) -> QuerySet[M]:
+    """The rows of ``qs`` the viewer may see; the queryset must define ``visible_to``."""
+    scoped = getattr(qs, "visible_to", None)
+    if scoped is None:
+        raise TypeError(f"{qs.model.__name__} querysets must define visible_to(viewer) to be looked up safely.")
+    result: QuerySet[M] = scoped(viewer)
+    return result
+
+
+def get_visible_or_404(qs: QuerySet[M], viewer: Viewer, **lookup: Any) -> M:
+    """One object the viewer may see, or Http404 — the same answer whether it is hidden or absent."""
+    try:
+        return visible(qs, viewer).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,166 @@
+"""Writing and verifying the hash-chained event log (PRODUCT.md: every state change, tamper-evident)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from dengta.core.models import Event, EventChainHead
+
+GENESIS_HASH = "0" * 64
+
+
+def _canonical_time(value: datetime) -> str:
+    return value.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def compute_hash(
+    *,
+    prev_hash: str,
+    seq: int,
+    created_at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    organization_id: int | None,
+    verb: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    scope_path: str,
+    payload: Any,
+) -> str:
+    body = json.dumps(
+        [
+            seq,
+            _canonical_time(created_at),
+            actor_id,
+            actor_label,
+            organization_id,
+            verb,
+            target_type,
+            target_id,
+            target_label,
+            scope_path,
+            payload,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _target_parts(target: models.Model | tuple[str, str, str]) -> tuple[str, str, str]:
+    if isinstance(target, tuple):
+        return target
+    meta = target._meta
+    return f"{meta.app_label}.{meta.model_name}", str(target.pk), str(target)[:300]
+
+
+def _normalise_payload(payload: dict[str, Any] | None) -> Any:
+    # Round-trip through JSON so the stored value and the hashed value are the same object.
+    return json.loads(json.dumps(payload or {}, ensure_ascii=False, default=str))
+
+
+@transaction.atomic
+def record_event(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | tuple[str, str, str],
+    payload: dict[str, Any] | None = None,
+    organization_id: int | None = None,
+    scope_path: str = "",
+    actor_label: str | None = None,
+) -> Event:
+    """Append one event. Call inside the service's transaction so the event and the change commit together."""
+    head, _created = EventChainHead.objects.select_for_update().get_or_create(id=1)
+    target_type, target_id, target_label = _target_parts(target)
+    actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+    label = actor_label or (actor.get_username() if actor_id else "system")
+    clean_payload = _normalise_payload(payload)
+    created_at = timezone.now()
+    seq = head.last_seq + 1
+    digest = compute_hash(
+        prev_hash=head.last_hash,
+        seq=seq,
+        created_at=created_at,
+        actor_id=actor_id,
+        actor_label=label,
+        organization_id=organization_id,
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        scope_path=scope_path,
+        payload=clean_payload,
+    )
+    event = Event(
+        seq=seq,
+        created_at=created_at,
+        actor_id=actor_id,
+        actor_label=label,
+        organization_id_ref=organization_id,
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        scope_path=scope_path,
+        payload=clean_payload,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    event.save()
+    EventChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=digest)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    intact: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Recompute every hash in order; report the first row whose link or content does not match."""
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    qs = Event.objects.order_by("seq")
+    for event in qs.iterator(chunk_size=batch_size):
+        if event.seq != expected_seq:
+            return ChainReport(False, checked, expected_seq, f"row {expected_seq} is missing")
+        if event.prev_hash != prev_hash:
+            return ChainReport(False, checked, event.seq, "previous-hash link does not match")
+        digest = compute_hash(
+            prev_hash=prev_hash,
+            seq=event.seq,
+            created_at=event.created_at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            organization_id=event.organization_id_ref,
+            verb=event.verb,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            target_label=event.target_label,
+            scope_path=event.scope_path,
+            payload=event.payload,
+        )
+        if digest != event.hash:
+            return ChainReport(False, checked, event.seq, "content does not match its hash (row edited)")
+        prev_hash = event.hash
+        expected_seq += 1
+        checked += 1
+    head = EventChainHead.objects.filter(id=1).first()
+    if head is not None and head.last_seq != checked:
+        return ChainReport(False, checked, checked + 1, "rows after the last intact row were deleted")
+    return ChainReport(True, checked)

@@ -1,0 +1,98 @@
+"""Background jobs with a progress row the UI polls (ARCHITECTURE.md: tasks take ids, are idempotent).
+
+Handlers are registered by kind. ``job_enqueue`` schedules the job after the current transaction commits:
+on Celery workers in production, in a thread of this process in the embedded default (so the page can show
+progress), or inline in tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from dengta.core.models import Job
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Job], dict[str, Any]]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def register_job(kind: str) -> Callable[[Handler], Handler]:
+    def decorator(func: Handler) -> Handler:
+        _HANDLERS[kind] = func
+        return func
+
+    return decorator
+
+
+def job_create(*, kind: str, actor: Any, params: dict[str, Any], organization_id: int | None = None) -> Job:
+    job = Job(kind=kind, created_by=actor, params=params, organization_id_ref=organization_id)
+    job.full_clean(exclude=["input_file", "output_file"])
+    job.save()
+    return job
+
+
+def job_progress(job_id: int, *, done: int, total: int | None = None, message: str | None = None) -> None:
+    fields: dict[str, Any] = {"progress_done": done, "updated_at": timezone.now()}
+    if total is not None:
+        fields["progress_total"] = total
+    if message is not None:
+        fields["message"] = message[:500]
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+def run_job(job_id: int) -> None:
+    """Run one job. Safe to call twice: a finished or running job is left alone."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return
+    job = Job.objects.get(pk=job_id)
+    handler = _HANDLERS[job.kind]
+    try:
+        result = handler(job)
+    except Exception as exc:
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, message=str(exc)[:500], finished_at=timezone.now()
+        )
+        if settings.DENGTA_EAGER_JOBS == "sync" and settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        return
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.SUCCEEDED, result=result, finished_at=timezone.now()
+    )
+
+
+def _run_in_thread(job_id: int) -> None:
+    def target() -> None:
+        close_old_connections()
+        try:
+            run_job(job_id)
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=target, name=f"dengta-job-{job_id}", daemon=True).start()
+
+
+def job_enqueue(job: Job) -> None:
+    def dispatch() -> None:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            if settings.DENGTA_EAGER_JOBS == "thread":
+                _run_in_thread(job.pk)
+            else:
+                run_job(job.pk)
+            return
+        from dengta.core.tasks import run_job_task
+
+        run_job_task.delay(job.pk)
+
+    transaction.on_commit(dispatch)

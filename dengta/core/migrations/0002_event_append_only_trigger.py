@@ -1,0 +1,34 @@
+"""On PostgreSQL, refuse UPDATE and DELETE on the event log in the database itself (defence in depth)."""
+
+from django.db import migrations
+
+FORWARD = """
+CREATE OR REPLACE FUNCTION core_event_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'core_event is append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER core_event_append_only
+    BEFORE UPDATE OR DELETE ON core_event
+    FOR EACH ROW EXECUTE FUNCTION core_event_refuse_change();
+"""
+
+BACKWARD = """
+DROP TRIGGER IF EXISTS core_event_append_only ON core_event;
+DROP FUNCTION IF EXISTS core_event_refuse_change();
+"""
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORWARD)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(BACKWARD)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+    operations = [migrations.RunPython(forward, backward)]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dengta.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/<int:seq>/", views.event_detail, name="event_detail"),
+    path("jobs/<int:pk>/", views.job_status, name="job_status"),
+]

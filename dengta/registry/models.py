@@ -1,0 +1,130 @@
+"""The registry: enterprises and providers as profiles of organisations, and enterprise imports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dengta.core.access import Viewer, scope_q
+from dengta.core.models import TimeStampedModel
+
+
+class SizeClass(models.TextChoices):
+    LARGE = "large", _("大型")
+    MEDIUM = "medium", _("中型")
+    SMALL = "small", _("小型")
+    MICRO = "micro", _("微型")
+
+
+class Tier(models.TextChoices):
+    NONE = "", _("无")
+    INNOVATIVE = "innovative", _("创新型中小企业")
+    SPECIALISED = "specialised", _("专精特新中小企业")
+    LITTLE_GIANT = "little_giant", _("专精特新“小巨人”企业")
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def visible_to(self, viewer: Viewer) -> EnterpriseQuerySet:
+        return self.filter(scope_q(viewer, region_field="region", org_field="organization_id"))
+
+
+class ImportBatch(TimeStampedModel):
+    """One accepted bulk import: what file, by whom, how many rows (the rows point back here)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_sha256 = models.CharField(_("文件SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("导入行数"), default=0)
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.rows})"
+
+
+class Enterprise(TimeStampedModel):
+    organization = models.OneToOneField(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="enterprise", verbose_name=_("机构")
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    region = models.ForeignKey(
+        "reference.Region", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("所在地区")
+    )
+    industry = models.ForeignKey(
+        "reference.Industry", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("行业")
+    )
+    employees = models.PositiveIntegerField(_("从业人员（人）"))
+    revenue = models.DecimalField(_("营业收入（元）"), max_digits=16, decimal_places=2)
+    total_assets = models.DecimalField(_("资产总额（元）"), max_digits=16, decimal_places=2)
+    tier = models.CharField(_("专精特新"), max_length=20, choices=Tier.choices, blank=True, default="")
+    size_class = models.CharField(_("企业规模"), max_length=10, choices=SizeClass.choices)
+    is_above_designated_size = models.BooleanField(_("规上企业"), default=False)
+    size_sector = models.CharField(_("划型行业"), max_length=40)
+    size_standard_version = models.CharField(_("划型标准版本"), max_length=40)
+    size_explanation = models.JSONField(_("划型说明"), default=dict)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="enterprises"
+    )
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(revenue__gte=0), name="registry_enterprise_revenue_nonneg"),
+            models.CheckConstraint(
+                condition=models.Q(total_assets__gte=0), name="registry_enterprise_assets_nonneg"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "size_class"]),
+            models.Index(fields=["industry"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderQuerySet(models.QuerySet["Provider"]):
+    def visible_to(self, viewer: Viewer) -> ProviderQuerySet:
+        return self.filter(scope_q(viewer, region_field="organization__region", org_field="organization_id"))
+
+
+class Provider(TimeStampedModel):
+    """A digital-transformation service provider (数字化转型服务商) — the catalogue issue adds admission."""
+
+    class Kind(models.TextChoices):
+        INTEGRATED = "integrated", _("总集成服务商")
+        SCENARIO = "scenario", _("场景服务商")
+        PLATFORM = "platform", _("工业互联网平台")
+
+    organization = models.OneToOneField(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="provider", verbose_name=_("机构")
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    kind = models.CharField(_("服务商类型"), max_length=20, choices=Kind.choices, default=Kind.SCENARIO)
+    sub_industries = models.ManyToManyField(
+        "reference.SubIndustry", blank=True, related_name="providers", verbose_name=_("服务细分行业")
+    )
+    website = models.CharField(_("网址"), max_length=200, blank=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务商")
+        verbose_name_plural = _("服务商")
+
+    def __str__(self) -> str:
+        return self.organization.name
