@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "dengta.core",
     "dengta.accounts",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "dengta.orgs",
     "dengta.registry",
     "dengta.api",
+    "dengta.demo",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +162,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI served from the bundled sidecar package: the product runs offline (PRODUCT.md).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from dengta.api import views
 
 app_name = "api"
-urlpatterns: list = []
+
+router = DefaultRouter()
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("industries", views.IndustryViewSet, basename="industry")
+router.register("sub-industries", views.SubIndustryViewSet, basename="subindustry")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
