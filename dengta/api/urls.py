@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from dengta.api import views
+from dengta.api import registry, views
 
 app_name = "api"
 
@@ -11,6 +11,7 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("industries", views.IndustryViewSet, basename="industry")
 router.register("sub-industries", views.SubIndustryViewSet, basename="subindustry")
+router.register("enterprises", registry.EnterpriseViewSet, basename="enterprise")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
