@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -99,5 +100,5 @@ def get_visible_or_404(qs: QuerySet[M], viewer: Viewer, **lookup: Any) -> M:
     """One object the viewer may see, or Http404 — the same answer whether it is hidden or absent."""
     try:
         return visible(qs, viewer).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

@@ -32,7 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("企业导入"), "registry:import_start", "upload", frozenset({"ministry", "authority"}),
             prefix="/registry/import"),
     NavItem(_("机构"), "orgs:organization_list", "diagram-3", STAFF_TYPES, prefix="/orgs/"),
-    NavItem(_("参考数据"), "reference:index", "book", ALL_TYPES - {"enterprise"}, prefix="/reference/"),
+    NavItem(_("参考数据"), "reference:index", "book", ALL_TYPES, prefix="/reference/"),
     NavItem(_("事件日志"), "core:event_list", "shield-check", frozenset({"oversight"}),
             platform_roles=frozenset({"auditor"}), prefix="/events/"),
     NavItem(_("开放接口"), "api:docs", "plug", ALL_TYPES, prefix="/api/"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,8 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(viewer)})
 
 
-def _event_filters(request: HttpRequest, viewer: Viewer) -> tuple[object, dict[str, str]]:
-    qs = Event.objects.visible_to(viewer).select_related("actor")
+def _event_filters(request: HttpRequest, viewer: Viewer) -> tuple[QuerySet[Event], dict[str, str]]:
+    qs: QuerySet[Event] = Event.objects.visible_to(viewer).select_related("actor")
     f = {k: request.GET.get(k, "").strip() for k in ("q", "verb", "target_type", "actor", "start", "end")}
     if f["q"]:
         qs = qs.filter(target_label__icontains=f["q"])
@@ -60,7 +61,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         rows = (
             (e.seq, timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.verb,
              e.target_type, e.target_label, e.hash)
-            for e in qs.iterator()  # type: ignore[attr-defined]
+            for e in qs.iterator()
         )
         headers = [_("序号"), _("时间"), _("操作人"), _("动作"), _("对象类型"), _("对象"), _("哈希")]
         return xlsx_response("events.xlsx", headers, rows, sheet_title="events")

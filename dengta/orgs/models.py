@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dengta.core.access import Viewer, scope_q
 from dengta.core.models import TimeStampedModel
 
 
@@ -40,9 +41,7 @@ class PlatformRole(models.TextChoices):
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
-    def visible_to(self, viewer: object) -> OrganizationQuerySet:
-        from dengta.core.access import scope_q
-
+    def visible_to(self, viewer: Viewer) -> OrganizationQuerySet:
         return self.filter(scope_q(viewer, region_field="region", org_field="pk"))
 
 

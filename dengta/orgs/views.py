@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     viewer: Viewer = request.viewer  # type: ignore[attr-defined]
     if not can_list_organizations(viewer):
         raise Http404
-    qs = Organization.objects.visible_to(viewer).select_related("region")
+    qs: QuerySet[Organization] = Organization.objects.visible_to(viewer).select_related("region")
     q = request.GET.get("q", "").strip()
     org_type = request.GET.get("type", "")
     level = request.GET.get("level", "")

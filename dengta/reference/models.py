@@ -56,7 +56,12 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     # "110000/110100/110101/": the codes from the root down; jurisdiction checks are prefix matches.
     path = models.CharField(_("路径"), max_length=30, unique=True)
@@ -65,7 +70,7 @@ class Region(models.Model):
     is_separately_planned = models.BooleanField(_("计划单列市"), default=False)
     # Province-level units that report upward on their own: provinces, 计划单列市, 新疆生产建设兵团.
     is_reporting_unit = models.BooleanField(_("独立上报单位"), default=False)
-    # Codes that are not in GB/T 2260 (兵团 as a province-level unit) are marked so that USCC checks skip them.
+    # Codes not in GB/T 2260 (兵团 as a province-level unit) are marked so that USCC checks skip them.
     is_custom = models.BooleanField(_("自定义代码"), default=False)
     dataset_version = models.CharField(_("数据版本"), max_length=40)
 
@@ -91,7 +96,12 @@ class Industry(models.Model):
     name = models.CharField(_("名称"), max_length=120)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     focus_sector = models.CharField(_("重点行业"), max_length=40, blank=True)
     dataset_version = models.CharField(_("数据版本"), max_length=40)
