@@ -16,13 +16,108 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code check
 
-TRADE_NAMES = (
-    "华信 恒达 宏远 瑞丰 鑫源 金鼎 天成 永盛 聚力 远航 东升 正泰 德胜 伟业 博创 嘉禾 汇通 盛世 兴隆 中科 "
-    "腾飞 海纳 联创 鼎盛 富强 安泰 华瑞 明辉 锦程 新宇 九州 通达 合力 创新 立信 诚达 振华 凯瑞 辰光 启航 "
-    "晨阳 森源 科达 万通 精工 长城 泰和 隆基 宝丰 顺发 恒信 广源 天越 三禾 众诚 卓越 润泽 华宇 金桥 鸿运 "
-    "佳美 恒通 泓源 瀚海 明德 银河 昊天 新锐 星辰 同创 融通 华航 力拓 万达 永新 思远 和兴 春晖 金石 北辰 "
-    "南山 东方 西城 宏图 航宇 中天 万嘉 荣昌 吉祥 兆丰 昌盛 天润 云帆 凌云 福瑞 智远 宏盛 宇通 祥和 坤元"
-).split()
+TRADE_NAMES = [
+    "华信",
+    "恒达",
+    "宏远",
+    "瑞丰",
+    "鑫源",
+    "金鼎",
+    "天成",
+    "永盛",
+    "聚力",
+    "远航",
+    "东升",
+    "正泰",
+    "德胜",
+    "伟业",
+    "博创",
+    "嘉禾",
+    "汇通",
+    "盛世",
+    "兴隆",
+    "中科",
+    "腾飞",
+    "海纳",
+    "联创",
+    "鼎盛",
+    "富强",
+    "安泰",
+    "华瑞",
+    "明辉",
+    "锦程",
+    "新宇",
+    "九州",
+    "通达",
+    "合力",
+    "创新",
+    "立信",
+    "诚达",
+    "振华",
+    "凯瑞",
+    "辰光",
+    "启航",
+    "晨阳",
+    "森源",
+    "科达",
+    "万通",
+    "精工",
+    "长城",
+    "泰和",
+    "隆基",
+    "宝丰",
+    "顺发",
+    "恒信",
+    "广源",
+    "天越",
+    "三禾",
+    "众诚",
+    "卓越",
+    "润泽",
+    "华宇",
+    "金桥",
+    "鸿运",
+    "佳美",
+    "恒通",
+    "泓源",
+    "瀚海",
+    "明德",
+    "银河",
+    "昊天",
+    "新锐",
+    "星辰",
+    "同创",
+    "融通",
+    "华航",
+    "力拓",
+    "万达",
+    "永新",
+    "思远",
+    "和兴",
+    "春晖",
+    "金石",
+    "北辰",
+    "南山",
+    "东方",
+    "西城",
+    "宏图",
+    "航宇",
+    "中天",
+    "万嘉",
+    "荣昌",
+    "吉祥",
+    "兆丰",
+    "昌盛",
+    "天润",
+    "云帆",
+    "凌云",
+    "福瑞",
+    "智远",
+    "宏盛",
+    "宇通",
+    "祥和",
+    "坤元",
+]
 
 INDUSTRY_WORDS: dict[str, Sequence[str]] = {
     "C13": ("粮油", "饲料", "肉类加工", "水产品"),
@@ -86,8 +181,19 @@ def make_uscc(rng: random.Random, region_code: str, used: set[str]) -> str:
             return code
 
 
-def company_name(rng: random.Random, place: str, division: str, used: set[str]) -> str:
-    words = INDUSTRY_WORDS.get(division, ("实业",))
+def industry_word(class_name: str, division: str) -> tuple[str, ...]:
+    """A trade word for a company in this GB/T 4754 class: the class name without its process suffix when
+    that reads naturally ("速冻食品制造" → 速冻食品), else the division's common words."""
+    word = class_name
+    for tail in ("制造", "加工", "生产"):
+        if word.endswith(tail):
+            word = word[: -len(tail)]
+    if 2 <= len(word) <= 6 and not word.startswith("其他") and not any(c in word for c in "、，及和"):
+        return (word,)
+    return tuple(INDUSTRY_WORDS.get(division, ("实业",)))
+
+
+def company_name(rng: random.Random, place: str, words: Sequence[str], used: set[str]) -> str:
     for _attempt in range(50):
         name = f"{place}{rng.choice(TRADE_NAMES)}{rng.choice(words)}{rng.choice(SUFFIXES)}"
         if name not in used:
@@ -116,10 +222,10 @@ class Size:
     assets_10k: Decimal
 
 
-def company_size(rng: random.Random, median_employees: float) -> Size:
-    """Log-normal headcount; revenue per employee 20–200万元 around 60; assets near annual revenue."""
+def company_size(rng: random.Random, median_employees: float, median_per_head_10k: float) -> Size:
+    """Log-normal headcount and revenue per employee (万元); assets near annual revenue."""
     employees = max(3, min(2500, round(rng.lognormvariate(math.log(median_employees), 0.95))))
-    per_head = rng.lognormvariate(math.log(60), 0.55)
+    per_head = rng.lognormvariate(math.log(median_per_head_10k), 0.6)
     revenue = Decimal(str(round(employees * per_head, 2)))
     assets = Decimal(str(round(float(revenue) * rng.lognormvariate(math.log(0.9), 0.5), 2)))
     return Size(employees, revenue, assets)

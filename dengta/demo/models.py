@@ -11,7 +11,9 @@ class DemoRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scale", "seed"], name="demo_demorun_unique_scale_seed")]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "seed"], name="demo_demorun_unique_scale_seed")
+        ]
 
     def __str__(self) -> str:
         return f"demo {self.scale} seed={self.seed}"

@@ -44,16 +44,66 @@ PILOT_CITIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 # Rough weights of manufacturing SMEs by province (share of the national count, in per cent).
 PROVINCE_WEIGHTS = {
-    "440000": 14, "320000": 13, "330000": 13, "370000": 9, "410000": 5, "350000": 5, "130000": 4,
-    "420000": 4, "340000": 4, "430000": 3.5, "510000": 3.5, "310000": 3, "360000": 2.5, "500000": 2,
-    "210000": 2, "110000": 2, "120000": 1.5, "610000": 1.5, "450000": 1.3, "140000": 1, "530000": 1,
-    "520000": 0.9, "230000": 0.8, "220000": 0.7, "150000": 0.7, "650000": 0.6, "620000": 0.5,
-    "640000": 0.3, "460000": 0.3, "630000": 0.2, "540000": 0.1, "660000": 0.1,
+    "440000": 14,
+    "320000": 13,
+    "330000": 13,
+    "370000": 9,
+    "410000": 5,
+    "350000": 5,
+    "130000": 4,
+    "420000": 4,
+    "340000": 4,
+    "430000": 3.5,
+    "510000": 3.5,
+    "310000": 3,
+    "360000": 2.5,
+    "500000": 2,
+    "210000": 2,
+    "110000": 2,
+    "120000": 1.5,
+    "610000": 1.5,
+    "450000": 1.3,
+    "140000": 1,
+    "530000": 1,
+    "520000": 0.9,
+    "230000": 0.8,
+    "220000": 0.7,
+    "150000": 0.7,
+    "650000": 0.6,
+    "620000": 0.5,
+    "640000": 0.3,
+    "460000": 0.3,
+    "630000": 0.2,
+    "540000": 0.1,
+    "660000": 0.1,
 }
 DIVISION_WEIGHTS = {
-    "C33": 10, "C34": 10, "C35": 7, "C38": 8, "C39": 8, "C29": 7, "C26": 6, "C13": 5, "C14": 4, "C17": 5,
-    "C18": 5, "C30": 6, "C36": 5, "C27": 3, "C21": 3, "C22": 2, "C23": 2, "C24": 2, "C19": 2, "C32": 2,
-    "C40": 2, "C37": 1, "C20": 1, "C15": 1, "C31": 1, "C41": 1,
+    "C33": 10,
+    "C34": 10,
+    "C35": 7,
+    "C38": 8,
+    "C39": 8,
+    "C29": 7,
+    "C26": 6,
+    "C13": 5,
+    "C14": 4,
+    "C17": 5,
+    "C18": 5,
+    "C30": 6,
+    "C36": 5,
+    "C27": 3,
+    "C21": 3,
+    "C22": 2,
+    "C23": 2,
+    "C24": 2,
+    "C19": 2,
+    "C32": 2,
+    "C40": 2,
+    "C37": 1,
+    "C20": 1,
+    "C15": 1,
+    "C31": 1,
+    "C41": 1,
 }
 
 
@@ -103,16 +153,14 @@ class Seeder:
         self.used_codes |= set(Provider.objects.values_list("uscc", flat=True))
         self.used_names: set[str] = set()
         self.rules = current_size_rules()
-        self.counties_by_prefix: dict[str, list[Region]] = {}
-        counties = list(Region.objects.filter(level=3).exclude(name__in=["市辖区"]).order_by("code"))
-        for county in counties:
-            for prefix in (county.code[:2], county.code[:4], county.code):
-                self.counties_by_prefix.setdefault(prefix, []).append(county)
+        # Enterprises sit in leaf regions (counties, or prefecture-level cities without counties such as
+        # 东莞), indexed by every ancestor code on their path so that 兵团 cities stay out of 新疆.
+        self.leaves_under: dict[str, list[Region]] = {}
+        parents = set(Region.objects.exclude(parent=None).values_list("parent_id", flat=True))
+        for leaf in Region.objects.exclude(code__in=parents).exclude(level=1).order_by("code"):
+            for ancestor in leaf.path.strip("/").split("/"):
+                self.leaves_under.setdefault(ancestor, []).append(leaf)
         self.provinces = {r.code: r for r in Region.objects.filter(level=1)}
-        for r in self.provinces.values():
-            # 兵团 (660000) has custom code; its counties are the 6590xx cities.
-            if r.code == "660000":
-                self.counties_by_prefix["66"] = list(Region.objects.filter(parent=r).order_by("code"))
         self.classes_by_division: dict[str, list[Industry]] = {}
         for ind in Industry.objects.filter(level=4, code__startswith="C").order_by("code"):
             self.classes_by_division.setdefault(ind.code[:3], []).append(ind)
@@ -132,27 +180,36 @@ class Seeder:
         for region in Region.objects.filter(level=1).order_by("code"):
             level = AuthorityLevel.XPCC if region.code == "660000" else AuthorityLevel.PROVINCE
             result[region.code] = organization_create(
-                actor=None, name=_authority_name(region, level), type=OrgType.AUTHORITY,
-                authority_level=level, region=region,
+                actor=None,
+                name=_authority_name(region, level),
+                type=OrgType.AUTHORITY,
+                authority_level=level,
+                region=region,
             )
         for region in Region.objects.filter(is_separately_planned=True).order_by("code"):
             result[region.code] = organization_create(
-                actor=None, name=_authority_name(region, AuthorityLevel.SEPARATELY_PLANNED),
-                type=OrgType.AUTHORITY, authority_level=AuthorityLevel.SEPARATELY_PLANNED, region=region,
+                actor=None,
+                name=_authority_name(region, AuthorityLevel.SEPARATELY_PLANNED),
+                type=OrgType.AUTHORITY,
+                authority_level=AuthorityLevel.SEPARATELY_PLANNED,
+                region=region,
             )
         for code, level, _divisions in PILOT_CITIES:
             if code in result:
                 continue
             region = Region.objects.get(code=code)
             result[code] = organization_create(
-                actor=None, name=_authority_name(region, level), type=OrgType.AUTHORITY,
-                authority_level=level, region=region,
+                actor=None,
+                name=_authority_name(region, level),
+                type=OrgType.AUTHORITY,
+                authority_level=level,
+                region=region,
             )
         return result
 
     # -- registry --------------------------------------------------------------------------------
-    def _county_in(self, prefix: str) -> Region:
-        return self.rng.choice(self.counties_by_prefix[prefix])
+    def _county_in(self, code: str) -> Region:
+        return self.rng.choice(self.leaves_under[code])
 
     def _random_province(self) -> str:
         codes = [c for c in PROVINCE_WEIGHTS if c in self.provinces]
@@ -165,8 +222,13 @@ class Seeder:
         return self.rng.choice(self.classes_by_division[division])
 
     def _place(self, county: Region) -> str:
-        city = county.parent if county.parent and county.parent.name not in {"市辖区", "县"} else county
-        name = (city or county).name
+        """The short place name a company carries: its city, or the county where the city level is a
+        grouping such as 省直辖县级行政区划 or 市辖区."""
+        parent = county.parent
+        pseudo = (
+            parent is None or parent.level == 1 or "直辖" in parent.name or parent.name in {"市辖区", "县"}
+        )
+        name = county.name if pseudo else parent.name  # type: ignore[union-attr]
         for tail in ("市", "区", "县", "地区", "自治州", "盟"):
             if name.endswith(tail) and len(name) > len(tail) + 1:
                 return name[: -len(tail)]
@@ -177,22 +239,28 @@ class Seeder:
         per_city = self.scale.candidates // len(PILOT_CITIES)
         extra = self.scale.candidates - per_city * len(PILOT_CITIES)
         for index, (code, _level, divisions) in enumerate(PILOT_CITIES):
-            prefix = code[:4] if code.endswith("00") else code
             for _ in range(per_city + (1 if index < extra else 0)):
-                specs.append((self._county_in(prefix), self._industry(divisions), True))
+                specs.append((self._county_in(code), self._industry(divisions), True))
         for _ in range(self.scale.others):
-            specs.append((self._county_in(self._random_province()[:2]), self._industry(None), False))
+            specs.append((self._county_in(self._random_province()), self._industry(None), False))
         orgs: list[Organization] = []
         rows: list[dict[str, Any]] = []
         for county, industry, candidate in specs:
-            name = generate.company_name(self.rng, self._place(county), industry.code[:3], self.used_names)
-            size = generate.company_size(self.rng, 80 if candidate else 35)
+            words = generate.industry_word(industry.name, industry.code[:3])
+            name = generate.company_name(self.rng, self._place(county), words, self.used_names)
+            # Pilot candidates are mostly 规上 firms; the wider SME population mostly is not.
+            size = generate.company_size(self.rng, *((70, 45) if candidate else (22, 35)))
             registered_at = county if self.rng.random() < 0.7 else (county.parent or county)
-            rows.append({
-                "uscc": generate.make_uscc(self.rng, registered_at.code, self.used_codes),
-                "name": name, "region": county, "industry": industry, "size": size,
-                "tier": generate.tier(self.rng, candidate),
-            })
+            rows.append(
+                {
+                    "uscc": generate.make_uscc(self.rng, registered_at.code, self.used_codes),
+                    "name": name,
+                    "region": county,
+                    "industry": industry,
+                    "size": size,
+                    "tier": generate.tier(self.rng, candidate),
+                }
+            )
             orgs.append(Organization(name=name, type=OrgType.ENTERPRISE, region=county))
         Organization.objects.bulk_create(orgs, batch_size=2000)
         objs = []
@@ -200,58 +268,104 @@ class Seeder:
             size: generate.Size = row["size"]
             revenue = size.revenue_10k * 10000
             assets = size.assets_10k * 10000
-            result = classify(self.rules, industry_code=row["industry"].code, employees=size.employees,
-                              revenue_yuan=revenue, assets_yuan=assets)
-            objs.append(Enterprise(
-                organization=org, uscc=row["uscc"], name=row["name"], region=row["region"],
-                industry=row["industry"], employees=size.employees, revenue=revenue.quantize(Decimal("0.01")),
-                total_assets=assets.quantize(Decimal("0.01")), tier=row["tier"], size_class=result.size_class,
-                is_above_designated_size=result.above_designated_size, size_sector=result.sector_key,
-                size_standard_version=result.version, size_explanation=result.explanation,
-                address=f"{row['region'].full_name}{self.rng.randint(1, 999)}号",
-            ))
+            result = classify(
+                self.rules,
+                industry_code=row["industry"].code,
+                employees=size.employees,
+                revenue_yuan=revenue,
+                assets_yuan=assets,
+            )
+            objs.append(
+                Enterprise(
+                    organization=org,
+                    uscc=row["uscc"],
+                    name=row["name"],
+                    region=row["region"],
+                    industry=row["industry"],
+                    employees=size.employees,
+                    revenue=revenue.quantize(Decimal("0.01")),
+                    total_assets=assets.quantize(Decimal("0.01")),
+                    tier=row["tier"],
+                    size_class=result.size_class,
+                    is_above_designated_size=result.above_designated_size,
+                    size_sector=result.sector_key,
+                    size_standard_version=result.version,
+                    size_explanation=result.explanation,
+                    address=f"{row['region'].full_name}{self.rng.randint(1, 999)}号",
+                )
+            )
         Enterprise.objects.bulk_create(objs, batch_size=2000)
         return len(objs)
 
     def providers(self) -> int:
         sub_industries = list(SubIndustry.objects.order_by("code"))
-        pilot_prefixes = [c[:4] if c.endswith("00") else c for c, _l, _d in PILOT_CITIES]
+        pilot_codes = [c for c, _l, _d in PILOT_CITIES]
         orgs, profiles, picks = [], [], []
         for _ in range(self.scale.providers):
-            prefix = self.rng.choice(pilot_prefixes) if self.rng.random() < 0.6 else self._random_province()[:2]
-            county = self._county_in(prefix)
+            code = self.rng.choice(pilot_codes) if self.rng.random() < 0.6 else self._random_province()
+            county = self._county_in(code)
             name = generate.provider_name(self.rng, self._place(county), self.used_names)
             orgs.append(Organization(name=name, type=OrgType.PROVIDER, region=county))
             kind = self.rng.choices(["scenario", "integrated", "platform"], weights=[70, 15, 15])[0]
             profiles.append((generate.make_uscc(self.rng, county.code, self.used_codes), kind))
             picks.append(self.rng.sample(sub_industries, k=min(len(sub_industries), self.rng.randint(1, 4))))
         Organization.objects.bulk_create(orgs, batch_size=1000)
-        providers = [Provider(organization=o, uscc=code, kind=kind) for o, (code, kind) in zip(orgs, profiles,
-                                                                                                   strict=True)]
+        providers = [
+            Provider(organization=o, uscc=code, kind=kind)
+            for o, (code, kind) in zip(orgs, profiles, strict=True)
+        ]
         Provider.objects.bulk_create(providers, batch_size=1000)
         through = Provider.sub_industries.through
-        links = [through(provider_id=p.pk, subindustry_id=s.pk) for p, chosen in zip(providers, picks, strict=True)
-                 for s in chosen]
+        links = [
+            through(provider_id=p.pk, subindustry_id=s.pk)
+            for p, chosen in zip(providers, picks, strict=True)
+            for s in chosen
+        ]
         through.objects.bulk_create(links, batch_size=2000)
         return len(providers)
 
     # -- logins ----------------------------------------------------------------------------------
     def accounts(self, national: dict[str, Organization], authorities: dict[str, Organization]) -> None:
         user_model = get_user_model()
-        provider_org = Organization.objects.filter(type=OrgType.PROVIDER, region__path__startswith="330000/330200/")\
-            .order_by("pk").first() or Organization.objects.filter(type=OrgType.PROVIDER).order_by("pk").first()
-        enterprise_org = Organization.objects.filter(
-            type=OrgType.ENTERPRISE, region__path__startswith="330000/330200/",
-            enterprise__tier="specialised").order_by("pk").first() or Organization.objects.filter(
-            type=OrgType.ENTERPRISE).order_by("pk").first()
+        provider_org = (
+            Organization.objects.filter(type=OrgType.PROVIDER, region__path__startswith="330000/330200/")
+            .order_by("pk")
+            .first()
+            or Organization.objects.filter(type=OrgType.PROVIDER).order_by("pk").first()
+        )
+        enterprise_org = (
+            Organization.objects.filter(
+                type=OrgType.ENTERPRISE,
+                region__path__startswith="330000/330200/",
+                enterprise__tier="specialised",
+            )
+            .order_by("pk")
+            .first()
+            or Organization.objects.filter(type=OrgType.ENTERPRISE).order_by("pk").first()
+        )
         plan: list[tuple[str, str, Organization, str, list[str]]] = [
-            ("demo-ministry", "部委项目管理 Ministry programme staff", national["ministry"], "admin",
-             ["programme_staff"]),
+            (
+                "demo-ministry",
+                "部委项目管理 Ministry programme staff",
+                national["ministry"],
+                "admin",
+                ["programme_staff"],
+            ),
             ("demo-finance", "部委财务 Ministry finance", national["mof"], "staff", ["finance"]),
-            ("demo-province", "省级主管部门 Province authority", authorities["440000"], "staff",
-             ["programme_staff"]),
-            ("demo-city", "试点城市主管部门 Pilot-city authority", authorities["330200"], "admin",
-             ["programme_staff", "finance"]),
+            (
+                "demo-province",
+                "省级主管部门 Province authority",
+                authorities["440000"],
+                "staff",
+                ["programme_staff"],
+            ),
+            (
+                "demo-city",
+                "试点城市主管部门 Pilot-city authority",
+                authorities["330200"],
+                "admin",
+                ["programme_staff", "finance"],
+            ),
             ("demo-provider", "服务商 Provider", provider_org, "admin", []),  # type: ignore[list-item]
             ("demo-enterprise", "企业 Enterprise", enterprise_org, "admin", []),  # type: ignore[list-item]
             ("demo-expert", "评审专家 Expert", national["experts"], "staff", ["reviewer"]),
@@ -263,7 +377,9 @@ class Seeder:
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
-            membership_grant(actor=None, user=user, organization=org, role=role, platform_roles=platform_roles)
+            membership_grant(
+                actor=None, user=user, organization=org, role=role, platform_roles=platform_roles
+            )
         # A person in two organisations, to show the organisation switcher.
         city_user = user_model.objects.get(username="demo-city")
         membership_grant(actor=None, user=city_user, organization=authorities["330000"], role="viewer")
@@ -274,8 +390,11 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     from dengta.orgs.models import Membership
 
     rows = []
-    for m in Membership.objects.filter(user__username__startswith="demo-").select_related("user", "organization")\
-            .order_by("user__username", "organization__type"):
+    for m in (
+        Membership.objects.filter(user__username__startswith="demo-")
+        .select_related("user", "organization")
+        .order_by("user__username", "organization__type")
+    ):
         rows.append((m.user.username, m.user.display_name, m.organization.name))
     return rows
 
@@ -304,9 +423,13 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
         enterprises = seeder.enterprises()
         say(f"enterprises: {enterprises} ({scale.candidates} pilot candidates, {scale.others} other SMEs)")
         seeder.accounts(national, authorities)
-        run = DemoRun.objects.create(scale=scale.label, seed=seed, enterprises=enterprises, providers=providers)
+        run = DemoRun.objects.create(
+            scale=scale.label, seed=seed, enterprises=enterprises, providers=providers
+        )
         record_event(
-            actor=None, verb="demo.seeded", target=run,
+            actor=None,
+            verb="demo.seeded",
+            target=run,
             payload={"scale": scale.label, "seed": seed, "enterprises": enterprises, "providers": providers},
         )
     return run
