@@ -69,33 +69,47 @@ def industries(db: Any) -> dict[str, Industry]:
 def cast(regions: dict[str, Region], industries: dict[str, Industry]) -> Cast:
     """One organisation per type and level, and one member each (username = key)."""
     orgs = {
-        "ministry": OrganizationFactory(name="工业和信息化部", type="ministry"),
-        "guangdong": OrganizationFactory(
-            name="广东省工业和信息化厅", type="authority", authority_level="province", region=regions["440000"]
+        "ministry": OrganizationFactory.create(name="工业和信息化部", type="ministry"),
+        "guangdong": OrganizationFactory.create(
+            name="广东省工业和信息化厅",
+            type="authority",
+            authority_level="province",
+            region=regions["440000"],
         ),
-        "guangzhou": OrganizationFactory(
+        "guangzhou": OrganizationFactory.create(
             name="广州市工业和信息化局", type="authority", authority_level="city", region=regions["440100"]
         ),
-        "shenzhen": OrganizationFactory(
+        "shenzhen": OrganizationFactory.create(
             name="深圳市工业和信息化局",
             type="authority",
             authority_level="separately_planned",
             region=regions["440300"],
         ),
-        "zhejiang": OrganizationFactory(
-            name="浙江省经济和信息化厅", type="authority", authority_level="province", region=regions["330000"]
+        "zhejiang": OrganizationFactory.create(
+            name="浙江省经济和信息化厅",
+            type="authority",
+            authority_level="province",
+            region=regions["330000"],
         ),
-        "xpcc": OrganizationFactory(
+        "xpcc": OrganizationFactory.create(
             name="兵团工业和信息化局", type="authority", authority_level="xpcc", region=regions["660000"]
         ),
-        "xinjiang": OrganizationFactory(
-            name="新疆维吾尔自治区工业和信息化厅", type="authority", authority_level="province",
+        "xinjiang": OrganizationFactory.create(
+            name="新疆维吾尔自治区工业和信息化厅",
+            type="authority",
+            authority_level="province",
             region=regions["650000"],
         ),
-        "provider": OrganizationFactory(name="广州数智服务有限公司", type="provider", region=regions["440106"]),
-        "enterprise": OrganizationFactory(name="天河精密零部件有限公司", type="enterprise", region=regions["440106"]),
-        "expert": OrganizationFactory(name="国家中小企业数字化转型专家库", type="expert_pool"),
-        "oversight": OrganizationFactory(name="广东省财政厅监督评价局", type="oversight", region=regions["440000"]),
+        "provider": OrganizationFactory.create(
+            name="广州数智服务有限公司", type="provider", region=regions["440106"]
+        ),
+        "enterprise": OrganizationFactory.create(
+            name="天河精密零部件有限公司", type="enterprise", region=regions["440106"]
+        ),
+        "expert": OrganizationFactory.create(name="国家中小企业数字化转型专家库", type="expert_pool"),
+        "oversight": OrganizationFactory.create(
+            name="广东省财政厅监督评价局", type="oversight", region=regions["440000"]
+        ),
     }
     roles = {
         "ministry": ("admin", ["programme_staff"]),
@@ -111,8 +125,11 @@ def cast(regions: dict[str, Region], industries: dict[str, Industry]) -> Cast:
         "oversight": ("viewer", ["auditor"]),
     }
     members = {
-        key: MembershipFactory(
-            user=UserFactory(username=key), organization=orgs[key], role=roles[key][0], platform_roles=roles[key][1]
+        key: MembershipFactory.create(
+            user=UserFactory.create(username=key),
+            organization=orgs[key],
+            role=roles[key][0],
+            platform_roles=roles[key][1],
         )
         for key in orgs
     }

@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import factory
-from django.contrib.auth import get_user_model
 
+from dengta.accounts.models import User
 from dengta.orgs.models import Membership, Organization
 from dengta.reference.models import Industry, Region
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -28,7 +28,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     type = "enterprise"
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -44,8 +44,15 @@ def region(code: str, name: str, parent: Region | None = None, **flags: Any) -> 
     full = f"{parent.full_name}{name}" if parent else name
     obj, _ = Region.objects.update_or_create(
         code=code,
-        defaults={"name": name, "level": level, "parent": parent, "path": path, "full_name": full,
-                  "dataset_version": "test", **flags},
+        defaults={
+            "name": name,
+            "level": level,
+            "parent": parent,
+            "path": path,
+            "full_name": full,
+            "dataset_version": "test",
+            **flags,
+        },
     )
     return obj
 
@@ -54,6 +61,12 @@ def industry(code: str, name: str, parent: Industry | None = None, focus: str = 
     level = {1: 1, 3: 2, 4: 3, 5: 4}[len(code)]
     obj, _ = Industry.objects.update_or_create(
         code=code,
-        defaults={"name": name, "level": level, "parent": parent, "focus_sector": focus, "dataset_version": "test"},
+        defaults={
+            "name": name,
+            "level": level,
+            "parent": parent,
+            "focus_sector": focus,
+            "dataset_version": "test",
+        },
     )
     return obj

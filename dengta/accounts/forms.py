@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("用户名或密码不正确（Incorrect username or password）。请检查后重试，注意区分大小写。"),
+        "invalid_login": _(
+            "用户名或密码不正确（Incorrect username or password）。请检查后重试，注意区分大小写。"
+        ),
         "inactive": _("该账号已停用（This account is inactive）。"),
     }
 
@@ -19,4 +21,3 @@ class LoginForm(AuthenticationForm):
 
 class SwitchOrganizationForm(forms.Form):
     organization = forms.IntegerField()
-    next = forms.CharField(required=False)

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from dengta.accounts.forms import LoginForm, SwitchOrganizationForm
+from dengta.accounts.models import User
 from dengta.accounts.services import api_token_rotate
 from dengta.orgs.viewer import SESSION_KEY
 
@@ -24,13 +26,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or fallback
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 @login_required
@@ -50,14 +45,22 @@ def switch_org(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    token = Token.objects.filter(user=request.user).first()
+    user = cast(User, request.user)  # login_required: never anonymous here
+    token = Token.objects.filter(user=user).first()
     new_key = None
     if request.method == "POST":
-        token = api_token_rotate(user=request.user)
+        viewer = request.viewer  # type: ignore[attr-defined]
+        token = api_token_rotate(
+            user=user, organization_id=viewer.organization_id, scope_path=viewer.region_path
+        )
         new_key = token.key
         messages.success(request, _("已生成新的接口令牌；旧令牌已失效。请立即复制保存，离开本页后不再显示。"))
     return render(
         request,
         "accounts/profile.html",
-        {"token_exists": token is not None, "new_key": new_key, "token_created": token.created if token else None},
+        {
+            "token_exists": token is not None,
+            "new_key": new_key,
+            "token_created": token.created if token else None,
+        },
     )

@@ -1,4 +1,4 @@
-"""Enterprises over the API: the registry's services, selectors and permission rules, as the pages use them."""
+"""Enterprises over the API: the registry's services, selectors and permission rules, as the pages use."""
 
 from __future__ import annotations
 
@@ -26,14 +26,33 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
     industry_code = serializers.CharField(source="industry_id", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
     revenue_yuan = serializers.DecimalField(source="revenue", max_digits=16, decimal_places=2, read_only=True)
-    assets_yuan = serializers.DecimalField(source="total_assets", max_digits=16, decimal_places=2, read_only=True)
+    assets_yuan = serializers.DecimalField(
+        source="total_assets", max_digits=16, decimal_places=2, read_only=True
+    )
 
     class Meta:
         model = Enterprise
         fields = [
-            "id", "uscc", "name", "address", "region_code", "region_name", "industry_code", "industry_name",
-            "employees", "revenue_yuan", "assets_yuan", "tier", "size_class", "is_above_designated_size",
-            "size_sector", "size_standard_version", "size_explanation", "organization", "created_at", "updated_at",
+            "id",
+            "uscc",
+            "name",
+            "address",
+            "region_code",
+            "region_name",
+            "industry_code",
+            "industry_name",
+            "employees",
+            "revenue_yuan",
+            "assets_yuan",
+            "tier",
+            "size_class",
+            "is_above_designated_size",
+            "size_sector",
+            "size_standard_version",
+            "size_explanation",
+            "organization",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -80,15 +99,17 @@ def _raise_drf(exc: DjangoValidationError) -> None:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[
-        OpenApiParameter("q", str, description="name or credit code contains"),
-        OpenApiParameter("region", str, description="region code (its subtree)"),
-        OpenApiParameter("industry", str, description="GB/T 4754 code prefix, e.g. C36"),
-        OpenApiParameter("size_class", str, enum=["large", "medium", "small", "micro"]),
-        OpenApiParameter("focus", str, description="focus sector label"),
-        OpenApiParameter("above", str, enum=["0", "1"], description="1 规上, 0 规下"),
-        OpenApiParameter("tier", str, enum=["innovative", "specialised", "little_giant", "none"]),
-    ])
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="name or credit code contains"),
+            OpenApiParameter("region", str, description="region code (its subtree)"),
+            OpenApiParameter("industry", str, description="GB/T 4754 code prefix, e.g. C36"),
+            OpenApiParameter("size_class", str, enum=["large", "medium", "small", "micro"]),
+            OpenApiParameter("focus", str, description="focus sector label"),
+            OpenApiParameter("above", str, enum=["0", "1"], description="1 规上, 0 规下"),
+            OpenApiParameter("tier", str, enum=["innovative", "specialised", "little_giant", "none"]),
+        ]
+    )
 )
 class EnterpriseViewSet(
     ViewerMixin,
@@ -98,7 +119,7 @@ class EnterpriseViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet[Enterprise],
 ):
-    """Enterprises in the caller's jurisdiction (or their own profile). Writes go through the registry services."""
+    """Enterprises in the caller's jurisdiction (or their own profile); writes go through the services."""
 
     serializer_class = EnterpriseSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -134,9 +155,13 @@ class EnterpriseViewSet(
         region: Region = values.pop("region_code")
         industry: Industry = values.pop("industry_code")
         if not permissions.can_register_enterprise(self.viewer, region.path):
-            raise ValidationError({"region_code": ["该地区不在本机构辖区范围内（region outside your jurisdiction）"]})
+            raise ValidationError(
+                {"region_code": ["该地区不在本机构辖区范围内（region outside your jurisdiction）"]}
+            )
         try:
-            enterprise = services.enterprise_register(actor=request.user, region=region, industry=industry, **values)
+            enterprise = services.enterprise_register(
+                actor=request.user, region=region, industry=industry, **values
+            )
         except services.DuplicateUscc as exc:
             body: dict[str, Any] = {"uscc": exc.messages}
             existing = exc.existing

@@ -21,7 +21,11 @@ class OrganizationViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[Organizatio
     serializer_class = OrganizationSerializer
 
     def get_queryset(self) -> QuerySet[Organization]:
-        qs = Organization.objects.visible_to(self.viewer).select_related("region").order_by("type", "name", "pk")
+        qs = (
+            Organization.objects.visible_to(self.viewer)
+            .select_related("region")
+            .order_by("type", "name", "pk")
+        )
         params = self.request.query_params
         if params.get("type"):
             qs = qs.filter(type=params["type"])
@@ -29,7 +33,7 @@ class OrganizationViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[Organizatio
             qs = qs.filter(name__icontains=params["q"])
         return qs
 
-    def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def list(self, request, *args, **kwargs):
         require(can_list_organizations(self.viewer))
         return super().list(request, *args, **kwargs)
 

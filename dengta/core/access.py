@@ -91,14 +91,17 @@ def visible(qs: QuerySet[M], viewer: Viewer) -> QuerySet[M]:
     """The rows of ``qs`` the viewer may see; the queryset must define ``visible_to``."""
     scoped = getattr(qs, "visible_to", None)
     if scoped is None:
-        raise TypeError(f"{qs.model.__name__} querysets must define visible_to(viewer) to be looked up safely.")
+        raise TypeError(
+            f"{qs.model.__name__} querysets must define visible_to(viewer) to be looked up safely."
+        )
     result: QuerySet[M] = scoped(viewer)
     return result
 
 
 def get_visible_or_404(qs: QuerySet[M], viewer: Viewer, **lookup: Any) -> M:
     """One object the viewer may see, or Http404 — the same answer whether it is hidden or absent."""
+    scoped = visible(qs, viewer)  # outside the try: an unscoped queryset is a programming error, not a 404
     try:
-        return visible(qs, viewer).get(**lookup)
+        return scoped.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

@@ -1,4 +1,4 @@
-"""Permission decisions: every rule returns whether something is allowed and why (ARCHITECTURE.md, convention 5)."""
+"""Permission decisions: every rule says whether something is allowed, and why (ARCHITECTURE.md, rule 5)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 from dengta.core.models import Event, EventChainHead
 
 GENESIS_HASH = "0" * 64
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _canonical_time(value: datetime) -> str:
@@ -64,9 +66,24 @@ def _target_parts(target: models.Model | tuple[str, str, str]) -> tuple[str, str
     return f"{meta.app_label}.{meta.model_name}", str(target.pk), str(target)[:300]
 
 
+def _clean(value: Any) -> Any:
+    """Values every database stores and returns unchanged, so the hash recomputes identically:
+    floats become strings (PostgreSQL's JSONB turns 1e16 into an integer and -0.0 into 0.0), NUL characters
+    (refused by PostgreSQL) and lone surrogates (not encodable as UTF-8) become U+FFFD."""
+    if isinstance(value, dict):
+        return {_clean(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    return value
+
+
 def _normalise_payload(payload: dict[str, Any] | None) -> Any:
     # Round-trip through JSON so the stored value and the hashed value are the same object.
-    return json.loads(json.dumps(payload or {}, ensure_ascii=False, default=str))
+    return json.loads(json.dumps(_clean(payload or {}), ensure_ascii=False, default=str))
 
 
 @transaction.atomic

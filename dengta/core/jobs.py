@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dengta.core.models import Job
@@ -56,8 +57,9 @@ def run_job(job_id: int) -> None:
     if not claimed:
         return
     job = Job.objects.get(pk=job_id)
-    handler = _HANDLERS[job.kind]
     try:
+        # Inside the try: a kind without a handler (a worker on older code) must end FAILED, not RUNNING.
+        handler = _HANDLERS[job.kind]
         result = handler(job)
     except Exception as exc:
         log.exception("job %s (%s) failed", job_id, job.kind)
@@ -68,7 +70,10 @@ def run_job(job_id: int) -> None:
             raise
         return
     Job.objects.filter(pk=job_id).update(
-        status=Job.Status.SUCCEEDED, result=result, finished_at=timezone.now()
+        status=Job.Status.SUCCEEDED,
+        result=result,
+        progress_done=F("progress_total"),
+        finished_at=timezone.now(),
     )
 
 

@@ -97,6 +97,9 @@ class EventChainHead(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="core_eventchainhead_singleton")]
 
+    def __str__(self) -> str:
+        return f"event chain head #{self.last_seq}"
+
 
 class Job(TimeStampedModel):
     """A long-running task (import, re-scoring, report) whose progress the UI shows and can be resumed."""
@@ -116,8 +119,8 @@ class Job(TimeStampedModel):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=500, blank=True)
-    params = models.JSONField(default=dict)
-    result = models.JSONField(default=dict)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
     input_file = models.FileField(upload_to="jobs/input/%Y/%m/", blank=True)
     output_file = models.FileField(upload_to="jobs/output/%Y/%m/", blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -126,7 +129,8 @@ class Job(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(progress_done__lte=models.F("progress_total")) | models.Q(progress_total=0),
+                condition=models.Q(progress_done__lte=models.F("progress_total"))
+                | models.Q(progress_total=0),
                 name="core_job_progress_within_total",
             )
         ]

@@ -26,15 +26,30 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("工作台"), "core:home", "house", ALL_TYPES),
-    NavItem(_("企业库"), "registry:enterprise_list", "buildings", STAFF_TYPES, prefix="/registry/enterprises"),
-    NavItem(_("本企业"), "registry:my_enterprise", "building", frozenset({"enterprise"}), prefix="/registry/mine"),
+    NavItem(
+        _("企业库"), "registry:enterprise_list", "buildings", STAFF_TYPES, prefix="/registry/enterprises"
+    ),
+    NavItem(
+        _("本企业"), "registry:my_enterprise", "building", frozenset({"enterprise"}), prefix="/registry/mine"
+    ),
     NavItem(_("服务商"), "registry:provider_list", "tools", STAFF_TYPES, prefix="/registry/providers"),
-    NavItem(_("企业导入"), "registry:import_start", "upload", frozenset({"ministry", "authority"}),
-            prefix="/registry/import"),
+    NavItem(
+        _("企业导入"),
+        "registry:import_start",
+        "upload",
+        frozenset({"ministry", "authority"}),
+        prefix="/registry/import",
+    ),
     NavItem(_("机构"), "orgs:organization_list", "diagram-3", STAFF_TYPES, prefix="/orgs/"),
     NavItem(_("参考数据"), "reference:index", "book", ALL_TYPES, prefix="/reference/"),
-    NavItem(_("事件日志"), "core:event_list", "shield-check", frozenset({"oversight"}),
-            platform_roles=frozenset({"auditor"}), prefix="/events/"),
+    NavItem(
+        _("事件日志"),
+        "core:event_list",
+        "shield-check",
+        frozenset({"oversight"}),
+        platform_roles=frozenset({"auditor"}),
+        prefix="/events/",
+    ),
     NavItem(_("开放接口"), "api:docs", "plug", ALL_TYPES, prefix="/api/"),
 )
 

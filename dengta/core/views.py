@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -43,12 +43,20 @@ def _event_filters(request: HttpRequest, viewer: Viewer) -> tuple[QuerySet[Event
     if f["actor"]:
         qs = qs.filter(actor_label__icontains=f["actor"])
     tz = timezone.get_current_timezone()
-    start, end = parse_date(f["start"] or ""), parse_date(f["end"] or "")
+    start, end = _date_or_none(f["start"]), _date_or_none(f["end"])
     if start:
         qs = qs.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=tz))
     if end:
         qs = qs.filter(created_at__lte=datetime.combine(end, time.max, tzinfo=tz))
     return qs.order_by("-seq"), f
+
+
+def _date_or_none(raw: str) -> date | None:
+    """A filter date, or None when it is empty, malformed or impossible (2024-02-30)."""
+    try:
+        return parse_date(raw) if raw else None
+    except ValueError:
+        return None
 
 
 @login_required
@@ -59,17 +67,31 @@ def event_list(request: HttpRequest) -> HttpResponse:
     qs, filters = _event_filters(request, viewer)
     if request.GET.get("export") == "xlsx":
         rows = (
-            (e.seq, timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.verb,
-             e.target_type, e.target_label, e.hash)
+            (
+                e.seq,
+                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_label,
+                e.verb,
+                e.target_type,
+                e.target_label,
+                e.hash,
+            )
             for e in qs.iterator()
         )
         headers = [_("序号"), _("时间"), _("操作人"), _("动作"), _("对象类型"), _("对象"), _("哈希")]
         return xlsx_response("events.xlsx", headers, rows, sheet_title="events")
     verbs = Event.objects.visible_to(viewer).values_list("verb", flat=True).distinct().order_by("verb")
-    types = Event.objects.visible_to(viewer).values_list("target_type", flat=True).distinct().order_by("target_type")
+    types = (
+        Event.objects.visible_to(viewer)
+        .values_list("target_type", flat=True)
+        .distinct()
+        .order_by("target_type")
+    )
     context = {"filters": filters, "verbs": list(verbs), "target_types": list(types), **paginate(request, qs)}
-    if request.GET.get("verify") == "1":
+    # The chain is national: only auditors who see everything may learn its length and where it breaks.
+    if request.GET.get("verify") == "1" and viewer.sees_all:
         context["chain"] = verify_chain()
+    context["can_verify"] = viewer.sees_all
     return render(request, "core/event_list.html", context)
 
 

@@ -178,7 +178,7 @@ class Seeder:
     def authorities(self) -> dict[str, Organization]:
         result: dict[str, Organization] = {}
         for region in Region.objects.filter(level=1).order_by("code"):
-            level = AuthorityLevel.XPCC if region.code == "660000" else AuthorityLevel.PROVINCE
+            level: str = AuthorityLevel.XPCC if region.code == "660000" else AuthorityLevel.PROVINCE
             result[region.code] = organization_create(
                 actor=None,
                 name=_authority_name(region, level),
@@ -265,7 +265,7 @@ class Seeder:
         Organization.objects.bulk_create(orgs, batch_size=2000)
         objs = []
         for org, row in zip(orgs, rows, strict=True):
-            size: generate.Size = row["size"]
+            size = row["size"]
             revenue = size.revenue_10k * 10000
             assets = size.assets_10k * 10000
             result = classify(

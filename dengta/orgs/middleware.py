@@ -19,5 +19,3 @@ class ViewerMiddleware:
         request.viewer = viewer  # type: ignore[attr-defined]
         request.memberships = memberships  # type: ignore[attr-defined]
         return self.get_response(request)
-
-

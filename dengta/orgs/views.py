@@ -32,7 +32,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(authority_level=level)
     qs, sort = apply_sort(request, qs, SORTS, "type")
     if request.GET.get("export") == "xlsx":
-        rows = ((o.name, o.get_type_display(), o.get_authority_level_display(), str(o.region or "")) for o in qs)
+        rows = (
+            (o.name, o.get_type_display(), o.get_authority_level_display(), str(o.region or "")) for o in qs
+        )
         return xlsx_response("organizations.xlsx", [_("名称"), _("类型"), _("层级"), _("地区")], rows)
     context = {
         "filters": {"q": q, "type": org_type, "level": level},
@@ -50,4 +52,6 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_visible_or_404(Organization.objects.select_related("region"), viewer, pk=pk)
     members = org.memberships.select_related("user").order_by("role", "user__username")
     events = Event.objects.visible_to(viewer).filter(organization_id_ref=org.pk).order_by("-seq")[:20]
-    return render(request, "orgs/organization_detail.html", {"org": org, "members": members, "events": events})
+    return render(
+        request, "orgs/organization_detail.html", {"org": org, "members": members, "events": events}
+    )

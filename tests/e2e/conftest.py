@@ -42,7 +42,9 @@ def chromium_path() -> str | None:
 def browser() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
-        pytest.skip("Debian package 'chromium' is not installed (apt-get install chromium; make test does it as root)")
+        pytest.skip(
+            "Debian package 'chromium' is not installed (apt-get install chromium; make test does it as root)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -65,8 +67,12 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
         " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"][:5]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -36,15 +37,26 @@ def client_for(cast, who: str) -> APIClient:
 
 def make(cast, region: str, body9: str, name: str) -> Enterprise:
     return enterprise_register(
-        actor=None, uscc=code_for(region, body9), name=name, region=cast.regions[region],
-        industry=cast.industries["C3670"], employees=120, revenue_10k_yuan="5000", assets_10k_yuan="3000",
+        actor=None,
+        uscc=code_for(region, body9),
+        name=name,
+        region=cast.regions[region],
+        industry=cast.industries["C3670"],
+        employees=120,
+        revenue_10k_yuan="5000",
+        assets_10k_yuan="3000",
     )
 
 
 def payload(region: str = "440106", body9: str = "MA5ABCDE1", **extra: str) -> dict[str, str]:
     data = {
-        "uscc": code_for(region, body9), "name": "天河测试零部件有限公司", "region_code": region,
-        "industry_code": "C3670", "employees": "85", "revenue_10k_yuan": "2100.50", "assets_10k_yuan": "1800",
+        "uscc": code_for(region, body9),
+        "name": "天河测试零部件有限公司",
+        "region_code": region,
+        "industry_code": "C3670",
+        "employees": "85",
+        "revenue_10k_yuan": "2100.50",
+        "assets_10k_yuan": "1800",
         "tier": "",
     }
     data.update(extra)
@@ -93,11 +105,17 @@ def test_duplicate_is_409_with_link_only_when_visible(sized):
     dup = client_for(sized, "guangzhou").post("/api/v1/enterprises/", payload(), format="json")
     assert dup.status_code == 409
     assert "existing" in dup.json()
-    assert client_for(sized, "ministry").post("/api/v1/enterprises/", payload(), format="json").json()["existing"]
+    assert (
+        client_for(sized, "ministry")
+        .post("/api/v1/enterprises/", payload(), format="json")
+        .json()["existing"]
+    )
     # The 广东 province does not see 深圳 (计划单列市): it learns the code is taken, not where.
     make(sized, "440305", "MA5ABCDE2", "深圳已登记企业")
     hidden = client_for(sized, "guangdong").post(
-        "/api/v1/enterprises/", payload(region_code="440000", uscc=code_for("440305", "MA5ABCDE2")), format="json"
+        "/api/v1/enterprises/",
+        payload(region_code="440000", uscc=code_for("440305", "MA5ABCDE2")),
+        format="json",
     )
     assert hidden.status_code == 409
     assert "existing" not in hidden.json()
@@ -117,28 +135,34 @@ def test_list_and_detail_follow_jurisdiction_like_pages(sized):
 
 
 def test_enterprise_member_edits_own_profile_but_not_region(sized):
-    from tests.factories import MembershipFactory, UserFactory
+    from tests.factories import MembershipFactory
 
     ent = make(sized, "440106", "MA5ABCDE1", "自己的企业")
-    member = MembershipFactory(user=UserFactory(username="owner"), organization=ent.organization, role="admin")
-    token, _ = Token.objects.get_or_create(user=member.user)
+    user = get_user_model().objects.create_user(username="owner", password="pw-for-tests-1")
+    MembershipFactory.create(user=user, organization=ent.organization, role="admin")
+    token, _ = Token.objects.get_or_create(user=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    ok = client.patch(f"/api/v1/enterprises/{ent.pk}/", {"employees": "350", "revenue_10k_yuan": "2500"},
-                      format="json")
+    ok = client.patch(
+        f"/api/v1/enterprises/{ent.pk}/", {"employees": "350", "revenue_10k_yuan": "2500"}, format="json"
+    )
     assert ok.status_code == 200, ok.content
     assert ok.json()["size_class"] == "medium"
     moved = client.patch(f"/api/v1/enterprises/{ent.pk}/", {"region_code": "440100"}, format="json")
     assert moved.status_code == 400
     ent.refresh_from_db()
     assert ent.region_id == "440106"
-    assert client.patch(f"/api/v1/enterprises/{ent.pk}/", {"uscc": "X"}, format="json").json()["uscc"] == ent.uscc
+    assert (
+        client.patch(f"/api/v1/enterprises/{ent.pk}/", {"uscc": "X"}, format="json").json()["uscc"]
+        == ent.uscc
+    )
 
 
 def test_viewer_role_cannot_write(sized):
     ent = make(sized, "440106", "MA5ABCDE1", "只读测试")
-    response = client_for(sized, "oversight").patch(f"/api/v1/enterprises/{ent.pk}/", {"employees": "9"},
-                                                    format="json")
+    response = client_for(sized, "oversight").patch(
+        f"/api/v1/enterprises/{ent.pk}/", {"employees": "9"}, format="json"
+    )
     assert response.status_code == 404
     ent.refresh_from_db()
     assert ent.employees == 120

@@ -65,12 +65,16 @@ def test_organisation_header_chooses_membership_and_refuses_foreign_org(cast):
     from tests.factories import MembershipFactory
 
     user = cast.members["zhejiang"].user
-    MembershipFactory(user=user, organization=cast.orgs["guangdong"], role="viewer")
+    MembershipFactory.create(user=user, organization=cast.orgs["guangdong"], role="viewer")
     client = token_client(cast, "zhejiang")
     target = cast.orgs["guangzhou"].pk
-    as_zj = client.get(f"/api/v1/organizations/{target}/", HTTP_X_DENGTA_ORGANIZATION=str(cast.orgs["zhejiang"].pk))
+    as_zj = client.get(
+        f"/api/v1/organizations/{target}/", HTTP_X_DENGTA_ORGANIZATION=str(cast.orgs["zhejiang"].pk)
+    )
     assert as_zj.status_code == 404
-    as_gd = client.get(f"/api/v1/organizations/{target}/", HTTP_X_DENGTA_ORGANIZATION=str(cast.orgs["guangdong"].pk))
+    as_gd = client.get(
+        f"/api/v1/organizations/{target}/", HTTP_X_DENGTA_ORGANIZATION=str(cast.orgs["guangdong"].pk)
+    )
     assert as_gd.status_code == 200
     foreign = client.get("/api/v1/organizations/", HTTP_X_DENGTA_ORGANIZATION=str(cast.orgs["ministry"].pk))
     assert foreign.status_code == 404

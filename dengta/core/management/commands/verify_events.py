@@ -14,5 +14,6 @@ class Command(BaseCommand):
             self.stdout.write(f"intact: {report.checked} events checked")
             return
         raise CommandError(
-            f"broken at event #{report.broken_seq}: {report.reason} ({report.checked} events before it intact)"
+            f"broken at event #{report.broken_seq}: {report.reason} "
+            f"({report.checked} events before it intact)"
         )
