@@ -300,3 +300,15 @@ def test_csrf_is_enforced_on_login(cast: Any) -> None:
     response = client.post("/accounts/login/", {"username": "guangdong", "password": "pw-for-tests-1"})
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
+
+
+def test_chinese_first_whatever_the_browser_says(cast: Any) -> None:
+    client = cast.client("guangdong")
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert '<html lang="en">' in english.content.decode()
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})  # unknown: the choice stays English
+    assert '<html lang="en">' in client.get("/").content.decode()
