@@ -9,7 +9,10 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
     preferred_language = models.CharField(
-        _("界面语言"), max_length=10, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
+        _("界面语言"),
+        max_length=10,
+        choices=[("zh-hans", _("简体中文")), ("en", _("English"))],
+        default="zh-hans",
     )
 
     class Meta:

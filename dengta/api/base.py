@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 
@@ -37,7 +38,7 @@ class ViewerMixin:
             # Not one of the caller's organisations: same answer as a missing one.
             raise NotFound()
         if not viewer.is_authenticated:
-            raise PermissionDenied("该账号尚未加入任何机构（This account belongs to no organisation）。")
+            raise PermissionDenied(_("该账号尚未加入任何机构（This account belongs to no organisation）。"))
         request.viewer = viewer  # type: ignore[attr-defined]
 
     @property

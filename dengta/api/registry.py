@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -73,13 +74,17 @@ class EnterpriseWriteSerializer(serializers.Serializer[Any]):
     def validate_region_code(self, value: str) -> Region:
         region = Region.objects.filter(code=value.strip()).first()
         if region is None:
-            raise serializers.ValidationError(f"行政区划代码不存在（unknown region code）：{value}")
+            raise serializers.ValidationError(
+                _("行政区划代码不存在（unknown region code）：%(value)s") % {"value": value}
+            )
         return region
 
     def validate_industry_code(self, value: str) -> Industry:
         industry = Industry.objects.filter(code=value.strip().upper()).first()
         if industry is None:
-            raise serializers.ValidationError(f"行业代码不存在（unknown GB/T 4754 code）：{value}")
+            raise serializers.ValidationError(
+                _("行业代码不存在（unknown GB/T 4754 code）：%(value)s") % {"value": value}
+            )
         return industry
 
 
@@ -106,7 +111,9 @@ def _raise_drf(exc: DjangoValidationError) -> None:
             OpenApiParameter("industry", str, description="GB/T 4754 code prefix, e.g. C36"),
             OpenApiParameter("size_class", str, enum=["large", "medium", "small", "micro"]),
             OpenApiParameter("focus", str, description="focus sector label"),
-            OpenApiParameter("above", str, enum=["0", "1"], description="1 规上, 0 规下"),
+            OpenApiParameter(
+                "above", str, enum=["0", "1"], description="1 above designated size, 0 below designated size"
+            ),
             OpenApiParameter("tier", str, enum=["innovative", "specialised", "little_giant", "none"]),
         ]
     )
@@ -156,7 +163,7 @@ class EnterpriseViewSet(
         industry: Industry = values.pop("industry_code")
         if not permissions.can_register_enterprise(self.viewer, region.path):
             raise ValidationError(
-                {"region_code": ["该地区不在本机构辖区范围内（region outside your jurisdiction）"]}
+                {"region_code": [_("该地区不在本机构辖区范围内（region outside your jurisdiction）")]}
             )
         try:
             enterprise = services.enterprise_register(
@@ -186,7 +193,9 @@ class EnterpriseViewSet(
                 if not permissions.can_change_enterprise_region(self.viewer, enterprise) or not (
                     permissions.can_register_enterprise(self.viewer, region.path)
                 ):
-                    raise ValidationError({"region_code": ["不能把企业迁出本机构辖区（cannot move outside)"]})
+                    raise ValidationError(
+                        {"region_code": [_("不能把企业迁出本机构辖区（cannot move outside）")]}
+                    )
                 changes["region"] = region
         if "industry_code" in values:
             changes["industry"] = values.pop("industry_code")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "dengta.core"
     label = "core"
-    verbose_name = "核心 Core"
+    verbose_name = _("核心 Core")

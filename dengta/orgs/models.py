@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dengta.core.access import Viewer, scope_q
 from dengta.core.models import TimeStampedModel
@@ -62,7 +63,7 @@ class Organization(TimeStampedModel):
     )
     # A province sees the 计划单列市 inside it only when configured (DOMAIN.md 4.4: they report directly).
     includes_separately_planned = models.BooleanField(_("辖区含计划单列市"), default=False)
-    is_active = models.BooleanField(_("有效"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("active flag", "有效"), default=True)
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -97,7 +98,7 @@ class Membership(TimeStampedModel):
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.STAFF)
     # Platform roles a person holds in this organisation: a list of PlatformRole values.
     platform_roles = models.JSONField(_("平台角色"), default=list, blank=True)
-    is_active = models.BooleanField(_("有效"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("active flag", "有效"), default=True)
 
     objects = MembershipQuerySet.as_manager()
 
