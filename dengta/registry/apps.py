@@ -1,6 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _staff_panel(viewer: Any) -> dict[str, Any]:
+    from dengta.registry import permissions, selectors
+
+    return {
+        "summary": selectors.size_summary(viewer),
+        "batches": list(selectors.import_batches_for(viewer)[:5]),
+        "can_import": bool(permissions.can_import_enterprises(viewer)),
+    }
+
+
+def _enterprise_panel(viewer: Any) -> dict[str, Any]:
+    from dengta.registry import selectors
+
+    return {"enterprise": selectors.own_enterprise(viewer)}
+
+
+def _provider_panel(viewer: Any) -> dict[str, Any]:
+    from dengta.registry import selectors
+
+    return {"provider": selectors.own_provider(viewer)}
 
 
 class RegistryConfig(AppConfig):
     name = "dengta.registry"
     label = "registry"
+    verbose_name = _("企业与服务商名录")
+
+    def ready(self) -> None:
+        from dengta.core.dashboard import Panel, register_panel
+
+        # Importing the job module registers the import handler with dengta.core.jobs (web and workers).
+        from dengta.registry.importing import jobs  # noqa: F401
+
+        register_panel(
+            Panel(
+                key="registry.enterprises",
+                title=_("辖区企业"),
+                template="registry/panels/staff_enterprises.html",
+                org_types=frozenset({"ministry", "authority", "oversight"}),
+                context=_staff_panel,
+                order=20,
+            )
+        )
+        register_panel(
+            Panel(
+                key="registry.my_enterprise",
+                title=_("本企业档案"),
+                template="registry/panels/my_enterprise.html",
+                org_types=frozenset({"enterprise"}),
+                context=_enterprise_panel,
+                order=10,
+            )
+        )
+        register_panel(
+            Panel(
+                key="registry.my_provider",
+                title=_("本机构服务商档案"),
+                template="registry/panels/my_provider.html",
+                org_types=frozenset({"provider"}),
+                context=_provider_panel,
+                order=10,
+            )
+        )

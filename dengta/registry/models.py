@@ -83,7 +83,9 @@ class Enterprise(TimeStampedModel):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         constraints = [
-            models.CheckConstraint(condition=models.Q(revenue__gte=0), name="registry_enterprise_revenue_nonneg"),
+            models.CheckConstraint(
+                condition=models.Q(revenue__gte=0), name="registry_enterprise_revenue_nonneg"
+            ),
             models.CheckConstraint(
                 condition=models.Q(total_assets__gte=0), name="registry_enterprise_assets_nonneg"
             ),

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dengta.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/new/", views.enterprise_register, name="enterprise_register"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("mine/", views.my_enterprise, name="my_enterprise"),
+    path("providers/", views.provider_list, name="provider_list"),
+    path("providers/new/", views.provider_register, name="provider_register"),
+    path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
+    path("import/", views.import_start, name="import_start"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_result, name="import_result"),
+    path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+]

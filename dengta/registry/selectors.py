@@ -1,0 +1,191 @@
+"""Reads for the registry (ARCHITECTURE.md convention 2). Every query starts from ``visible_to(viewer)``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dengta.core.access import Viewer
+from dengta.core.models import Event, Job
+from dengta.reference.models import Industry, Region
+from dengta.registry.models import Enterprise, ImportBatch, Provider, SizeClass, Tier
+from dengta.registry.text import compact_code, to_half_width
+
+IMPORT_JOB_KIND = "registry.import_enterprises"
+TIER_NONE = "none"  # the filter value for "no tier" (the stored value is the empty string)
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    q: str = ""
+    region: str = ""
+    industry: str = ""
+    focus: str = ""
+    size_class: str = ""
+    above: str = ""  # "1" 规上, "0" 规下, "" either
+    tier: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> EnterpriseFilters:
+        def get(key: str) -> str:
+            return to_half_width(str(params.get(key, "") or "")).strip()
+
+        return cls(
+            q=get("q"),
+            region=compact_code(get("region")),
+            industry=compact_code(get("industry")),
+            focus=get("focus"),
+            size_class=get("size_class") if get("size_class") in SizeClass.values else "",
+            above=get("above") if get("above") in {"0", "1"} else "",
+            tier=get("tier") if get("tier") in {*Tier.values, TIER_NONE} - {""} else "",
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            k: getattr(self, k) for k in ("q", "region", "industry", "focus", "size_class", "above", "tier")
+        }
+
+
+def _region_q(code: str) -> Q:
+    """A region code selects its subtree; a shorter run of digits selects codes starting with it."""
+    if not code.isdigit():
+        return Q(pk__in=[])
+    region = Region.objects.filter(code=code).only("path").first()
+    if region is not None:
+        return Q(region__path__startswith=region.path)
+    return Q(region__code__startswith=code)
+
+
+def enterprises_for(viewer: Viewer, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.visible_to(viewer).select_related("region", "industry")
+    f = filters or EnterpriseFilters()
+    if f.q:
+        code = compact_code(f.q)
+        qs = qs.filter(Q(name__icontains=f.q) | Q(uscc__startswith=code))
+    if f.region:
+        qs = qs.filter(_region_q(f.region))
+    if f.industry:
+        qs = qs.filter(industry__code__startswith=f.industry)
+    if f.focus:
+        qs = qs.filter(industry__focus_sector=f.focus)
+    if f.size_class:
+        qs = qs.filter(size_class=f.size_class)
+    if f.above:
+        qs = qs.filter(is_above_designated_size=f.above == "1")
+    if f.tier:
+        qs = qs.filter(tier="" if f.tier == TIER_NONE else f.tier)
+    return qs
+
+
+def region_choices(viewer: Viewer) -> list[tuple[str, str]]:
+    """Provinces and prefectures inside the viewer's jurisdiction, for the list's region filter."""
+    qs = Region.objects.filter(level__lte=Region.Level.PREFECTURE).order_by("path")
+    if not viewer.sees_all:
+        inside = Q(pk__in=[])
+        for prefix in viewer.include_paths or ():
+            inside |= Q(path__startswith=prefix)
+        for prefix in viewer.exclude_paths:
+            inside &= ~Q(path__startswith=prefix)
+        qs = qs.filter(inside)
+    return [
+        (code, f"{'　' * (level - 1)}{name}") for code, name, level in qs.values_list("code", "name", "level")
+    ]
+
+
+def class_industries() -> QuerySet[Industry]:
+    """Industry codes an enterprise may carry: classes (小类), see services.check_industry."""
+    return Industry.objects.filter(level=Industry.Level.CLASS).order_by("code")
+
+
+def size_summary(viewer: Viewer) -> dict[str, Any]:
+    """Counts of visible enterprises by size class, and how many are 规上 (for the home panel)."""
+    qs = Enterprise.objects.visible_to(viewer)
+    by_size = dict(qs.values_list("size_class").annotate(n=Count("pk")).order_by())
+    rows = [(value, label, by_size.get(value, 0)) for value, label in SizeClass.choices]
+    total = sum(by_size.values())
+    return {
+        "rows": rows,
+        "total": total,
+        "above": qs.filter(is_above_designated_size=True).count() if total else 0,
+    }
+
+
+def enterprise_events(viewer: Viewer, enterprise: Enterprise) -> QuerySet[Event]:
+    """The timeline of one enterprise: events about its profile or its organisation, as far as visible."""
+    return (
+        Event.objects.visible_to(viewer)
+        .filter(
+            Q(target_type="registry.enterprise", target_id=str(enterprise.pk))
+            | Q(organization_id_ref=enterprise.organization_id)
+        )
+        .order_by("-seq")
+    )
+
+
+def provider_events(viewer: Viewer, provider: Provider) -> QuerySet[Event]:
+    return (
+        Event.objects.visible_to(viewer)
+        .filter(
+            Q(target_type="registry.provider", target_id=str(provider.pk))
+            | Q(organization_id_ref=provider.organization_id)
+        )
+        .order_by("-seq")
+    )
+
+
+def own_enterprise(viewer: Viewer) -> Enterprise | None:
+    if not viewer.is_authenticated or viewer.organization_id is None:
+        return None
+    return (
+        Enterprise.objects.visible_to(viewer)
+        .select_related("region", "industry")
+        .filter(organization_id=viewer.organization_id)
+        .first()
+    )
+
+
+def own_provider(viewer: Viewer) -> Provider | None:
+    if not viewer.is_authenticated or viewer.organization_id is None:
+        return None
+    return (
+        Provider.objects.visible_to(viewer)
+        .select_related("organization__region")
+        .filter(organization_id=viewer.organization_id)
+        .first()
+    )
+
+
+def providers_for(viewer: Viewer, *, q: str = "", kind: str = "", region: str = "") -> QuerySet[Provider]:
+    qs = Provider.objects.visible_to(viewer).select_related("organization", "organization__region")
+    q = to_half_width(q).strip()
+    if q:
+        qs = qs.filter(Q(organization__name__icontains=q) | Q(uscc__startswith=compact_code(q)))
+    if kind in Provider.Kind.values:
+        qs = qs.filter(kind=kind)
+    region = compact_code(region)
+    if region.isdigit():
+        found = Region.objects.filter(code=region).only("path").first()
+        if found is not None:
+            qs = qs.filter(organization__region__path__startswith=found.path)
+        else:
+            qs = qs.filter(organization__region__code__startswith=region)
+    return qs
+
+
+def import_batches_for(viewer: Viewer) -> QuerySet[ImportBatch]:
+    """Imports the viewer's organisation made (national staff see every import)."""
+    if not viewer.is_authenticated or viewer.organization_id is None:
+        return ImportBatch.objects.none()
+    qs = ImportBatch.objects.select_related("created_by", "organization").order_by("-created_at")
+    if viewer.sees_all:
+        return qs
+    return qs.filter(organization_id=viewer.organization_id)
+
+
+def import_jobs_of(viewer: Viewer) -> QuerySet[Job]:
+    """The viewer's own import jobs, newest first (to come back to an import left running)."""
+    if not viewer.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(kind=IMPORT_JOB_KIND, created_by=viewer.user).order_by("-created_at")

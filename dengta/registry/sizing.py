@@ -1,0 +1,141 @@
+"""Applying the size classifier (dengta.reference.sizing) to enterprise profiles, one or 200,000 at a time.
+
+What a profile stores: the size class, the 规上 flag, the sector, the standard's version and a short
+explanation (the Chinese and English summaries). The full reasoning — every threshold and whether it held — is
+not stored: classification is a pure function of the stored inputs and the stored version, so the detail
+page recomputes it with that version's rules (``explain``) instead of every row carrying 2 KB of repeated
+text (ARCHITECTURE.md convention 12: results keep the version they used).
+
+``BatchClassifier`` serves imports: every answer the classifier gives (size class, 规上, sector, summaries)
+depends only on the sector and on which side of each threshold the figures fall, so it calls ``classify``
+once per distinct (sector, outcomes) and reuses the answer. A property test checks that it always agrees
+with calling ``classify`` row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from dengta.reference.models import ReferenceDataset
+from dengta.reference.sizing import Condition, SectorRule, SizeResult, SizeRules, classify, load_rules
+
+# The class, sector and version have their own columns; the stored explanation is the two summaries.
+EXPLANATION_KEYS = ("summary_zh", "summary_en")
+
+
+@dataclass(frozen=True)
+class SizeFields:
+    size_class: str
+    is_above_designated_size: bool
+    size_sector: str
+    size_standard_version: str
+    size_explanation: dict[str, Any]
+
+    def as_model_fields(self) -> dict[str, Any]:
+        return {
+            "size_class": self.size_class,
+            "is_above_designated_size": self.is_above_designated_size,
+            "size_sector": self.size_sector,
+            "size_standard_version": self.size_standard_version,
+            "size_explanation": self.size_explanation,
+        }
+
+
+def stored_fields(result: SizeResult) -> SizeFields:
+    explanation = {key: result.explanation.get(key, "") for key in EXPLANATION_KEYS}
+    return SizeFields(
+        size_class=result.size_class,
+        is_above_designated_size=result.above_designated_size,
+        size_sector=result.sector_key,
+        size_standard_version=result.version,
+        size_explanation=explanation,
+    )
+
+
+def size_for(
+    rules: SizeRules, *, industry_code: str, employees: int, revenue: Decimal, total_assets: Decimal
+) -> SizeFields:
+    return stored_fields(
+        classify(
+            rules,
+            industry_code=industry_code,
+            employees=employees,
+            revenue_yuan=revenue,
+            assets_yuan=total_assets,
+        )
+    )
+
+
+def _deciding_conditions(sector: SectorRule) -> tuple[Condition, ...]:
+    """The conditions whose truth values decide every stored field for this sector."""
+    conditions = [*sector.sme.conditions, *sector.medium.conditions, *sector.small.conditions]
+    if sector.designated.determinable and sector.designated.condition is not None:
+        conditions.append(sector.designated.condition)
+    return tuple(conditions)
+
+
+class BatchClassifier:
+    """``size_for`` for many rows against one version of the rules, calling the classifier once per
+    distinct combination of sector and threshold outcomes."""
+
+    def __init__(self, rules: SizeRules) -> None:
+        self.rules = rules
+        self._sectors: dict[str, tuple[str, tuple[Condition, ...]]] = {}
+        self._answers: dict[tuple[Any, ...], SizeFields] = {}
+
+    def __call__(
+        self, *, industry_code: str, employees: int, revenue: Decimal, total_assets: Decimal
+    ) -> SizeFields:
+        found = self._sectors.get(industry_code)
+        if found is None:
+            sector, _mapping = self.rules.sector_for_code(industry_code)
+            found = self._sectors[industry_code] = (sector.key, _deciding_conditions(sector))
+        sector_key, conditions = found
+        values = {"employees": Decimal(employees), "revenue": revenue, "assets": total_assets}
+        key = (sector_key, *(c.holds(values[c.indicator]) for c in conditions))
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = size_for(
+                self.rules,
+                industry_code=industry_code,
+                employees=employees,
+                revenue=revenue,
+                total_assets=total_assets,
+            )
+        return answer
+
+
+@lru_cache(maxsize=8)
+def _rules_for(version: str, checksum: str) -> SizeRules:
+    dataset = ReferenceDataset.objects.get(kind=ReferenceDataset.Kind.SIZE_STANDARD, version=version)
+    return load_rules(dataset.data)
+
+
+def rules_for_version(version: str) -> SizeRules | None:
+    """The rules of a stored version (current or superseded), or None when that version is not loaded."""
+    row = (
+        ReferenceDataset.objects.filter(kind=ReferenceDataset.Kind.SIZE_STANDARD, version=version)
+        .values_list("version", "checksum")
+        .first()
+    )
+    return _rules_for(*row) if row is not None else None
+
+
+def explain(
+    version: str, *, industry_code: str, employees: int, revenue: Decimal, total_assets: Decimal
+) -> dict[str, Any] | None:
+    """The full reasoning of a stored classification, recomputed with the version it was made with."""
+    rules = rules_for_version(version)
+    if rules is None:
+        return None
+    result = classify(
+        rules,
+        industry_code=industry_code,
+        employees=employees,
+        revenue_yuan=revenue,
+        assets_yuan=total_assets,
+    )
+    return result.explanation

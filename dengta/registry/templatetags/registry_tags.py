@@ -1,0 +1,68 @@
+"""Display of registry figures: amounts in 万元 or yuan with thousands separators, never rounded (UI.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from dengta.registry.rules import ten_k_from_yuan
+
+register = template.Library()
+
+
+def _grouped(value: Decimal) -> str:
+    sign = "-" if value < 0 else ""
+    text = format(abs(value), "f")
+    whole, _dot, fraction = text.partition(".")
+    grouped = f"{int(whole):,}"
+    return f"{sign}{grouped}.{fraction}" if fraction else f"{sign}{grouped}"
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """Yuan shown in 万元, exact (up to 6 decimals), e.g. 35005000.00 → "3,500.5"."""
+    if value is None or value == "":
+        return ""
+    return _grouped(ten_k_from_yuan(Decimal(value)))
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """Yuan with 2 decimals and separators, e.g. 35005000 → "35,005,000.00"."""
+    if value is None or value == "":
+        return ""
+    return _grouped(Decimal(value).quantize(Decimal("0.01")))
+
+
+TIER_SHORT = {"innovative": _("创新型"), "specialised": _("专精特新"), "little_giant": _("小巨人")}
+
+
+@register.filter
+def tier_short(value: str) -> str:
+    """The tier's short name for tables (the full name is on the detail page)."""
+    return str(TIER_SHORT.get(value, value))
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context: Any, key: str) -> str:
+    """The query string for sorting by ``key``: ascending first, descending when already ascending."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    params.pop("page", None)
+    current = context.get("sort", "")
+    params["sort"] = f"-{key}" if current == key else key
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context: Any, key: str) -> str:
+    current = context.get("sort", "")
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return "none"

@@ -1,0 +1,416 @@
+"""Pages of the registry. Thin: parse → authorise (permissions) → call a service or selector → render."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.lists import apply_sort, paginate, xlsx_response
+from dengta.core.models import Job
+from dengta.reference.selectors import focus_sectors
+from dengta.registry import permissions, selectors, services, sizing
+from dengta.registry.forms import (
+    EnterpriseEditForm,
+    EnterpriseRegisterForm,
+    ImportUploadForm,
+    ProviderRegisterForm,
+)
+from dengta.registry.importing.jobs import start_import
+from dengta.registry.importing.report import template_workbook
+from dengta.registry.models import Enterprise, Provider, SizeClass, Tier
+from dengta.registry.rules import ten_k_from_yuan
+
+ENTERPRISE_SORTS = {
+    "name": "name",
+    "uscc": "uscc",
+    "region": "region__code",
+    "industry": "industry__code",
+    "employees": "employees",
+    "revenue": "revenue",
+    "assets": "total_assets",
+    "created": "created_at",
+}
+PROVIDER_SORTS = {"name": "organization__name", "region": "organization__region__code", "kind": "kind"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _viewer(request: HttpRequest) -> Viewer:
+    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
+    return viewer
+
+
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+# ------------------------------------------------------------------------------------------ enterprises
+
+
+def _export_enterprises(qs: QuerySet[Enterprise]) -> HttpResponse:
+    headers = [
+        _("企业名称"),
+        _("统一社会信用代码"),
+        _("行政区划代码"),
+        _("地区"),
+        _("行业代码"),
+        _("行业"),
+        _("从业人员（人）"),
+        _("营业收入（万元）"),
+        _("资产总额（万元）"),
+        _("企业规模"),
+        _("规上企业"),
+        _("专精特新"),
+    ]
+    rows = (
+        (
+            e.name,
+            e.uscc,
+            e.region_id,
+            e.region.full_name,
+            e.industry_id,
+            e.industry.name,
+            e.employees,
+            ten_k_from_yuan(e.revenue),
+            ten_k_from_yuan(e.total_assets),
+            e.get_size_class_display(),
+            _("是") if e.is_above_designated_size else _("否"),
+            e.get_tier_display() if e.tier else "",
+        )
+        for e in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response("enterprises.xlsx", headers, rows, sheet_title="enterprises")
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not permissions.can_list_enterprises(viewer):
+        raise Http404
+    filters = selectors.EnterpriseFilters.from_params(request.GET)
+    qs, sort = apply_sort(request, selectors.enterprises_for(viewer, filters), ENTERPRISE_SORTS, "name")
+    if request.GET.get("export") == "xlsx":
+        return _export_enterprises(qs)
+    context = {
+        "crumbs": [(_("企业库"), "")],
+        "filters": filters.as_dict(),
+        "sort": sort,
+        "region_choices": selectors.region_choices(viewer),
+        "focus_sectors": focus_sectors(),
+        "size_classes": SizeClass.choices,
+        "tiers": [(v, label) for v, label in Tier.choices if v] + [(selectors.TIER_NONE, _("无"))],
+        "can_register": permissions.can_register_enterprise(viewer),
+        "can_import": permissions.can_import_enterprises(viewer),
+        **paginate(request, qs),
+    }
+    return render(request, "registry/enterprise_list.html", context)
+
+
+SIZE_TESTS = {
+    "sme": gettext_lazy("是否属于中小微企业"),
+    "medium": gettext_lazy("中型"),
+    "small": gettext_lazy("小型"),
+}
+SIZE_COMBINE = {"any": gettext_lazy("任一条件满足即可"), "all": gettext_lazy("须同时满足")}
+SIZE_INDICATORS = {
+    "employees": gettext_lazy("从业人员"),
+    "revenue": gettext_lazy("营业收入"),
+    "assets": gettext_lazy("资产总额"),
+}
+SIZE_UNITS = {"人": gettext_lazy("人"), "万元": gettext_lazy("万元")}
+SIZE_OPS = {"lt": "<", "gte": "≥"}
+
+
+def size_rows(explanation: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """One table row per condition of the classifier's tests, grouped by test (for the detail page)."""
+    rows: list[dict[str, Any]] = []
+    for test in (explanation or {}).get("tests", []):
+        conditions = test.get("conditions", [])
+        for index, condition in enumerate(conditions):
+            rows.append(
+                {
+                    "first": index == 0,
+                    "span": len(conditions),
+                    "test": SIZE_TESTS.get(test.get("tier"), test.get("tier")),
+                    "combine": SIZE_COMBINE.get(test.get("combine"), ""),
+                    "applied": test.get("applied", True),
+                    "indicator": SIZE_INDICATORS.get(condition.get("indicator"), condition.get("indicator")),
+                    "op": SIZE_OPS.get(condition.get("op"), condition.get("op")),
+                    "threshold": condition.get("threshold"),
+                    "value": condition.get("value"),
+                    "unit": SIZE_UNITS.get(condition.get("unit"), condition.get("unit")),
+                    "holds": condition.get("holds"),
+                }
+            )
+    return rows
+
+
+def _detail_context(viewer: Viewer, enterprise: Enterprise) -> dict[str, Any]:
+    explanation = sizing.explain(
+        enterprise.size_standard_version,
+        industry_code=enterprise.industry_id,
+        employees=enterprise.employees,
+        revenue=enterprise.revenue,
+        total_assets=enterprise.total_assets,
+    )
+    summary_key = "summary_en" if (get_language() or "").startswith("en") else "summary_zh"
+    crumbs: list[tuple[str, str]] = []
+    if permissions.can_list_enterprises(viewer):
+        crumbs.append((_("企业库"), reverse("registry:enterprise_list")))
+    crumbs.append((enterprise.name, ""))
+    return {
+        "enterprise": enterprise,
+        "crumbs": crumbs,
+        "size_summary": (enterprise.size_explanation or {}).get(summary_key, ""),
+        "explanation": explanation,
+        "size_rows": size_rows(explanation),
+        "events": selectors.enterprise_events(viewer, enterprise)[:50],
+        "can_edit": permissions.can_edit_enterprise(viewer, enterprise),
+        "is_own": enterprise.organization_id == viewer.organization_id,
+    }
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    enterprise = get_visible_or_404(
+        Enterprise.objects.select_related("region", "industry", "import_batch"), viewer, pk=pk
+    )
+    if not permissions.can_view_enterprise(viewer, enterprise):
+        raise Http404
+    return render(request, "registry/enterprise_detail.html", _detail_context(viewer, enterprise))
+
+
+@login_required
+def my_enterprise(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if viewer.org_type != "enterprise":
+        raise Http404
+    enterprise = selectors.own_enterprise(viewer)
+    if enterprise is None:
+        return render(request, "registry/my_enterprise_empty.html")
+    return render(request, "registry/enterprise_detail.html", _detail_context(viewer, enterprise))
+
+
+def _duplicate_context(viewer: Viewer, error: services.DuplicateUscc) -> dict[str, Any]:
+    existing = error.existing
+    if isinstance(existing, Enterprise):
+        visible = bool(permissions.can_view_enterprise(viewer, existing))
+        url = reverse("registry:enterprise_detail", args=[existing.pk]) if visible else ""
+        name = existing.name
+    else:
+        visible = bool(permissions.can_view_provider(viewer, existing))
+        url = reverse("registry:provider_detail", args=[existing.pk]) if visible else ""
+        name = existing.organization.name
+    return {"duplicate": {"visible": visible, "url": url, "name": name if visible else ""}}
+
+
+@login_required
+def enterprise_register(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not permissions.can_register_enterprise(viewer):
+        raise Http404
+    form = EnterpriseRegisterForm(request.POST or None, viewer=viewer)
+    context: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enterprise = services.enterprise_register(
+                actor=request.user,
+                uscc=data["uscc"],
+                name=data["name"],
+                region=data["region"],
+                industry=data["industry"],
+                employees=data["employees"],
+                revenue_10k_yuan=data["revenue_10k_yuan"],
+                assets_10k_yuan=data["assets_10k_yuan"],
+                tier=data["tier"],
+                address=data["address"],
+            )
+        except services.DuplicateUscc as duplicate:
+            form.add_error(None, duplicate)
+            context.update(_duplicate_context(viewer, duplicate))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已登记：%(name)s") % {"name": enterprise.name})
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "mode": "register", **context})
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    enterprise = get_visible_or_404(Enterprise.objects.select_related("region", "industry"), viewer, pk=pk)
+    if not permissions.can_view_enterprise(viewer, enterprise):
+        raise Http404
+    if not permissions.can_edit_enterprise(viewer, enterprise):
+        raise PermissionDenied
+    region_editable = bool(permissions.can_change_enterprise_region(viewer, enterprise))
+    form = EnterpriseEditForm(
+        request.POST or None, enterprise=enterprise, viewer=viewer, region_editable=region_editable
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {k: data[k] for k in ("name", "address", "industry", "employees", "tier")}
+        changes["revenue_10k_yuan"] = data["revenue_10k_yuan"]
+        changes["assets_10k_yuan"] = data["assets_10k_yuan"]
+        if region_editable:
+            changes["region"] = data["region"]
+        try:
+            services.enterprise_update(actor=request.user, enterprise=enterprise, **changes)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    context = {"form": form, "mode": "edit", "enterprise": enterprise}
+    return render(request, "registry/enterprise_form.html", context)
+
+
+# -------------------------------------------------------------------------------------------- providers
+
+
+@login_required
+def provider_list(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not permissions.can_list_providers(viewer):
+        raise Http404
+    q, kind, region = (request.GET.get(k, "").strip() for k in ("q", "kind", "region"))
+    qs, sort = apply_sort(
+        request, selectors.providers_for(viewer, q=q, kind=kind, region=region), PROVIDER_SORTS, "name"
+    )
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            (p.organization.name, p.uscc, p.get_kind_display(), str(p.organization.region or ""), p.website)
+            for p in qs.iterator(chunk_size=2000)
+        )
+        headers = [_("服务商名称"), _("统一社会信用代码"), _("服务商类型"), _("地区"), _("网址")]
+        return xlsx_response("providers.xlsx", headers, rows, sheet_title="providers")
+    context = {
+        "filters": {"q": q, "kind": kind, "region": region},
+        "sort": sort,
+        "kinds": Provider.Kind.choices,
+        "region_choices": selectors.region_choices(viewer),
+        "can_register": permissions.can_register_provider(viewer),
+        **paginate(request, qs),
+    }
+    return render(request, "registry/provider_list.html", context)
+
+
+@login_required
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    provider = get_visible_or_404(
+        Provider.objects.select_related("organization", "organization__region"), viewer, pk=pk
+    )
+    if not permissions.can_view_provider(viewer, provider):
+        raise Http404
+    events = selectors.provider_events(viewer, provider)[:50]
+    context = {
+        "provider": provider,
+        "sub_industries": provider.sub_industries.order_by("name"),
+        "events": events,
+    }
+    return render(request, "registry/provider_detail.html", context)
+
+
+@login_required
+def provider_register(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not permissions.can_register_provider(viewer):
+        raise Http404
+    form = ProviderRegisterForm(request.POST or None, viewer=viewer)
+    context: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            provider = services.provider_register(
+                actor=request.user,
+                uscc=data["uscc"],
+                name=data["name"],
+                region=data["region"],
+                kind=data["kind"],
+                website=data["website"],
+                sub_industries=data["sub_industries"],
+            )
+        except services.DuplicateUscc as duplicate:
+            form.add_error(None, duplicate)
+            context.update(_duplicate_context(viewer, duplicate))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已登记：%(name)s") % {"name": provider.organization.name})
+            return redirect("registry:provider_detail", pk=provider.pk)
+    return render(request, "registry/provider_form.html", {"form": form, **context})
+
+
+# ---------------------------------------------------------------------------------------------- imports
+
+
+def _own_import_job(viewer: Viewer, pk: int) -> Job:
+    """An import job of the viewer's own; anyone else's is "not found" (like core:job_status)."""
+    job = selectors.import_jobs_of(viewer).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not permissions.can_import_enterprises(viewer):
+        raise Http404
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = start_import(
+            viewer=viewer, upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+        )
+        return redirect("registry:import_result", pk=job.pk)
+    context = {
+        "form": form,
+        "jobs": selectors.import_jobs_of(viewer)[:10],
+        "batches": selectors.import_batches_for(viewer)[:10],
+    }
+    return render(request, "registry/import_start.html", context)
+
+
+@login_required
+def import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    job = _own_import_job(viewer, pk)
+    return render(request, "registry/import_result.html", {"job": job, "result": job.result or {}})
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> FileResponse:
+    viewer = _viewer(request)
+    job = _own_import_job(viewer, pk)
+    if not job.output_file:
+        raise Http404
+    return FileResponse(
+        job.output_file.open("rb"),
+        as_attachment=True,
+        filename=f"import-errors-{job.pk}.xlsx",
+        content_type=XLSX,
+    )
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not permissions.can_import_enterprises(viewer):
+        raise Http404
+    return _attachment(template_workbook(), "企业导入模板.xlsx")
