@@ -81,7 +81,7 @@ def test_phone_width_navigation(browser: Any, demo_site: str, screenshots: Path)
     menu = page.get_by_role("button", name="打开导航菜单")
     assert menu.is_visible()
     menu.click()
-    page.get_by_role("link", name="企业库").click()
+    page.locator("#dt-nav").get_by_role("link", name="企业库", exact=True).click()
     page.wait_for_url(f"{demo_site}/registry/enterprises/**")
     # The page must not scroll sideways on a phone: tables scroll inside their own container.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
