@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from dengta.reference.models import ReferenceDataset
-from dengta.reference.sizing import Condition, SectorRule, SizeResult, SizeRules, classify, load_rules
+from dengta.reference.sizing import OPS, SectorRule, SizeResult, SizeRules, classify, load_rules
 
 # The class, sector and version have their own columns; the stored explanation is the two summaries.
 EXPLANATION_KEYS = ("summary_zh", "summary_en")
@@ -69,12 +69,17 @@ def size_for(
     )
 
 
-def _deciding_conditions(sector: SectorRule) -> tuple[Condition, ...]:
-    """The conditions whose truth values decide every stored field for this sector."""
+def _deciding_thresholds(sector: SectorRule) -> tuple[tuple[str, Decimal], ...]:
+    """(indicator, threshold in persons or yuan) of every condition that decides a stored field.
+
+    The standard only says "below X" (lt) or "X or more" (gte), so whether each condition holds is
+    decided by one comparison, value < threshold; the thresholds are converted to yuan once here rather
+    than for every row.
+    """
     conditions = [*sector.sme.conditions, *sector.medium.conditions, *sector.small.conditions]
     if sector.designated.determinable and sector.designated.condition is not None:
         conditions.append(sector.designated.condition)
-    return tuple(conditions)
+    return tuple(dict.fromkeys((c.indicator, c.threshold_native()) for c in conditions))
 
 
 class BatchClassifier:
@@ -82,8 +87,10 @@ class BatchClassifier:
     distinct combination of sector and threshold outcomes."""
 
     def __init__(self, rules: SizeRules) -> None:
+        if not set(OPS) <= {"lt", "gte"}:
+            raise ValueError(f"BatchClassifier assumes conditions are lt/gte, the rules allow {OPS}")
         self.rules = rules
-        self._sectors: dict[str, tuple[str, tuple[Condition, ...]]] = {}
+        self._sectors: dict[str, tuple[str, tuple[tuple[str, Decimal], ...]]] = {}
         self._answers: dict[tuple[Any, ...], SizeFields] = {}
 
     def __call__(
@@ -92,10 +99,14 @@ class BatchClassifier:
         found = self._sectors.get(industry_code)
         if found is None:
             sector, _mapping = self.rules.sector_for_code(industry_code)
-            found = self._sectors[industry_code] = (sector.key, _deciding_conditions(sector))
-        sector_key, conditions = found
-        values = {"employees": Decimal(employees), "revenue": revenue, "assets": total_assets}
-        key = (sector_key, *(c.holds(values[c.indicator]) for c in conditions))
+            found = self._sectors[industry_code] = (sector.key, _deciding_thresholds(sector))
+        sector_key, thresholds = found
+        values: dict[str, int | Decimal] = {
+            "employees": employees,
+            "revenue": revenue,
+            "assets": total_assets,
+        }
+        key = (sector_key, *(values[indicator] < limit for indicator, limit in thresholds))
         answer = self._answers.get(key)
         if answer is None:
             answer = self._answers[key] = size_for(

@@ -302,8 +302,8 @@ def stream_rows(
 
     The database inserts and indexes the profiles on its own process while this one checks the next rows,
     so checking and writing overlap on a 2-core machine instead of taking turns (bench/import_bench.py:
-    about 5 s less for 100,000 rows). Any invalid row rolls the whole transaction back, so a file with
-    errors still writes nothing. Returns None in that case.
+    about a fifth less time for 100,000 rows). Any invalid row rolls the whole transaction back, so a file
+    with errors still writes nothing. Returns None in that case.
     """
     try:
         with transaction.atomic():
