@@ -16,9 +16,11 @@ from rest_framework.response import Response
 from dengta.api.base import ViewerMixin, require
 from dengta.core.access import get_visible_or_404
 from dengta.reference.models import Industry, Region
+from dengta.reference.sizing import normalise_industry_code
 from dengta.registry import permissions, services
 from dengta.registry.models import Enterprise, Tier
 from dengta.registry.selectors import EnterpriseFilters, enterprises_for
+from dengta.registry.text import to_half_width
 
 
 class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
@@ -80,7 +82,11 @@ class EnterpriseWriteSerializer(serializers.Serializer[Any]):
         return region
 
     def validate_industry_code(self, value: str) -> Industry:
-        industry = Industry.objects.filter(code=value.strip().upper()).first()
+        try:  # "3670" gets its section letter, as in the import (C3670)
+            code = normalise_industry_code(to_half_width(value).strip())
+        except ValueError:
+            code = value.strip().upper()
+        industry = Industry.objects.filter(code=code).first()
         if industry is None:
             raise serializers.ValidationError(
                 _("行业代码不存在（unknown GB/T 4754 code）：%(value)s") % {"value": value}

@@ -22,6 +22,7 @@ class NavItem:
     org_types: frozenset[str]
     platform_roles: frozenset[str] = frozenset()  # any of these also grants the item
     prefix: str = ""
+    roles: frozenset[str] = frozenset()  # when set, the membership role must be one of these
 
 
 NAVIGATION: tuple[NavItem, ...] = (
@@ -39,6 +40,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         "upload",
         frozenset({"ministry", "authority"}),
         prefix="/registry/import",
+        roles=frozenset({"admin", "staff"}),
     ),
     NavItem(_("机构"), "orgs:organization_list", "diagram-3", STAFF_TYPES, prefix="/orgs/"),
     NavItem(_("参考数据"), "reference:index", "book", ALL_TYPES, prefix="/reference/"),
@@ -68,7 +70,7 @@ def navigation_for(viewer: Viewer | None, current_path: str) -> list[NavLink]:
     links: list[NavLink] = []
     for item in NAVIGATION:
         allowed = viewer.org_type in item.org_types or bool(item.platform_roles & viewer.platform_roles)
-        if not allowed:
+        if not allowed or (item.roles and viewer.role not in item.roles):
             continue
         url = reverse(item.url_name)
         active = current_path.startswith(item.prefix) if item.prefix else current_path == url

@@ -92,7 +92,6 @@ class Enterprise(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["region", "size_class"]),
-            models.Index(fields=["industry"]),
         ]
 
     def __str__(self) -> str:

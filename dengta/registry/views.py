@@ -413,4 +413,4 @@ def import_template(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     if not permissions.can_import_enterprises(viewer):
         raise Http404
-    return _attachment(template_workbook(), "企业导入模板.xlsx")
+    return _attachment(template_workbook(), _("企业导入模板") + ".xlsx")

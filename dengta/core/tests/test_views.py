@@ -312,3 +312,19 @@ def test_chinese_first_whatever_the_browser_says(cast: Any) -> None:
     assert '<html lang="en">' in english.content.decode()
     client.post("/i18n/setlang/", {"language": "xx", "next": "/"})  # unknown: the choice stays English
     assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_import_menu_only_for_those_who_may_import(cast: Any) -> None:
+    from tests.factories import MembershipFactory, UserFactory
+
+    assert "/registry/import/" in cast.client("guangzhou").get("/").content.decode()
+    reader = MembershipFactory.create(
+        user=UserFactory.create(username="gz-reader"), organization=cast.orgs["guangzhou"], role="viewer"
+    )
+    from django.test import Client
+
+    client = Client()
+    client.force_login(reader.user)
+    body = client.get("/").content.decode()
+    assert 'href="/registry/import/"' not in body
+    assert 'href="/registry/enterprises/"' in body

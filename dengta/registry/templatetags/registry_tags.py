@@ -24,10 +24,15 @@ def _grouped(value: Decimal) -> str:
 
 @register.filter
 def wan(value: Any) -> str:
-    """Yuan shown in 万元, exact (up to 6 decimals), e.g. 35005000.00 → "3,500.5"."""
+    """Yuan shown in 万元, exact: two decimals at least so a column lines up, more (up to 6) only when the
+    exact amount needs them, e.g. 35005000.00 → "3,500.50", 123.45 → "0.012345"."""
     if value is None or value == "":
         return ""
-    return _grouped(ten_k_from_yuan(Decimal(value)))
+    amount = ten_k_from_yuan(Decimal(value))
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        amount = amount.quantize(Decimal("0.01"))
+    return _grouped(amount)
 
 
 @register.filter
