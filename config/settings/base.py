@@ -158,7 +158,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dengta 灯塔 API",
-    "DESCRIPTION": "Open API of the SME digital-transformation pilot platform. Same permissions as the pages.",
+    "DESCRIPTION": "Open API of the SME digital-transformation pilot platform, with the pages' permissions.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -135,6 +135,7 @@ class EnterpriseViewSet(
     """Enterprises in the caller's jurisdiction (or their own profile); writes go through the services."""
 
     serializer_class = EnterpriseSerializer
+    queryset = Enterprise.objects.none()  # for the schema's types only; get_queryset scopes every request
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:

@@ -19,6 +19,7 @@ class OrganizationViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[Organizatio
     """Organisations the caller may see: their own, and those in their jurisdiction (as the pages)."""
 
     serializer_class = OrganizationSerializer
+    queryset = Organization.objects.none()  # for the schema's types only; get_queryset scopes every request
 
     def get_queryset(self) -> QuerySet[Organization]:
         qs = (

@@ -76,3 +76,24 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture
+def demo_site(live_server: Any) -> str:
+    """The live server with reference data and a small demo data set (seed_demo --scale 120)."""
+    from dengta.demo.services import seed
+    from dengta.reference.loaders import load_all
+
+    load_all()
+    seed("120", 7, lambda _msg: None)
+    return str(live_server.url)
+
+
+def login(page: Any, base: str, username: str) -> None:
+    from dengta.demo.services import DEMO_PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/")

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from dengta.demo.services import DEMO_PASSWORD, seed
-from dengta.reference.loaders import load_dataset
-from tests.e2e.conftest import run_axe
+from tests.e2e.conftest import login, run_axe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,22 +22,6 @@ ROLES: dict[str, tuple[str, str]] = {
     "demo-expert": ("/reference/regions/", "工作台"),
     "demo-auditor": ("/events/", "工作台"),
 }
-
-
-@pytest.fixture
-def demo_site(live_server: Any) -> str:
-    for kind in ("regions", "industries", "sub_industries", "size_standard"):
-        load_dataset(kind)
-    seed("120", 7, lambda _msg: None)
-    return str(live_server.url)
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_every_role_home_list_language(browser: Any, demo_site: str, screenshots: Path) -> None:
