@@ -11,13 +11,19 @@ from django.utils import translation
 register = template.Library()
 
 
+def _get(data: Any, name: str) -> Any:
+    if isinstance(data, Mapping):
+        return data.get(name, "")
+    return getattr(data, name, "")
+
+
 @register.filter
-def localised(data: Mapping[str, Any] | None, key: str) -> Any:
-    """Pick ``key_en`` in English and ``key_zh`` otherwise from bilingual data (rules files, explanations),
-    falling back to the Chinese text when no English is given."""
+def localised(data: Any, key: str) -> Any:
+    """Pick ``key_en`` in English and ``key_zh`` otherwise from bilingual data — dicts (explanations) or
+    objects (parsed rules) — falling back to the Chinese text when no English is given."""
     if not data:
         return ""
     language = translation.get_language() or "zh-hans"
-    if language.startswith("en") and data.get(f"{key}_en"):
-        return data[f"{key}_en"]
-    return data.get(f"{key}_zh", data.get(key, ""))
+    if language.startswith("en") and _get(data, f"{key}_en"):
+        return _get(data, f"{key}_en")
+    return _get(data, f"{key}_zh") or _get(data, key)

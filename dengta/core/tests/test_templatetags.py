@@ -1,0 +1,24 @@
+from dataclasses import dataclass
+
+from django.utils import translation
+
+from dengta.core.templatetags.dengta import localised
+
+
+@dataclass
+class Rule:
+    basis_zh: str
+    basis_en: str = ""
+
+
+def test_localised_picks_language_from_dicts_and_objects() -> None:
+    data = {"note_zh": "待核实", "note_en": "to be checked"}
+    with translation.override("zh-hans"):
+        assert localised(data, "note") == "待核实"
+        assert localised(Rule("年营业收入"), "basis") == "年营业收入"
+    with translation.override("en"):
+        assert localised(data, "note") == "to be checked"
+        assert localised(Rule("年营业收入", "annual revenue"), "basis") == "annual revenue"
+        assert localised(Rule("仅中文"), "basis") == "仅中文"  # no English given: the Chinese text
+        assert localised({"name": "C3670"}, "name") == "C3670"
+    assert localised(None, "note") == ""
