@@ -46,7 +46,8 @@ class VendorFinder(BaseFinder):
             ]
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    # The stubs overload find() on a literal find_all; one signature serves both forms at run time.
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:  # type: ignore[override]
         source = VENDOR_FILES.get(path)
         if source is None or not (_root() / source).is_file():
             return [] if find_all else ""
