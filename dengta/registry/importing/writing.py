@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 
@@ -128,7 +129,8 @@ def reserve_ids(cursor: CursorWrapper, model: type[models.Model], count: int) ->
         row = cursor.fetchone()
         start = max(highest, int(row[0]) if row else 0) + 1
         return list(range(start, start + count))
-    raise NotImplementedError(f"bulk import supports SQLite and PostgreSQL, not {connection.vendor}")
+    # ARCHITECTURE.md: the two supported databases are SQLite (embedded) and PostgreSQL (production).
+    raise ImproperlyConfigured(f"bulk import supports SQLite and PostgreSQL, not {connection.vendor}")
 
 
 # SQLite's default page cache (2 MB) is smaller than the indexes a large import touches; while it runs,
