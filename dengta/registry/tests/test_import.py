@@ -451,3 +451,16 @@ def test_code_registered_meanwhile_rolls_the_import_back(sized: Any, monkeypatch
     assert "同时登记" in outcome.refused and "nothing was written" in outcome.refused
     assert outcome.rows_imported == 0
     assert counts() == before
+
+
+def test_a_real_spreadsheet_over_the_default_200000_row_limit_is_refused(sized: Any) -> None:
+    """The production limit itself (settings.DENGTA_IMPORT_MAX_ROWS = 200,000), not a lowered one: a
+    200,001-row file is refused whole before any row is checked or written. (CSV keeps the test quick;
+    the same limit on .xlsx is tested above with a lowered setting.)"""
+    from django.conf import settings
+
+    assert settings.DENGTA_IMPORT_MAX_ROWS == 200_000
+    row = good_row("440106", 1)
+    outcome = run(csv_bytes([row] * 200_001))
+    assert "超过 200000 行" in outcome.refused or "超过 200,000 行" in outcome.refused, outcome.refused
+    assert Enterprise.objects.count() == 0
