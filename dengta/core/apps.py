@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "dengta.core"
     label = "core"
     verbose_name = _("核心 Core")
+
+    def ready(self) -> None:
+        from dengta.core import panels
+
+        panels.register()

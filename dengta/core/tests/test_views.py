@@ -328,3 +328,11 @@ def test_import_menu_only_for_those_who_may_import(cast: Any) -> None:
     body = client.get("/").content.decode()
     assert 'href="/registry/import/"' not in body
     assert 'href="/registry/enterprises/"' in body
+
+
+def test_auditor_home_shows_recent_events_in_scope(cast: Any, events: Any) -> None:
+    body = cast.client("oversight").get("/").content.decode()
+    assert "最近的事件" in body
+    assert "标签-guangzhou" in body  # an event inside 广东
+    assert "标签-zhejiang" not in body  # outside the auditor's jurisdiction
+    assert "最近的事件" not in cast.client("provider").get("/").content.decode()
