@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +16,3 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("密码")
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
-
-
-class SwitchOrganizationForm(forms.Form):
-    organization = forms.IntegerField()

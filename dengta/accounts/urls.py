@@ -6,6 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("switch-organization/", views.switch_org, name="switch_org"),
     path("profile/", views.profile, name="profile"),
 ]

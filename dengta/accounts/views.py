@@ -5,17 +5,14 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from dengta.accounts.forms import LoginForm, SwitchOrganizationForm
+from dengta.accounts.forms import LoginForm
 from dengta.accounts.models import User
 from dengta.accounts.services import api_token_rotate
-from dengta.orgs.viewer import SESSION_KEY
 
 
 class LoginView(auth_views.LoginView):
@@ -26,21 +23,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
-
-
-@login_required
-@require_POST
-def switch_org(request: HttpRequest) -> HttpResponse:
-    form = SwitchOrganizationForm(request.POST)
-    memberships = {m.organization_id: m for m in request.memberships}  # type: ignore[attr-defined]
-    if not form.is_valid() or form.cleaned_data["organization"] not in memberships:
-        # Not one of the person's organisations: same answer as a missing one.
-        raise Http404
-    org_id = form.cleaned_data["organization"]
-    request.session[SESSION_KEY] = org_id
-    messages.info(request, _("已切换到 %(org)s") % {"org": memberships[org_id].organization.name})
-    # The page being viewed may belong to the old organisation; the home page always exists.
-    return HttpResponseRedirect(reverse("core:home"))
 
 
 @login_required

@@ -6,4 +6,5 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.organization_list, name="organization_list"),
     path("<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("switch/", views.switch_organization, name="switch"),
 ]

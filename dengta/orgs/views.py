@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dengta.core.access import Viewer, get_visible_or_404
 from dengta.core.lists import apply_sort, paginate, xlsx_response
 from dengta.core.models import Event
+from dengta.orgs.forms import SwitchOrganizationForm
 from dengta.orgs.models import AuthorityLevel, Organization, OrgType
 from dengta.orgs.permissions import can_list_organizations
+from dengta.orgs.viewer import SESSION_KEY
 
 SORTS = {"name": "name", "type": "type", "region": "region__code", "created": "created_at"}
 
@@ -55,3 +60,18 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "orgs/organization_detail.html", {"org": org, "members": members, "events": events}
     )
+
+
+@login_required
+@require_POST
+def switch_organization(request: HttpRequest) -> HttpResponse:
+    form = SwitchOrganizationForm(request.POST)
+    memberships = {m.organization_id: m for m in request.memberships}  # type: ignore[attr-defined]
+    if not form.is_valid() or form.cleaned_data["organization"] not in memberships:
+        # Not one of the person's organisations: same answer as a missing one.
+        raise Http404
+    org_id = form.cleaned_data["organization"]
+    request.session[SESSION_KEY] = org_id
+    messages.info(request, _("已切换到 %(org)s") % {"org": memberships[org_id].organization.name})
+    # The page being viewed may belong to the old organisation; the home page always exists.
+    return HttpResponseRedirect(reverse("core:home"))

@@ -15,7 +15,7 @@ from dengta.orgs.viewer import SESSION_KEY
 from tests.factories import MembershipFactory, UserFactory
 
 LOGIN = "/accounts/login/"
-SWITCH = "/accounts/switch-organization/"
+SWITCH = "/orgs/switch/"
 PROFILE = "/accounts/profile/"
 PASSWORD = "pw-for-tests-1"  # tests/factories.py
 

@@ -282,7 +282,7 @@ def test_job_without_creator_is_shown_to_nobody(cast: Any) -> None:
 @pytest.mark.parametrize(
     "url, data",
     [
-        ("/accounts/switch-organization/", {"organization": "1"}),
+        ("/orgs/switch/", {"organization": "1"}),
         ("/accounts/profile/", {}),
         ("/accounts/logout/", {}),
         ("/i18n/setlang/", {"language": "en"}),
