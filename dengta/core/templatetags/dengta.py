@@ -27,3 +27,14 @@ def localised(data: Any, key: str) -> Any:
     if language.startswith("en") and _get(data, f"{key}_en"):
         return _get(data, f"{key}_en")
     return _get(data, f"{key}_zh") or _get(data, key)
+
+
+@register.filter
+def thousands(value: Any) -> str:
+    """A count with thousands separators in every language (UI.md); Django's zh-hans format has none."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)

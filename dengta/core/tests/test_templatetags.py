@@ -22,3 +22,14 @@ def test_localised_picks_language_from_dicts_and_objects() -> None:
         assert localised(Rule("仅中文"), "basis") == "仅中文"  # no English given: the Chinese text
         assert localised({"name": "C3670"}, "name") == "C3670"
     assert localised(None, "note") == ""
+
+
+def test_thousands_in_every_language() -> None:
+    from dengta.core.templatetags.dengta import thousands
+
+    with translation.override("zh-hans"):
+        assert thousands(36000) == "36,000"
+    with translation.override("en"):
+        assert thousands(1234567) == "1,234,567"
+    assert thousands(0) == "0"
+    assert thousands(None) == ""
