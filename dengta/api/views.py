@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import TypeVar
+
+from django.db.models import QuerySet
 from rest_framework import viewsets
 
 from dengta.api.base import ViewerMixin, require
@@ -13,6 +15,7 @@ from dengta.api.serializers import (
 from dengta.orgs.models import Organization
 from dengta.orgs.permissions import can_list_organizations
 from dengta.reference.models import Industry, Region, SubIndustry
+from dengta.reference.selectors import industry_search, region_search, sub_industry_search
 
 
 class OrganizationViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[Organization]):
@@ -39,42 +42,37 @@ class OrganizationViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[Organizatio
         return super().list(request, *args, **kwargs)
 
 
+M = TypeVar("M", Region, Industry)
+
+
+def _children_of(qs: QuerySet[M], parent: str) -> QuerySet[M]:
+    """The API's one filter the pages do not have: the direct children of a code (cascading pickers)."""
+    return qs.filter(parent_id=parent.strip().upper()) if parent.strip() else qs
+
+
 class RegionViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[Region]):
-    """GB/T 2260 divisions (plus 兵团 as a reporting unit). Filters: level, parent, q."""
+    """GB/T 2260 divisions (and 兵团 as a reporting unit). Filters as the page (q, level, flag), parent."""
 
     serializer_class = RegionSerializer
     lookup_field = "code"
 
     def get_queryset(self) -> QuerySet[Region]:
-        qs = Region.objects.order_by("code")
         params = self.request.query_params
-        if params.get("level", "").isdigit():
-            qs = qs.filter(level=int(params["level"]))
-        if params.get("parent"):
-            qs = qs.filter(parent_id=params["parent"])
-        if params.get("q"):
-            qs = qs.filter(Q(name__icontains=params["q"]) | Q(code__startswith=params["q"]))
-        return qs
+        qs = region_search(q=params.get("q", ""), level=params.get("level", ""), flag=params.get("flag", ""))
+        return _children_of(qs, params.get("parent", ""))
 
 
 class IndustryViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[Industry]):
-    """GB/T 4754-2017 codes. Filters: level, parent, focus (true), q."""
+    """GB/T 4754-2017 codes. Filters as the page (q, level, focus: 1/true or a sector label), and parent."""
 
     serializer_class = IndustrySerializer
     lookup_field = "code"
 
     def get_queryset(self) -> QuerySet[Industry]:
-        qs = Industry.objects.order_by("code")
         params = self.request.query_params
-        if params.get("level", "").isdigit():
-            qs = qs.filter(level=int(params["level"]))
-        if params.get("parent"):
-            qs = qs.filter(parent_id=params["parent"])
-        if params.get("focus") in ("1", "true"):
-            qs = qs.exclude(focus_sector="")
-        if params.get("q"):
-            qs = qs.filter(Q(name__icontains=params["q"]) | Q(code__istartswith=params["q"]))
-        return qs
+        focus = "1" if params.get("focus") == "true" else params.get("focus", "")
+        qs = industry_search(q=params.get("q", ""), level=params.get("level", ""), focus=focus)
+        return _children_of(qs, params.get("parent", ""))
 
 
 class SubIndustryViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[SubIndustry]):
@@ -84,7 +82,5 @@ class SubIndustryViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[SubIndustry]
     lookup_field = "code"
 
     def get_queryset(self) -> QuerySet[SubIndustry]:
-        qs = SubIndustry.objects.prefetch_related("industries").order_by("code")
-        if self.request.query_params.get("q"):
-            qs = qs.filter(name__icontains=self.request.query_params["q"])
-        return qs
+        params = self.request.query_params
+        return sub_industry_search(q=params.get("q", ""), focus=params.get("focus", ""))
