@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "dengta.reference",
     "dengta.orgs",
     "dengta.registry",
+    "dengta.assessment",
     "dengta.api",
     "dengta.demo",
 ]

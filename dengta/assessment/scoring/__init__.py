@@ -1,0 +1,1 @@
+"""Pure scoring for digital-level frameworks: no Django imports (ARCHITECTURE.md convention 4)."""
