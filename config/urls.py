@@ -9,6 +9,7 @@ urlpatterns = [
     path("orgs/", include("dengta.orgs.urls")),
     path("reference/", include("dengta.reference.urls")),
     path("registry/", include("dengta.registry.urls")),
+    path("assessments/", include("dengta.assessment.urls")),
     path("api/", include("dengta.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,72 @@
+"""Load the framework data files into the database (``manage.py load_frameworks``), idempotently.
+
+Each file names its framework and version. A version already loaded with the same SHA-256 is skipped; one
+whose content changed is updated only while no assessment uses it — a version that scored anything is
+immutable, so a corrected level rule must come with a new version number (issue 3, Build point 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from dengta.assessment.models import Framework
+from dengta.assessment.scoring.definitions import DATA_DIR, DEFINITION_FILES, Definition, read_definition
+from dengta.assessment.scoring.framework import FrameworkDataError
+
+
+class FrameworkInUse(FrameworkDataError):
+    """The file changes a version that assessments already use."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    code: str
+    version: str
+    action: str  # "created", "updated", "unchanged"
+
+    def summary(self) -> str:
+        return f"{self.code}@{self.version}: {self.action}"
+
+
+@transaction.atomic
+def load_definition(definition: Definition) -> LoadResult:
+    existing = (
+        Framework.objects.select_for_update().filter(code=definition.code, version=definition.version).first()
+    )
+    action = "created"
+    if existing is not None:
+        if existing.checksum == definition.checksum:
+            action = "unchanged"
+        elif existing.assessments.exists():
+            raise FrameworkInUse(
+                f"{definition.code}@{definition.version} is used by {existing.assessments.count()} "
+                "assessment(s) and cannot change; give the corrected file a new version"
+            )
+        else:
+            action = "updated"
+    if action != "unchanged":
+        Framework.objects.filter(code=definition.code, is_current=True).exclude(
+            version=definition.version
+        ).update(is_current=False)
+        Framework.objects.update_or_create(
+            code=definition.code,
+            version=definition.version,
+            defaults={
+                "kind": definition.kind,
+                "title": definition.title,
+                "document": definition.document,
+                "provisional": definition.provisional,
+                "content": definition.content,
+                "checksum": definition.checksum,
+                "is_current": True,
+            },
+        )
+    return LoadResult(definition.code, definition.version, action)
+
+
+def load_all(data_dir: Path = DATA_DIR, names: tuple[str, ...] = DEFINITION_FILES) -> list[LoadResult]:
+    definitions = [read_definition(name, data_dir) for name in names]  # all files checked before any write
+    return [load_definition(d) for d in definitions]

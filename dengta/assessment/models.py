@@ -1,0 +1,254 @@
+"""Framework versions, assessments and their evidence.
+
+A framework version is stored with the exact content of its data files and their SHA-256; once an assessment
+uses it, it is never changed (a correction to the data is a new version). An assessment keeps its answers,
+the framework version, the engine version and the full score it was given; once scored it is never edited —
+a correction is a new assessment linked to the old one (issue 3).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dengta.assessment.scoring.definitions import Compiled, canonical, compile_content
+from dengta.core.access import Viewer, scope_q
+from dengta.core.models import TimeStampedModel
+
+
+class Framework(models.Model):
+    class Kind(models.TextChoices):
+        MIIT2024 = "miit2024", _("评分加场景（2024年版）")
+        BANDS = "bands", _("仅总分分档（2022年版）")
+        EU_DMA = "eu_dma", _("欧盟数字成熟度评估")
+
+    code = models.CharField(_("框架"), max_length=60)
+    version = models.CharField(_("版本"), max_length=40)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    document = models.CharField(_("文号"), max_length=100, blank=True)
+    provisional = models.BooleanField(_("等级规则待核实"), default=False)
+    content = models.JSONField(_("内容"))
+    checksum = models.CharField(_("校验和"), max_length=64)
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("评测框架版本")
+        verbose_name_plural = _("评测框架版本")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="assessment_framework_unique_version"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(is_current=True), name="assessment_framework_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+    def compiled(self) -> Compiled:
+        return compile_content(canonical(self.content))
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}@{self.version}"
+
+
+class Kind(models.TextChoices):
+    SELF = "self", _("企业自评")
+    PROVIDER = "provider", _("服务商诊断")
+    ONSITE = "onsite", _("现场评定")
+    HISTORICAL = "historical", _("历史结果")
+
+
+class Phase(models.TextChoices):
+    T0 = "t0", _("改造前（T0）")
+    T1 = "t1", _("改造后（T1）")
+    OTHER = "other", _("其他")
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    SCORED = "scored", _("已评分")
+    SIGNED_OFF = "signed_off", _("已签署")
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def visible_to(self, viewer: Viewer) -> AssessmentQuerySet:
+        """An enterprise sees its own; authorities their jurisdiction; a provider what it wrote; an expert
+        what is assigned to them (issue 3, API point 7)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        if viewer.org_type in ("ministry", "authority", "oversight"):
+            return self.filter(
+                scope_q(viewer, region_field="enterprise__region", org_field="enterprise__organization_id")
+            )
+        if viewer.org_type == "enterprise":
+            # On-site assessments become the enterprise's to see once the expert has scored them.
+            return self.filter(enterprise__organization_id=viewer.organization_id).exclude(
+                kind=Kind.ONSITE, state__in=[State.DRAFT, State.SUBMITTED]
+            )
+        if viewer.org_type == "provider":
+            return self.filter(author_organization_id=viewer.organization_id)
+        if viewer.org_type == "expert_pool":
+            return self.filter(
+                assessor_id=getattr(viewer.user, "pk", None), author_organization_id=viewer.organization_id
+            )
+        return self.none()
+
+    def final(self) -> AssessmentQuerySet:
+        """Assessments with a result that counts: scored, or signed off for on-site ones."""
+        return self.filter(
+            models.Q(state=State.SIGNED_OFF) | models.Q(state=State.SCORED) & ~models.Q(kind=Kind.ONSITE)
+        )
+
+
+class Assessment(TimeStampedModel):
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("企业")
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("评测框架")
+    )
+    kind = models.CharField(_("评测方式"), max_length=20, choices=Kind.choices)
+    phase = models.CharField(_("阶段"), max_length=10, choices=Phase.choices, default=Phase.T0)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.DRAFT)
+    author_organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="authored_assessments",
+        verbose_name=_("填报机构"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_assessments",
+        verbose_name=_("评定专家"),
+    )
+    answers = models.JSONField(_("答卷"), default=dict, blank=True)
+    current_step = models.PositiveSmallIntegerField(_("当前步骤"), default=0)
+    result = models.JSONField(_("评分结果"), default=dict, blank=True)
+    engine_version = models.CharField(_("评分程序版本"), max_length=20, blank=True)
+    total = models.DecimalField(_("总分"), max_digits=8, decimal_places=4, null=True, blank=True)
+    points_base = models.DecimalField(
+        _("数字化基础得分"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    points_mgmt = models.DecimalField(
+        _("数字化管理得分"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    points_results = models.DecimalField(
+        _("数字化成效得分"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    level = models.PositiveSmallIntegerField(_("等级"), null=True, blank=True)
+    pledged_at = models.DateTimeField(_("真实性承诺时间"), null=True, blank=True)
+    pledge_text = models.TextField(_("真实性承诺"), blank=True)
+    coi_declared_at = models.DateTimeField(_("无利益冲突声明时间"), null=True, blank=True)
+    coi_statement = models.TextField(_("无利益冲突声明"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
+    signed_off_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("签署人"),
+    )
+    assessed_on = models.DateField(_("评测日期"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("更正的评测"),
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("评测")
+        verbose_name_plural = _("评测")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__isnull=True) | models.Q(level__lte=4), name="assessment_level_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="onsite") | models.Q(assessor__isnull=False),
+                name="assessment_onsite_has_assessor",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__isnull=True) | models.Q(total__gte=0) & models.Q(total__lte=100),
+                name="assessment_total_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "state"]),
+            models.Index(fields=["state", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_kind_display()} · {self.get_phase_display()}"
+
+    @property
+    def is_final(self) -> bool:
+        if self.kind == Kind.ONSITE:
+            return self.state == State.SIGNED_OFF
+        return self.state in (State.SCORED, State.SIGNED_OFF)
+
+    @property
+    def has_score(self) -> bool:
+        return self.state in (State.SCORED, State.SIGNED_OFF)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == State.DRAFT
+
+    def points(self) -> dict[str, Decimal | None]:
+        return {"base": self.points_base, "mgmt": self.points_mgmt, "results": self.points_results}
+
+    def answers_part(self, part: str) -> dict[str, Any]:
+        value = (self.answers or {}).get(part) or {}
+        return dict(value)
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    return f"assessments/{instance.assessment_id}/{instance.sha256[:16]}-{filename}"
+
+
+class Evidence(TimeStampedModel):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("评测")
+    )
+    item_code = models.CharField(_("评测项"), max_length=80)
+    file = models.FileField(_("文件"), upload_to=evidence_path)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+
+    class Meta:
+        ordering = ["item_code", "created_at"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.original_name

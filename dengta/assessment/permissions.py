@@ -1,0 +1,133 @@
+"""Who may start, fill in, submit, sign off and correct assessments (ARCHITECTURE.md convention 5).
+
+Rows are first filtered by ``Assessment.objects.visible_to`` (an enterprise its own, an authority its
+jurisdiction, a provider what it wrote, an expert their assignments); these rules add the role and the state.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from dengta.assessment.models import Assessment, Kind, State
+from dengta.core.access import Viewer
+from dengta.core.decisions import Decision
+from dengta.registry.models import Enterprise
+
+WRITING_ROLES = frozenset({"admin", "staff"})
+
+
+def _anonymous() -> Decision:
+    return Decision.deny(_("未登录"))
+
+
+def _covers(viewer: Viewer, enterprise: Enterprise) -> bool:
+    return viewer.sees_all or viewer.covers_path(enterprise.region.path)
+
+
+def can_start_self(viewer: Viewer, enterprise: Enterprise) -> Decision:
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if viewer.org_type != "enterprise" or enterprise.organization_id != viewer.organization_id:
+        return Decision.deny(_("企业自评只能由本企业填报"))
+    if viewer.role not in WRITING_ROLES:
+        return Decision.deny(_("只读角色不能填报"))
+    return Decision.allow(_("本企业的管理员或经办人可以自评"))
+
+
+def can_start_diagnosis(viewer: Viewer) -> Decision:
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if viewer.org_type != "provider" or viewer.role not in WRITING_ROLES:
+        return Decision.deny(_("只有服务商的管理员或经办人可以开展诊断"))
+    return Decision.allow(_("服务商可以为企业开展诊断"))
+
+
+def can_assign_onsite(viewer: Viewer, enterprise: Enterprise | None = None) -> Decision:
+    """On-site assessment is arranged by the authority that runs the pilot (DOMAIN.md 2.6)."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    writer = viewer.role in WRITING_ROLES and (
+        viewer.org_type == "authority"
+        or (viewer.org_type == "ministry" and viewer.has_platform_role("programme_staff"))
+    )
+    if not writer:
+        return Decision.deny(_("只有主管部门的管理员、经办人或部委项目管理人员可以安排现场评定"))
+    if enterprise is not None and not _covers(viewer, enterprise):
+        return Decision.deny(_("该企业不在辖区范围内"))
+    return Decision.allow(_("可以安排现场评定"))
+
+
+def can_import_history(viewer: Viewer) -> Decision:
+    return can_assign_onsite(viewer)
+
+
+def _is_author(viewer: Viewer, assessment: Assessment) -> bool:
+    if viewer.role not in WRITING_ROLES and assessment.kind != Kind.ONSITE:
+        return False
+    if assessment.kind == Kind.SELF:
+        return (
+            viewer.org_type == "enterprise"
+            and assessment.enterprise.organization_id == viewer.organization_id
+        )
+    if assessment.kind == Kind.PROVIDER:
+        return viewer.org_type == "provider" and assessment.author_organization_id == viewer.organization_id
+    if assessment.kind == Kind.ONSITE:
+        return viewer.org_type == "expert_pool" and assessment.assessor_id == getattr(viewer.user, "pk", None)
+    return False
+
+
+def can_edit(viewer: Viewer, assessment: Assessment) -> Decision:
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if assessment.state != State.DRAFT:
+        return Decision.deny(_("评测已提交，不能再修改；如需更正，请新建更正评测"))
+    if not _is_author(viewer, assessment):
+        return Decision.deny(_("只有填报方可以填写此评测"))
+    if assessment.kind == Kind.ONSITE and assessment.coi_declared_at is None:
+        return Decision.deny(_("请先声明无利益冲突"))
+    return Decision.allow(_("可以填写"))
+
+
+def can_declare_coi(viewer: Viewer, assessment: Assessment) -> Decision:
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if assessment.kind != Kind.ONSITE or assessment.state != State.DRAFT:
+        return Decision.deny(_("无需声明"))
+    if assessment.assessor_id != getattr(viewer.user, "pk", None) or viewer.org_type != "expert_pool":
+        return Decision.deny(_("只有被指派的评定专家可以声明"))
+    if assessment.coi_declared_at is not None:
+        return Decision.deny(_("已声明"))
+    return Decision.allow(_("可以声明"))
+
+
+def can_submit(viewer: Viewer, assessment: Assessment) -> Decision:
+    return can_edit(viewer, assessment)
+
+
+def can_sign_off(viewer: Viewer, assessment: Assessment) -> Decision:
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if assessment.kind != Kind.ONSITE or assessment.state != State.SCORED:
+        return Decision.deny(_("只有已评分的现场评定可以签署"))
+    if assessment.assessor_id != getattr(viewer.user, "pk", None):
+        return Decision.deny(_("只有评定专家本人可以签署"))
+    return Decision.allow(_("可以签署"))
+
+
+def can_correct(viewer: Viewer, assessment: Assessment) -> Decision:
+    """A correction is a new draft by the same party; the scored assessment stays as it was."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if not assessment.has_score or assessment.kind == Kind.HISTORICAL:
+        return Decision.deny(_("只有已评分的评测可以更正"))
+    if assessment.corrections.exists():
+        return Decision.deny(_("此评测已有更正"))
+    if assessment.kind == Kind.ONSITE:
+        return can_assign_onsite(viewer, assessment.enterprise)
+    if viewer.role in WRITING_ROLES and _is_author(viewer, assessment):
+        return Decision.allow(_("可以新建更正评测"))
+    return Decision.deny(_("只有原填报方可以更正"))
+
+
+def can_add_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
+    return can_edit(viewer, assessment)

@@ -1,0 +1,164 @@
+"""Reads for assessments (ARCHITECTURE.md convention 2): lists, an enterprise's history, T0→T1 deltas and
+peer medians. Pages, the report PDF and the API use the same functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from dengta.assessment.models import Assessment, Framework, Kind, State
+from dengta.core.access import Viewer
+from dengta.reference.models import SubIndustry
+from dengta.registry.models import Enterprise
+
+MIN_PEERS = 5  # a median of fewer enterprises would reveal individual results
+
+
+def assessments_for(viewer: Viewer) -> QuerySet[Assessment]:
+    return Assessment.objects.visible_to(viewer).select_related(
+        "enterprise", "enterprise__region", "framework", "assessor", "author_organization"
+    )
+
+
+def current_frameworks() -> QuerySet[Framework]:
+    return Framework.objects.filter(is_current=True).order_by("code")
+
+
+def history(enterprise: Enterprise, viewer: Viewer) -> list[Assessment]:
+    """The enterprise's assessments with a result, oldest first, as far as the viewer may see them."""
+    return list(
+        assessments_for(viewer)
+        .filter(enterprise=enterprise)
+        .filter(state__in=[State.SCORED, State.SIGNED_OFF])
+        .order_by("assessed_on", "scored_at")
+    )
+
+
+def baseline_for(assessment: Assessment, viewer: Viewer) -> Assessment | None:
+    """The assessment to compare with: the latest earlier result of the same framework code, a T0 first."""
+    earlier = [
+        a
+        for a in history(assessment.enterprise, viewer)
+        if a.pk != assessment.pk
+        and a.framework.code == assessment.framework.code
+        and (a.assessed_on, a.scored_at) <= (assessment.assessed_on, assessment.scored_at)
+        and a.corrections.count() == 0
+    ]
+    t0 = [a for a in earlier if a.phase == "t0"]
+    pool = t0 or earlier
+    return pool[-1] if pool else None
+
+
+@dataclass(frozen=True)
+class Delta:
+    key: str
+    label: str
+    before: Any
+    after: Any
+
+    @property
+    def change(self) -> Any:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def deltas(before: Assessment, after: Assessment, labels: dict[str, str]) -> list[Delta]:
+    rows = [
+        Delta("total", labels["total"], before.total, after.total),
+        Delta("level", labels["level"], before.level, after.level),
+        Delta("base", labels["base"], before.points_base, after.points_base),
+        Delta("mgmt", labels["mgmt"], before.points_mgmt, after.points_mgmt),
+        Delta("results", labels["results"], before.points_results, after.points_results),
+    ]
+    b_levels = (before.result or {}).get("scenario_levels", {})
+    a_levels = (after.result or {}).get("scenario_levels", {})
+    for code, name in labels.get("_scenarios", {}).items():  # type: ignore[union-attr]
+        rows.append(Delta(f"scenario:{code}", name, b_levels.get(code), a_levels.get(code)))
+    return rows
+
+
+def sub_industry_of(enterprise: Enterprise) -> SubIndustry | None:
+    code = enterprise.industry_id or ""
+    prefixes = [code[:n] for n in range(len(code), 2, -1)]
+    return SubIndustry.objects.filter(industries__code__in=prefixes).order_by("-is_focus", "code").first()
+
+
+@dataclass
+class PeerMedian:
+    label: str
+    count: int
+    total: Decimal | None = None
+    dimensions: dict[str, Decimal] = field(default_factory=dict)
+    level: float | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.count >= MIN_PEERS
+
+
+def _latest_results(enterprises: QuerySet[Enterprise], framework_code: str) -> list[Assessment]:
+    rows = (
+        Assessment.objects.final()
+        .filter(enterprise__in=enterprises, framework__code=framework_code)
+        .order_by("enterprise_id", "-assessed_on", "-scored_at")
+        .only("enterprise_id", "total", "points_base", "points_mgmt", "points_results", "level")
+    )
+    latest: dict[int, Assessment] = {}
+    for row in rows:
+        latest.setdefault(row.enterprise_id, row)
+    return list(latest.values())
+
+
+def _median(label: str, rows: list[Assessment]) -> PeerMedian:
+    out = PeerMedian(label=label, count=len(rows))
+    if not out.enough:
+        return out
+    out.total = Decimal(median([r.total for r in rows if r.total is not None]))
+    for key, attr in (("base", "points_base"), ("mgmt", "points_mgmt"), ("results", "points_results")):
+        values = [getattr(r, attr) for r in rows if getattr(r, attr) is not None]
+        if values:
+            out.dimensions[key] = Decimal(median(values))
+    out.level = float(median([r.level or 0 for r in rows]))
+    return out
+
+
+def peer_medians(assessment: Assessment) -> list[PeerMedian]:
+    """Medians of the latest results of peers: the enterprise's sub-industry, and its city (or region).
+    Aggregates only — no peer's own result is shown, and groups under MIN_PEERS show no figure."""
+    enterprise = assessment.enterprise
+    code = assessment.framework.code
+    out = []
+    sub = sub_industry_of(enterprise)
+    if sub is not None:
+        codes = list(sub.industries.values_list("code", flat=True))
+        q = Q(pk__in=[])
+        for c in codes:
+            q |= Q(industry_id__startswith=c)
+        out.append(_median(sub.name, _latest_results(Enterprise.objects.filter(q), code)))
+    region = enterprise.region
+    parts = region.path.strip("/").split("/")
+    city_path = "/".join(parts[:2]) + "/" if len(parts) >= 2 else region.path
+    city = region if region.path == city_path else None
+    city_name = city.name if city else _region_name(parts[1] if len(parts) >= 2 else parts[0])
+    out.append(
+        _median(
+            city_name, _latest_results(Enterprise.objects.filter(region__path__startswith=city_path), code)
+        )
+    )
+    return out
+
+
+def _region_name(code: str) -> str:
+    from dengta.reference.models import Region
+
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def onsite_queue(viewer: Viewer) -> QuerySet[Assessment]:
+    """An expert's open on-site assignments."""
+    return assessments_for(viewer).filter(kind=Kind.ONSITE, state__in=[State.DRAFT, State.SCORED])

@@ -1,0 +1,411 @@
+"""Writes for assessments (ARCHITECTURE.md convention 1): each checks the data, changes state only through
+the workflow table, and records an event. Permission checks belong to the caller (``permissions``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dengta.assessment import workflows
+from dengta.assessment.models import Assessment, Evidence, Framework, Kind, Phase, State
+from dengta.assessment.scoring.answers import Answers, Parsed, missing_answers, parse_answers
+from dengta.assessment.scoring.bands import BandFramework, level_for_total
+from dengta.assessment.scoring.engine import ENGINE_VERSION, score
+from dengta.assessment.scoring.framework import UNIT
+from dengta.assessment.scoring.framework import Framework as Compiled
+from dengta.assessment.scoring.path import plan_to_level
+from dengta.assessment.uploads import sniff_evidence
+from dengta.core.events import record_event
+from dengta.core.workflows import run_transition
+from dengta.orgs.models import Organization
+from dengta.registry.models import Enterprise
+
+DEFAULT_FRAMEWORK = "miit-2024-manufacturing"
+TARGET_LEVEL = 2  # pilot acceptance: 二级 or above (DOMAIN.md 2.6)
+
+PLEDGE_TEXT = _(
+    "本单位承诺所填报的信息和佐证材料真实、准确、完整，如有虚假，愿承担相应责任。"
+    "（We pledge that the information and evidence given are true, accurate and complete.）"
+)
+COI_TEXT = _(
+    "本人与被评定企业及其服务商不存在利益关系，将独立、客观、公正地开展现场评定。"
+    "（I have no interest in the enterprise or its providers and will assess independently.）"
+)
+
+
+def current_framework(code: str = DEFAULT_FRAMEWORK) -> Framework:
+    try:
+        return Framework.objects.get(code=code, is_current=True)
+    except Framework.DoesNotExist as exc:
+        raise ValidationError(
+            _("评测框架 %(code)s 尚未载入，请运行 manage.py load_frameworks（framework not loaded）")
+            % {"code": code}
+        ) from exc
+
+
+def _scope(enterprise: Enterprise) -> dict[str, Any]:
+    return {"organization_id": enterprise.organization_id, "scope_path": enterprise.region.path}
+
+
+@transaction.atomic
+def assessment_start(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    kind: str,
+    author_organization: Organization,
+    phase: str = Phase.T0,
+    framework: Framework | None = None,
+    assessor: Any = None,
+    corrects: Assessment | None = None,
+    answers: Mapping[str, Any] | None = None,
+) -> Assessment:
+    framework = framework or current_framework()
+    if framework.kind != Framework.Kind.MIIT2024:
+        raise ValidationError(
+            _("此框架只能导入历史结果，不能在线填报（this framework only records historical totals）")
+        )
+    assessment = Assessment(
+        enterprise=enterprise,
+        framework=framework,
+        kind=kind,
+        phase=phase,
+        author_organization=author_organization,
+        created_by=actor,
+        assessor=assessor,
+        corrects=corrects,
+        answers=dict(answers or {}),
+    )
+    assessment.full_clean()
+    assessment.save()
+    record_event(
+        actor=actor,
+        verb="assessment.created",
+        target=assessment,
+        payload={
+            "kind": kind,
+            "phase": phase,
+            "framework": framework.label,
+            "assessor": getattr(assessor, "pk", None),
+            "corrects": getattr(corrects, "pk", None),
+        },
+        **_scope(enterprise),
+    )
+    return assessment
+
+
+def assessment_assign_onsite(
+    *, actor: Any, enterprise: Enterprise, expert: Any, expert_organization: Organization, phase: str
+) -> Assessment:
+    """Arrange an on-site assessment (现场评定) of ``enterprise`` by an expert of an expert pool."""
+    if (
+        expert_organization.type != "expert_pool"
+        or not expert.memberships.filter(organization=expert_organization).exists()
+    ):
+        raise ValidationError({"expert": [_("请选择专家库中的专家（choose an expert from an expert pool）")]})
+    return assessment_start(
+        actor=actor,
+        enterprise=enterprise,
+        kind=Kind.ONSITE,
+        phase=phase,
+        author_organization=expert_organization,
+        assessor=expert,
+    )
+
+
+@transaction.atomic
+def assessment_declare_coi(*, actor: Any, assessment: Assessment) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.coi_declared_at is not None:
+        return locked
+    locked.coi_declared_at = timezone.now()
+    locked.coi_statement = str(COI_TEXT)
+    locked.save(update_fields=["coi_declared_at", "coi_statement", "updated_at"])
+    record_event(actor=actor, verb="assessment.coi_declared", target=locked, **_scope(locked.enterprise))
+    return locked
+
+
+def compiled(assessment: Assessment) -> Compiled:
+    fw = assessment.framework.compiled()
+    assert isinstance(fw, Compiled)
+    return fw
+
+
+def stored_answers(assessment: Assessment) -> Parsed:
+    data = assessment.answers or {}
+    return parse_answers(
+        compiled(assessment),
+        choices=data.get("choices"),
+        scenarios=data.get("scenarios"),
+        numbers=data.get("numbers"),
+    )
+
+
+@transaction.atomic
+def assessment_save_answers(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    choices: Mapping[str, Any] | None = None,
+    scenarios: Mapping[str, Any] | None = None,
+    numbers: Mapping[str, Any] | None = None,
+    step: int | None = None,
+) -> Parsed:
+    """Merge answers into the draft. Valid values are saved; each invalid one is reported and the value
+    stored before it is kept (a draft never holds an invalid answer). Blank values clear an answer."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.state != State.DRAFT:
+        raise ValidationError(
+            _("评测已提交，不能再修改；如需更正，请新建更正评测（submitted assessments cannot change）")
+        )
+    fw = compiled(locked)
+    parsed = parse_answers(fw, choices=choices, scenarios=scenarios, numbers=numbers)
+    bad = {str(p.params.get(k, "")) for p in parsed.problems for k in ("item", "scenario", "label", "part")}
+    data = {part: locked.answers_part(part) for part in ("choices", "scenarios", "numbers")}
+    fresh = parsed.answers.to_json()
+    for part, given in (("choices", choices), ("scenarios", scenarios), ("numbers", numbers)):
+        for code in given or {}:
+            if code in fresh[part]:
+                data[part][code] = fresh[part][code]
+            elif not _has_problem(fw, part, code, bad):
+                data[part].pop(code, None)  # left blank: the answer is cleared
+    # Numbers valid alone but impossible together (more networked devices than devices) — checked on the
+    # merged draft, since the two may arrive in different saves: the earlier numbers are kept.
+    merged = parse_answers(fw, numbers=data["numbers"])
+    cross = [p for p in merged.problems if p.code in _CROSS]
+    if cross:
+        data["numbers"] = locked.answers_part("numbers")
+        known = {(p.code, str(p.params)) for p in parsed.problems}
+        extra = tuple(p for p in cross if (p.code, str(p.params)) not in known)
+        parsed = Parsed(answers=parsed.answers, problems=parsed.problems + extra)
+    locked.answers = data
+    if step is not None:
+        locked.current_step = max(0, step)
+    locked.save(update_fields=["answers", "current_step", "updated_at"])
+    assessment.answers, assessment.current_step = locked.answers, locked.current_step
+    return parsed
+
+
+_CROSS = {"number_exceeds_total", "number_zero_total", "number_zero_denominator"}
+
+
+def _has_problem(fw: Compiled, part: str, code: str, bad: set[str]) -> bool:
+    if part == "choices":
+        item = fw.item(code)
+        return (item is not None and item.name in bad) or code in bad
+    if part == "scenarios":
+        scenario = fw.scenario(code)
+        return (scenario is not None and scenario.name in bad) or code in bad
+    spec = fw.collected_number(code)
+    return (spec is not None and spec.label_zh in bad) or code in bad
+
+
+def completeness(assessment: Assessment) -> tuple[list[str], list[str]]:
+    return missing_answers(compiled(assessment), stored_answers(assessment).answers)
+
+
+@transaction.atomic
+def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> Assessment:
+    """Submit with the authenticity pledge, then score at once (the engine is pure and fast)."""
+    if not pledge:
+        raise ValidationError(
+            {"pledge": [_("提交前须勾选真实性承诺（tick the authenticity pledge to submit）")]}
+        )
+    parsed = stored_answers(assessment)
+    if parsed.problems:
+        raise ValidationError([p.render(_) for p in parsed.problems])
+    items, scenarios = missing_answers(compiled(assessment), parsed.answers)
+    if items or scenarios:
+        fw = compiled(assessment)
+        names = [i.name for i in fw.items if i.code in items] + [
+            s.name for s in fw.scenarios if s.code in scenarios
+        ]
+        raise ValidationError(
+            _("还有 %(n)s 题未作答：%(names)s（unanswered questions）")
+            % {"n": len(names), "names": "、".join(names)}
+        )
+    now = timezone.now()
+    submitted = run_transition(
+        assessment,
+        workflows.SUBMIT,
+        actor=actor,
+        changes={"pledged_at": now, "pledge_text": str(PLEDGE_TEXT), "submitted_at": now},
+        **_scope(assessment.enterprise),
+    )
+    return _score(actor=actor, assessment=submitted, answers=parsed.answers)
+
+
+def _score(*, actor: Any, assessment: Assessment, answers: Answers) -> Assessment:
+    fw = compiled(assessment)
+    result = score(fw, answers)
+    plan = plan_to_level(fw, result, TARGET_LEVEL)
+    data = result.to_json()
+    data["plan"] = plan.to_json()
+    dims = result.dimension_points
+    scored = run_transition(
+        assessment,
+        workflows.SCORE,
+        actor=actor,
+        changes={
+            "result": data,
+            "engine_version": ENGINE_VERSION,
+            "total": Decimal(result.total) / UNIT,
+            "points_base": Decimal(dims.get("base", 0)) / UNIT,
+            "points_mgmt": Decimal(dims.get("mgmt", 0)) / UNIT,
+            "points_results": Decimal(dims.get("results", 0)) / UNIT,
+            "level": result.level,
+            "scored_at": timezone.now(),
+            "assessed_on": assessment.assessed_on or timezone.localdate(),
+        },
+        payload={"total": data["total_text"], "level": result.level, "framework": assessment.framework.label},
+        **_scope(assessment.enterprise),
+    )
+    return scored
+
+
+@transaction.atomic
+def assessment_sign_off(*, actor: Any, assessment: Assessment) -> Assessment:
+    return run_transition(
+        assessment,
+        workflows.SIGN_OFF,
+        actor=actor,
+        changes={"signed_off_at": timezone.now(), "signed_off_by": actor},
+        payload={"level": assessment.level},
+        **_scope(assessment.enterprise),
+    )
+
+
+@transaction.atomic
+def assessment_correct(*, actor: Any, assessment: Assessment, assessor: Any = None) -> Assessment:
+    """A correction: a new draft with the same answers, linked to the scored assessment it corrects."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not locked.has_score or locked.corrections.exists():
+        raise ValidationError(
+            _("只有已评分且未更正过的评测可以更正（only a scored assessment can be corrected, once）")
+        )
+    return assessment_start(
+        actor=actor,
+        enterprise=locked.enterprise,
+        kind=locked.kind,
+        phase=locked.phase,
+        framework=locked.framework if locked.framework.is_current else None,
+        author_organization=locked.author_organization,
+        assessor=assessor or locked.assessor,
+        corrects=locked,
+        answers=locked.answers,
+    )
+
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: Any, assessment: Assessment, item_code: str, upload: UploadedFile, description: str = ""
+) -> Evidence:
+    fw = compiled(assessment)
+    if fw.item(item_code) is None and fw.scenario(item_code) is None:
+        raise ValidationError({"item_code": [_("未知的评测项（unknown item）")]})
+    if assessment.state != State.DRAFT:
+        raise ValidationError(_("评测已提交，不能再上传佐证材料（submitted assessments cannot change）"))
+    if upload.size is None or upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError({"file": [_("文件不能超过 20 MB（the file must not exceed 20 MB）")]})
+    head = upload.read(8192)
+    upload.seek(0)
+    content_type = sniff_evidence(head)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "只接受 PDF、JPEG、PNG、Excel 或 Word 文件（按内容识别）"
+                        "（only PDF, JPEG, PNG, xlsx or docx, checked by content）"
+                    )
+                ]
+            }
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        assessment=assessment,
+        item_code=item_code,
+        original_name=(upload.name or "file")[-200:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        description=description[:200],
+        uploaded_by=actor,
+    )
+    evidence.file.save(_safe_name(upload.name or "file"), upload, save=False)
+    evidence.full_clean()
+    evidence.save()
+    record_event(
+        actor=actor,
+        verb="assessment.evidence_added",
+        target=assessment,
+        payload={"item": item_code, "sha256": evidence.sha256, "size": evidence.size},
+        **_scope(assessment.enterprise),
+    )
+    return evidence
+
+
+def _safe_name(name: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name.rsplit("/", 1)[-1])
+    return keep[-80:] or "file"
+
+
+@transaction.atomic
+def historical_record(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    framework: Framework,
+    total: Decimal,
+    assessed_on: date,
+    note: str = "",
+) -> Assessment:
+    """Record a historical result of a score-band framework (the 2022 edition) as a scored assessment."""
+    fw = framework.compiled()
+    if not isinstance(fw, BandFramework):
+        raise ValidationError(
+            _("历史结果只能按分档框架导入（historical results need a score-band framework）")
+        )
+    level = level_for_total(fw, total)
+    assessment = Assessment(
+        enterprise=enterprise,
+        framework=framework,
+        kind=Kind.HISTORICAL,
+        phase=Phase.OTHER,
+        state=State.SCORED,
+        author_organization=enterprise.organization,
+        created_by=actor,
+        total=total,
+        level=level,
+        result={"framework": fw.code, "version": fw.version, "total_text": str(total), "level": level},
+        engine_version=ENGINE_VERSION,
+        assessed_on=assessed_on,
+        scored_at=timezone.now(),
+        note=note,
+    )
+    assessment.full_clean()
+    assessment.save()
+    record_event(
+        actor=actor,
+        verb="assessment.imported",
+        target=assessment,
+        payload={"framework": framework.label, "total": str(total), "level": level},
+        **_scope(enterprise),
+    )
+    return assessment

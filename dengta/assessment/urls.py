@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from dengta.assessment.views import exports, history_import, pages, questionnaire
+
+app_name = "assessment"
+
+urlpatterns = pages.urlpatterns + questionnaire.urlpatterns + exports.urlpatterns + history_import.urlpatterns

@@ -1,0 +1,40 @@
+"""The assessment workflow as a table (ARCHITECTURE.md convention 6; issue 3 Build point 4).
+
+draft → submitted (with the authenticity pledge 真实性承诺) → scored; an on-site assessment (现场评定) then
+→ signed off by its expert. Nothing after draft is ever edited: a correction is a new assessment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dengta.assessment.models import Kind, State
+from dengta.core.decisions import Decision
+from dengta.core.workflows import Transition
+
+
+def _coi_declared(assessment: Any) -> Decision:
+    if assessment.kind == Kind.ONSITE and assessment.coi_declared_at is None:
+        return Decision.deny(
+            _("现场评定须先由评定专家声明无利益冲突（declare no conflict of interest first）")
+        )
+    return Decision.allow("")
+
+
+def _is_onsite(assessment: Any) -> Decision:
+    if assessment.kind != Kind.ONSITE:
+        return Decision.deny(_("只有现场评定需要签署（only on-site assessments are signed off）"))
+    return Decision.allow("")
+
+
+SUBMIT = Transition(
+    "submit", frozenset({State.DRAFT}), State.SUBMITTED, "assessment.submitted", _coi_declared
+)
+SCORE = Transition("score", frozenset({State.SUBMITTED}), State.SCORED, "assessment.scored")
+SIGN_OFF = Transition(
+    "sign_off", frozenset({State.SCORED}), State.SIGNED_OFF, "assessment.signed_off", _is_onsite
+)
+
+TRANSITIONS = (SUBMIT, SCORE, SIGN_OFF)
