@@ -67,6 +67,9 @@ def load_definition(definition: Definition) -> LoadResult:
     return LoadResult(definition.code, definition.version, action)
 
 
+@transaction.atomic
 def load_all(data_dir: Path = DATA_DIR, names: tuple[str, ...] = DEFINITION_FILES) -> list[LoadResult]:
     definitions = [read_definition(name, data_dir) for name in names]  # all files checked before any write
+    # One transaction: a file refused as in use (FrameworkInUse) undoes the files loaded before it, so the
+    # frameworks never end up half from the old files and half from the new ones.
     return [load_definition(d) for d in definitions]
