@@ -168,6 +168,7 @@ def assessment_save_answers(
         raise ValidationError(
             _("评测已提交，不能再修改；如需更正，请新建更正评测（submitted assessments cannot change）")
         )
+    _require_declaration(locked)
     fw = compiled(locked)
     parsed = parse_answers(fw, choices=choices, scenarios=scenarios, numbers=numbers)
     bad = {str(p.params.get(k, "")) for p in parsed.problems for k in ("item", "scenario", "label", "part")}
@@ -197,6 +198,14 @@ def assessment_save_answers(
 
 
 _CROSS = {"number_exceeds_total", "number_zero_total", "number_zero_denominator"}
+
+
+def _require_declaration(assessment: Assessment) -> None:
+    """An on-site assessment takes answers and evidence only after its expert declared no conflict of
+    interest — the guard the workflow applies to submission, here for every write path (API, commands)."""
+    decision = workflows.SUBMIT.guard(assessment)
+    if not decision:
+        raise ValidationError(decision.reason)
 
 
 def _has_problem(fw: Compiled, part: str, code: str, bad: set[str]) -> bool:
@@ -318,6 +327,7 @@ def evidence_add(
         raise ValidationError({"item_code": [_("未知的评测项（unknown item）")]})
     if assessment.state != State.DRAFT:
         raise ValidationError(_("评测已提交，不能再上传佐证材料（submitted assessments cannot change）"))
+    _require_declaration(assessment)
     if upload.size is None or upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": [_("文件不能超过 20 MB（the file must not exceed 20 MB）")]})
     head = upload.read(8192)
