@@ -419,3 +419,8 @@ def historical_record(
         **_scope(enterprise),
     )
     return assessment
+
+
+def stored_answers_numbers(answers: Mapping[str, Any]) -> dict[str, Decimal]:
+    """The stored numbers of a draft as Decimals (they were checked when saved)."""
+    return {code: Decimal(str(value)) for code, value in (answers.get("numbers") or {}).items()}

@@ -33,6 +33,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(
         _("本企业"), "registry:my_enterprise", "building", frozenset({"enterprise"}), prefix="/registry/mine"
     ),
+    NavItem(_("数字化评测"), "assessment:list", "clipboard-data", ALL_TYPES, prefix="/assessments/"),
     NavItem(_("服务商"), "registry:provider_list", "tools", STAFF_TYPES, prefix="/registry/providers"),
     NavItem(
         _("企业导入"),

@@ -1,7 +1,381 @@
-"""Assessment views (being written)."""
+"""Assessment pages: the list, starting and arranging assessments, a draft's summary, the report, and the
+workflow actions (declare no conflict of interest, sign off, correct, add evidence). Thin views: parse →
+authorise (permissions) → call a service or selector → render."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dengta.assessment import permissions, selectors, services
+from dengta.assessment.forms import AssignForm, EnterpriseByCodeForm, EvidenceForm, StartForm
+from dengta.assessment.models import Assessment, Kind, Phase, State
+from dengta.assessment.report import build_report
+from dengta.assessment.views.questionnaire import _progress, steps_for
+from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.lists import apply_sort, paginate, xlsx_response
+from dengta.registry.models import Enterprise
+
+SORTS = {
+    "enterprise": "enterprise__name",
+    "kind": "kind",
+    "phase": "phase",
+    "state": "state",
+    "total": "total",
+    "level": "level",
+    "date": "assessed_on",
+    "created": "created_at",
+}
+STATE_TAGS = {
+    State.DRAFT: "draft",
+    State.SUBMITTED: "submitted",
+    State.SCORED: "approved",
+    State.SIGNED_OFF: "approved",
+}
+
+
+def _viewer(request: HttpRequest) -> Viewer:
+    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
+    return viewer
+
+
+def _filtered(request: HttpRequest, viewer: Viewer) -> tuple[QuerySet[Assessment], dict[str, str]]:
+    qs = selectors.assessments_for(viewer)
+    values = {k: request.GET.get(k, "").strip() for k in ("q", "state", "kind", "phase", "level")}
+    if values["q"]:
+        qs = qs.filter(enterprise__name__icontains=values["q"]) | qs.filter(
+            enterprise__uscc=values["q"].upper()
+        )
+    if values["state"] in State.values:
+        qs = qs.filter(state=values["state"])
+    if values["kind"] in Kind.values:
+        qs = qs.filter(kind=values["kind"])
+    if values["phase"] in Phase.values:
+        qs = qs.filter(phase=values["phase"])
+    if values["level"].isdigit():
+        qs = qs.filter(level=int(values["level"]))
+    return qs, values
+
+
+def _export(qs: QuerySet[Assessment]) -> HttpResponse:
+    headers = [
+        _("企业名称"),
+        _("统一社会信用代码"),
+        _("评测方式"),
+        _("阶段"),
+        _("状态"),
+        _("评测框架"),
+        _("评测日期"),
+        _("总分"),
+        _("等级"),
+    ]
+    rows = (
+        (
+            a.enterprise.name,
+            a.enterprise.uscc,
+            a.get_kind_display(),
+            a.get_phase_display(),
+            a.get_state_display(),
+            a.framework.label,
+            a.assessed_on.isoformat() if a.assessed_on else "",
+            float(a.total) if a.total is not None else None,
+            a.level,
+        )
+        for a in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response("assessments.xlsx", headers, rows, sheet_title="assessments")
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    qs, values = _filtered(request, viewer)
+    qs, sort = apply_sort(request, qs, SORTS, "-created")
+    if request.GET.get("export") == "xlsx":
+        return _export(qs)
+    own = Enterprise.objects.filter(organization_id=viewer.organization_id).first()
+    context = {
+        "crumbs": [(_("数字化评测"), "")],
+        "filters": values,
+        "sort": sort,
+        "states": State.choices,
+        "kinds": Kind.choices,
+        "phases": Phase.choices,
+        "levels": [(str(n), n) for n in range(5)],
+        "state_tags": STATE_TAGS,
+        "can_start_self": bool(own and permissions.can_start_self(viewer, own)),
+        "can_diagnose": bool(permissions.can_start_diagnosis(viewer)),
+        "can_assign": bool(permissions.can_assign_onsite(viewer)),
+        "can_import": bool(permissions.can_import_history(viewer)),
+        **paginate(request, qs),
+    }
+    return render(request, "assessment/list.html", context)
+
+
+@login_required
+def start_self(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    enterprise = Enterprise.objects.filter(organization_id=viewer.organization_id).first()
+    if enterprise is None or not permissions.can_start_self(viewer, enterprise):
+        raise Http404
+    drafts = Assessment.objects.filter(enterprise=enterprise, kind=Kind.SELF, state=State.DRAFT)
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_start(
+                actor=request.user,
+                enterprise=enterprise,
+                kind=Kind.SELF,
+                phase=form.cleaned_data["phase"],
+                author_organization=enterprise.organization,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("assessment:fill", pk=assessment.pk)
+    context = {
+        "form": form,
+        "drafts": drafts,
+        "enterprise": enterprise,
+        "title": _("开始企业自评"),
+        "intro": _(
+            "按《中小企业数字化水平评测指标（2024年版）》逐项填写：数字化基础、管理、成效三个维度计分，"
+            "16 个经营场景按 1–4 级判定。可以随时保存草稿，下次继续。"
+        ),
+        "crumbs": [(_("数字化评测"), reverse("assessment:list")), (_("开始企业自评"), "")],
+    }
+    return render(request, "assessment/start.html", context)
+
+
+def _enterprise_by_code(code: str) -> Enterprise | None:
+    return Enterprise.objects.select_related("region", "organization").filter(uscc=code).first()
+
+
+@login_required
+def start_diagnosis(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not permissions.can_start_diagnosis(viewer):
+        raise Http404
+    form = EnterpriseByCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enterprise = _enterprise_by_code(form.cleaned_data["uscc"])
+        if enterprise is None:
+            form.add_error(
+                "uscc",
+                _("未找到该统一社会信用代码的企业，请企业先在平台登记（no enterprise with this code）"),
+            )
+        else:
+            from dengta.orgs.models import Organization
+
+            assessment = services.assessment_start(
+                actor=request.user,
+                enterprise=enterprise,
+                kind=Kind.PROVIDER,
+                phase=form.cleaned_data["phase"],
+                author_organization=Organization.objects.get(pk=viewer.organization_id),
+            )
+            return redirect("assessment:fill", pk=assessment.pk)
+    context = {
+        "form": form,
+        "title": _("开展服务商诊断"),
+        "intro": _("服务商为企业开展数字化诊断，结果与企业自评分开记录，供企业和主管部门参考。"),
+        "crumbs": [(_("数字化评测"), reverse("assessment:list")), (_("开展服务商诊断"), "")],
+    }
+    return render(request, "assessment/start.html", context)
+
+
+@login_required
+def assign_onsite(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not permissions.can_assign_onsite(viewer):
+        raise Http404
+    form = AssignForm(request.POST or None, initial={"phase": Phase.T1})
+    if request.method == "POST" and form.is_valid():
+        enterprise = _enterprise_by_code(form.cleaned_data["uscc"])
+        if enterprise is None or not permissions.can_assign_onsite(viewer, enterprise):
+            # The same answer whether the enterprise is absent or outside the jurisdiction.
+            form.add_error(
+                "uscc",
+                _("辖区内没有该统一社会信用代码的企业（no enterprise with this code in your jurisdiction）"),
+            )
+        else:
+            membership = form.cleaned_data["expert"]
+            try:
+                assessment = services.assessment_assign_onsite(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    expert=membership.user,
+                    expert_organization=membership.organization,
+                    phase=form.cleaned_data["phase"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已安排现场评定，评定专家会在其待办中看到。"))
+                return redirect("assessment:detail", pk=assessment.pk)
+    context = {
+        "form": form,
+        "title": _("安排现场评定"),
+        "intro": _(
+            "试点企业的数字化水平须由专家按 2024 年版指标现场评定（现场评定）。"
+            "改造完成后的验收评定选 T1；评定达到二级及以上为达标。"
+        ),
+        "crumbs": [(_("数字化评测"), reverse("assessment:list")), (_("安排现场评定"), "")],
+    }
+    return render(request, "assessment/start.html", context)
+
+
+def _lookup(request: HttpRequest, pk: int) -> tuple[Viewer, Assessment]:
+    viewer = _viewer(request)
+    assessment = get_visible_or_404(
+        Assessment.objects.select_related(
+            "enterprise", "enterprise__region", "enterprise__industry", "framework", "assessor", "corrects"
+        ),
+        viewer,
+        pk=pk,
+    )
+    return viewer, assessment
+
+
+def _radar(report: Any) -> dict[str, Any]:
+    indicators = [{"name": d["name"], "max": 100} for d in report.dimensions]
+    indicators.append({"name": _("数字化经营（场景）"), "max": 100})
+    values = [round(float(d["pct"]), 1) for d in report.dimensions] + [
+        round(float(report.scenario_dimension_pct), 1)
+    ]
+    series = [{"name": _("本次"), "value": values}]
+    base = report.baseline
+    if base is not None and base.result:
+        dims = base.result.get("dimension_points", {})
+        bvalues = [
+            round(dims.get(d["code"], 0) / 10000 / float(d["max"]) * 100, 1) for d in report.dimensions
+        ]
+        levels = list(base.result.get("scenario_levels", {}).values())
+        bvalues.append(round(sum(levels) / (len(levels) * 4) * 100, 1) if levels else 0)
+        series.insert(0, {"name": base.get_phase_display(), "value": bvalues})
+    return {"indicators": indicators, "series": series}
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer, assessment = _lookup(request, pk)
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "state_tag": STATE_TAGS.get(assessment.state, "draft"),
+        "can_edit": permissions.can_edit(viewer, assessment),
+        "can_declare": permissions.can_declare_coi(viewer, assessment),
+        "can_sign_off": permissions.can_sign_off(viewer, assessment),
+        "can_correct": permissions.can_correct(viewer, assessment),
+        "coi_text": services.COI_TEXT,
+        "crumbs": [(_("数字化评测"), reverse("assessment:list")), (str(assessment.enterprise), "")],
+    }
+    if not assessment.has_score:
+        fw = services.compiled(assessment)
+        context["progress"] = _progress(fw, assessment)
+        context["steps"] = steps_for(fw)
+        if assessment.kind == Kind.ONSITE:
+            items = [(i.code, f"{i.name}") for i in fw.items] + [(s.code, s.name) for s in fw.scenarios]
+            context["evidence_form"] = EvidenceForm(items=items)
+            context["evidence"] = list(assessment.evidence.all())
+            context["can_add_evidence"] = permissions.can_add_evidence(viewer, assessment)
+        return render(request, "assessment/draft.html", context)
+    report = build_report(assessment, viewer)
+    context["report"] = report
+    if report.dimensions:
+        context["radar"] = _radar(report)
+    return render(request, "assessment/report.html", context)
+
+
+@login_required
+@require_POST
+def declare_coi(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer, assessment = _lookup(request, pk)
+    decision = permissions.can_declare_coi(viewer, assessment)
+    if not decision:
+        messages.error(request, decision.reason)
+        return redirect("assessment:detail", pk=pk)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("请勾选无利益冲突声明后再开始评定（tick the declaration first）"))
+        return redirect("assessment:detail", pk=pk)
+    services.assessment_declare_coi(actor=request.user, assessment=assessment)
+    return redirect("assessment:fill", pk=pk)
+
+
+@login_required
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer, assessment = _lookup(request, pk)
+    decision = permissions.can_sign_off(viewer, assessment)
+    if not decision:
+        messages.error(request, decision.reason)
+    else:
+        services.assessment_sign_off(actor=request.user, assessment=assessment)
+        messages.success(request, _("现场评定已签署，结果对企业和主管部门可见。"))
+    return redirect("assessment:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer, assessment = _lookup(request, pk)
+    decision = permissions.can_correct(viewer, assessment)
+    if not decision:
+        messages.error(request, decision.reason)
+        return redirect("assessment:detail", pk=pk)
+    new = services.assessment_correct(actor=request.user, assessment=assessment)
+    messages.info(request, _("已新建更正评测，原评测保持不变。"))
+    if permissions.can_edit(viewer, new):
+        return redirect("assessment:fill", pk=new.pk)
+    return redirect("assessment:detail", pk=new.pk)
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer, assessment = _lookup(request, pk)
+    if not permissions.can_add_evidence(viewer, assessment):
+        raise Http404
+    fw = services.compiled(assessment)
+    items = [(i.code, i.name) for i in fw.items] + [(s.code, s.name) for s in fw.scenarios]
+    form = EvidenceForm(request.POST, request.FILES, items=items)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                actor=request.user,
+                assessment=assessment,
+                item_code=form.cleaned_data["item_code"],
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("佐证材料已上传。"))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("assessment:detail", pk=pk)
+
+
+urlpatterns = [
+    path("", assessment_list, name="list"),
+    path("new/", start_self, name="start_self"),
+    path("diagnose/", start_diagnosis, name="start_diagnosis"),
+    path("assign/", assign_onsite, name="assign_onsite"),
+    path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/declare/", declare_coi, name="declare_coi"),
+    path("<int:pk>/sign-off/", sign_off, name="sign_off"),
+    path("<int:pk>/correct/", correct, name="correct"),
+    path("<int:pk>/evidence/", add_evidence, name="add_evidence"),
+]

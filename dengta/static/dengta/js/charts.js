@@ -1,0 +1,43 @@
+// One ECharts theme for the whole product (UI.md): the same colours for the same meanings, levels 一级–四级
+// always the four level colours, no 3D. Pages put their data in a <script type="application/json"> element
+// and a container with data-chart naming the renderer and data-source naming that element.
+(function () {
+  "use strict";
+  if (!window.echarts) { return; }
+  var css = getComputedStyle(document.documentElement);
+  function v(name, fallback) { return (css.getPropertyValue(name) || fallback).trim(); }
+  var levels = [v("--dt-level-1", "#9ecae1"), v("--dt-level-2", "#4292c6"), v("--dt-level-3", "#2171b5"), v("--dt-level-4", "#08306b")];
+  window.echarts.registerTheme("dengta", {
+    color: ["#1d6fd1", "#b35c00", "#1e7b34", "#6c757d", "#c0262d"],
+    textStyle: { fontFamily: '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif' }
+  });
+  var renderers = {
+    radar: function (data) {
+      return {
+        legend: { bottom: 0, data: data.series.map(function (s) { return s.name; }) },
+        tooltip: {},
+        radar: { indicator: data.indicators, radius: "62%", axisName: { color: "#333" } },
+        series: [{
+          type: "radar",
+          data: data.series.map(function (s, i) {
+            var last = i === data.series.length - 1;
+            return { name: s.name, value: s.value, areaStyle: { opacity: last ? 0.25 : 0.08 },
+                     lineStyle: { width: last ? 2 : 1, type: last ? "solid" : "dashed" } };
+          })
+        }]
+      };
+    }
+  };
+  window.dengtaLevelColours = levels;
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.dataset.source);
+      var render = renderers[el.dataset.chart];
+      if (!source || !render) { return; }
+      var chart = window.echarts.init(el, "dengta", { renderer: "svg" });
+      chart.setOption(render(JSON.parse(source.textContent)));
+      el.dataset.rendered = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  });
+})();
