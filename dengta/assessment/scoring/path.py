@@ -85,8 +85,13 @@ def _alternatives(fw: Framework, item: Item, current: tuple[str, ...]) -> list[_
             target = tuple(key for key in item.keys if key in have or key in {o.key for o in added})
             out.append(_Alternative(sum(o.points for o in added), k * weight, target))
         return out
-    now = item.keys.index(current[0]) if current else -1
-    base = item.options[now].points if now >= 0 else 0
+    if current:
+        now = item.keys.index(current[0])
+        base = item.options[now].points
+    else:
+        # Unanswered scores 0, as the 0-point first option (无, [0-10%], 增加…) does: a step up from it costs
+        # the same as from that option, not one step more.
+        now, base = (0 if item.options[0].points == 0 else -1), 0
     return [
         _Alternative(opt.points - base, (j - now) * weight, (opt.key,))
         for j, opt in enumerate(item.options)
