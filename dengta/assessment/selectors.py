@@ -138,7 +138,7 @@ def peer_medians(assessment: Assessment) -> list[PeerMedian]:
         codes = list(sub.industries.values_list("code", flat=True))
         q = Q(pk__in=[])
         for c in codes:
-            q |= Q(industry_id__startswith=c)
+            q |= Q(industry__code__startswith=c)
         out.append(_median(sub.name, _latest_results(Enterprise.objects.filter(q), code)))
     region = enterprise.region
     parts = region.path.strip("/").split("/")
