@@ -46,7 +46,8 @@ def baseline_for(assessment: Assessment, viewer: Viewer) -> Assessment | None:
         if a.pk != assessment.pk
         and a.framework.code == assessment.framework.code
         and (a.assessed_on, a.scored_at) <= (assessment.assessed_on, assessment.scored_at)
-        and a.corrections.count() == 0
+        # Replaced only once its correction has a result: a correction still in draft changes nothing yet.
+        and not a.corrections.filter(state__in=[State.SCORED, State.SIGNED_OFF]).exists()
     ]
     t0 = [a for a in earlier if a.phase == "t0"]
     pool = t0 or earlier
