@@ -131,3 +131,16 @@ def can_correct(viewer: Viewer, assessment: Assessment) -> Decision:
 
 def can_add_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
     return can_edit(viewer, assessment)
+
+
+def can_revise_level_rule(viewer: Viewer) -> Decision:
+    """The level rule is provisional data (miit-2024-level-rule.md); ministry programme staff correct it."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if (
+        viewer.org_type == "ministry"
+        and viewer.role in WRITING_ROLES
+        and viewer.has_platform_role("programme_staff")
+    ):
+        return Decision.allow(_("部委项目管理人员可以更正等级判定规则"))
+    return Decision.deny(_("只有部委项目管理人员可以更正等级判定规则"))

@@ -5,6 +5,7 @@ the workflow table, and records an event. Permission checks belong to the caller
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -69,6 +70,7 @@ def assessment_start(
     assessor: Any = None,
     corrects: Assessment | None = None,
     answers: Mapping[str, Any] | None = None,
+    assessed_on: date | None = None,
 ) -> Assessment:
     framework = framework or current_framework()
     if framework.kind != Framework.Kind.MIIT2024:
@@ -85,6 +87,7 @@ def assessment_start(
         assessor=assessor,
         corrects=corrects,
         answers=dict(answers or {}),
+        assessed_on=assessed_on,
     )
     assessment.full_clean()
     assessment.save()
@@ -312,6 +315,9 @@ def assessment_correct(*, actor: Any, assessment: Assessment, assessor: Any = No
         assessor=assessor or locked.assessor,
         corrects=locked,
         answers=locked.answers,
+        # The correction describes the enterprise as it was when the corrected assessment was made: it keeps
+        # that date, so a T0 corrected after the T1 is still compared as the T0 and is not the latest result.
+        assessed_on=locked.assessed_on,
     )
 
 
@@ -424,3 +430,68 @@ def historical_record(
 def stored_answers_numbers(answers: Mapping[str, Any]) -> dict[str, Decimal]:
     """The stored numbers of a draft as Decimals (they were checked when saved)."""
     return {code: Decimal(str(value)) for code, value in (answers.get("numbers") or {}).items()}
+
+
+LEVEL_RULE_FIELDS = ("min_points", "scenario_level", "min_scenarios", "min_constrained")
+
+
+def _next_version(framework: Framework) -> str:
+    base = framework.version.split("-r")[0]
+    taken = set(Framework.objects.filter(code=framework.code).values_list("version", flat=True))
+    n = 2
+    while f"{base}-r{n}" in taken:
+        n += 1
+    return f"{base}-r{n}"
+
+
+@transaction.atomic
+def framework_revise_level_rule(
+    *, actor: Any, framework: Framework, levels: list[dict[str, Any]], note: str, provisional: bool
+) -> Framework:
+    """A corrected level rule becomes a new framework version (the old one stays as it was for the
+    assessments scored with it) and the current one for new assessments (issue 3, Build point 1)."""
+    from dengta.assessment.scoring.definitions import canonical, compile_content
+    from dengta.assessment.scoring.framework import FrameworkDataError
+
+    if framework.kind != Framework.Kind.MIIT2024:
+        raise ValidationError(_("只有评分加场景的框架有等级判定规则（this framework has no level rule）"))
+    if not note.strip():
+        raise ValidationError(
+            {"note": [_("请说明更正的依据（例如官方文件页码）（give the source of the correction）")]}
+        )
+    content = json.loads(json.dumps(framework.content))
+    rule = content["rules"]["level_rule"]
+    rule["levels"] = [{k: level[k] for k in ("level", *LEVEL_RULE_FIELDS)} for level in levels]
+    rule["provisional"] = provisional
+    rule["revision_note"] = note.strip()
+    rule["revised_from"] = framework.version
+    content["rules"]["version"] = _next_version(framework)
+    text = canonical(content)
+    try:
+        compile_content(text)
+    except FrameworkDataError as exc:
+        raise ValidationError(str(exc)) from exc
+    Framework.objects.filter(code=framework.code, is_current=True).update(is_current=False)
+    revised = Framework.objects.create(
+        code=framework.code,
+        version=content["rules"]["version"],
+        kind=framework.kind,
+        title=framework.title,
+        document=framework.document,
+        provisional=provisional,
+        content=content,
+        checksum=hashlib.sha256(text.encode()).hexdigest(),
+        is_current=True,
+    )
+    record_event(
+        actor=actor,
+        verb="framework.level_rule_revised",
+        target=revised,
+        payload={
+            "from": framework.version,
+            "to": revised.version,
+            "levels": rule["levels"],
+            "note": note.strip(),
+        },
+    )
+    return revised

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from dengta.assessment.views import exports, history_import, pages, questionnaire
+from dengta.assessment.views import exports, frameworks, history_import, pages, questionnaire
 
 app_name = "assessment"
 
-urlpatterns = pages.urlpatterns + questionnaire.urlpatterns + exports.urlpatterns + history_import.urlpatterns
+urlpatterns = (
+    pages.urlpatterns
+    + questionnaire.urlpatterns
+    + frameworks.urlpatterns
+    + exports.urlpatterns
+    + history_import.urlpatterns
+)
