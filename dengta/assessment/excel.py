@@ -1,0 +1,229 @@
+"""Excel export of one assessment's answers (issue 3, Build point 6): a summary, the items with the options
+chosen and their points, the scenario levels, the collected numbers and the evidence list.
+
+Every text cell is written as text, never as a formula: answers, names and file names come from users, and a
+cell starting with = + - @ would otherwise run in the spreadsheet (OWASP "CSV injection"). Such cells also get
+Excel's quote prefix, so they stay text when edited. Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dengta.assessment.report import Report
+from dengta.assessment.scoring.framework import UNIT
+from dengta.assessment.scoring.framework import Framework as Compiled
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+BOLD = Font(bold=True)
+
+
+def write_cell(cell: Cell, value: Any) -> None:
+    """Set ``cell`` to ``value``: text stays text (with the quote prefix where it could read as a formula),
+    Decimals and ints stay numbers, datetimes are shown in Asia/Shanghai."""
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # never "f" (formula) or "e" (error code), whatever the text looks like
+        if value.lstrip(" ").startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+        return
+    if isinstance(value, datetime):
+        cell.value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return
+    if isinstance(value, date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+        return
+    cell.value = value
+
+
+def add_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Worksheet:
+    ws = wb.create_sheet(title=title[:31])
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=col)
+        write_cell(cell, header)
+        cell.font = BOLD
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(row, start=1):
+            write_cell(ws.cell(row=r, column=col), value)
+    ws.freeze_panes = "A2"
+    for col, header in enumerate(headers, start=1):
+        longest = max([_width(header)] + [_width(row[col - 1]) for row in rows[:500] if len(row) >= col])
+        ws.column_dimensions[get_column_letter(col)].width = min(max(8, longest + 2), 60)
+    return ws
+
+
+def _width(value: Any) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _yes(flag: bool) -> str:
+    return _("是") if flag else _("否")
+
+
+def _decimal(value: Any) -> Decimal | str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+
+
+# -------------------------------------------------------------------------------------------- sheets
+
+
+def summary_rows(report: Report) -> list[tuple[str, Any]]:
+    a = report.assessment
+    rows: list[tuple[str, Any]] = [
+        (_("企业"), a.enterprise.name),
+        (_("统一社会信用代码"), a.enterprise.uscc),
+        (_("评测框架"), a.framework.title),
+        (_("框架版本"), a.framework.label),
+        (_("评测方式"), a.get_kind_display()),
+        (_("阶段"), a.get_phase_display()),
+        (_("状态"), a.get_state_display()),
+        (_("创建时间"), a.created_at),
+        (_("提交时间"), a.submitted_at),
+        (_("评分时间"), a.scored_at),
+        (_("签署时间"), a.signed_off_at),
+        (_("评测日期"), a.assessed_on),
+        (_("评分程序版本"), a.engine_version),
+        (_("总分"), a.total if a.has_score else None),
+        (_("等级"), report.level_name if a.has_score else ""),
+        (_("等级（数字）"), a.level if a.has_score else None),
+    ]
+    for d in report.dimensions:
+        rows.append((_("%(name)s得分") % {"name": d["name"]}, d["points"] if a.has_score else None))
+    if a.has_score and report.dimensions:
+        rows.append((_("数字化经营（场景平均等级占比，%）"), round(report.scenario_dimension_pct, 1)))
+    if report.provisional:
+        rows.append((_("说明"), _("等级判定规则待核实，等级结论仅供参考")))
+    rows.append((_("导出时间"), timezone.now()))
+    return rows
+
+
+def _chosen_answers(report: Report) -> dict[str, list[str]]:
+    raw = (report.assessment.answers or {}).get("choices") or {}
+    out: dict[str, list[str]] = {}
+    for code, value in raw.items():
+        keys = value if isinstance(value, list) else str(value).split(";")
+        out[str(code)] = [str(k) for k in keys if str(k)]
+    return out
+
+
+def item_rows(report: Report, fw: Compiled) -> list[list[Any]]:
+    scored = report.assessment.has_score
+    answered = _chosen_answers(report)
+    dims = {d.code: d.name for d in fw.dimensions}
+    result = report.assessment.result or {}
+    effective = result.get("options", {})
+    derived = set(result.get("derived", {}))
+    contradictions = {c["item"]: c for c in result.get("contradictions", [])}
+    rows = []
+    for item in fw.items:
+        keys = answered.get(item.code, [])
+        texts = [o.text for o in item.options if o.key in keys]
+        scored_keys = effective.get(item.code, []) if scored else []
+        c = contradictions.get(item.code)
+        points = result.get("item_points", {}).get(item.code) if scored else None
+        rows.append(
+            [
+                item.code,
+                dims.get(item.dimension, item.dimension),
+                fw.indicators[item.indicator].name,
+                item.name,
+                item.question,
+                ";".join(keys),
+                "；".join(texts),
+                ";".join(scored_keys),
+                None if points is None else Decimal(points) / UNIT,
+                Decimal(item.points) / UNIT,
+                _yes(item.code in derived) if scored else "",
+                (_("所选 %(chosen)s，按数据计为 %(computed)s") % c) if c else "",
+            ]
+        )
+    return rows
+
+
+def scenario_rows(report: Report, fw: Compiled) -> list[list[Any]]:
+    scored = report.assessment.has_score
+    source = (report.assessment.result or {}) if scored else (report.assessment.answers or {})
+    levels = source.get("scenario_levels" if scored else "scenarios") or {}
+    rows = []
+    for s in fw.scenarios:
+        raw = levels.get(s.code)
+        level = int(raw) if raw not in (None, "") else None
+        text = s.levels[level - 1] if level and level <= len(s.levels) else ""
+        rows.append([s.code, s.group, s.name, _yes(s.constrained), level, text])
+    return rows
+
+
+def number_rows(report: Report, fw: Compiled) -> list[list[Any]]:
+    values = (report.assessment.answers or {}).get("numbers") or {}
+    english = (get_language() or "").startswith("en")
+    rows = []
+    for spec in fw.collected:
+        label = spec.label_en if english and spec.label_en else spec.label_zh
+        rows.append([spec.code, label, spec.unit, _decimal(values.get(spec.code)), spec.item])
+    return rows
+
+
+def evidence_rows(report: Report, fw: Compiled | None) -> list[list[Any]]:
+    rows = []
+    for e in report.evidence:
+        item = fw.item(e.item_code) if fw else None
+        scenario = fw.scenario(e.item_code) if fw and item is None else None
+        name = item.name if item else (scenario.name if scenario else "")
+        uploader = e.uploaded_by.get_full_name() or e.uploaded_by.get_username()
+        row = [e.item_code, name, e.original_name, e.content_type, e.size, e.sha256, e.description]
+        rows.append([*row, e.created_at, uploader])
+    return rows
+
+
+def answers_workbook(report: Report) -> bytes:
+    fw = report.assessment.framework.compiled()
+    miit = fw if isinstance(fw, Compiled) else None
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_sheet(wb, _("概要"), [_("项目"), _("内容")], summary_rows(report))
+    item_headers = [
+        _("编码"), _("维度"), _("指标"), _("评测项"), _("问题"), _("所选选项"), _("所选选项内容"),
+        _("计分选项"), _("得分"), _("满分"), _("按数据计算"), _("与数据矛盾"),
+    ]  # fmt: skip
+    add_sheet(wb, _("评测项"), item_headers, item_rows(report, miit) if miit else [])
+    add_sheet(
+        wb,
+        _("场景"),
+        [_("编码"), _("场景组"), _("场景"), _("约束性"), _("等级"), _("等级说明")],
+        scenario_rows(report, miit) if miit else [],
+    )
+    add_sheet(
+        wb,
+        _("填报数据"),
+        [_("编码"), _("名称"), _("单位"), _("数值"), _("相关评测项")],
+        number_rows(report, miit) if miit else [],
+    )
+    evidence_headers = [
+        _("评测项编码"), _("评测项"), _("文件名"), _("文件类型"), _("大小（字节）"), "SHA-256", _("说明"),
+        _("上传时间"), _("上传人"),
+    ]  # fmt: skip
+    add_sheet(wb, _("佐证材料"), evidence_headers, evidence_rows(report, miit))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
