@@ -362,6 +362,7 @@ def test_correction_is_a_new_linked_draft_and_the_old_stays(world: Any) -> None:
     assert new.pk != old.pk and new.corrects == old and new.state == State.DRAFT
     assert (new.kind, new.phase, new.framework_id) == (old.kind, old.phase, old.framework_id)
     assert new.answers == old.answers and new.total is None and new.level is None
+    assert new.assessed_on == old.assessed_on  # it describes the enterprise on the same day
     assert Assessment.objects.filter(pk=old.pk).values().get() == stored
     assert list(old.corrections.all()) == [new]
     created = Event.objects.get(verb="assessment.created", target_id=str(new.pk))
