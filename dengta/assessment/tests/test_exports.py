@@ -13,6 +13,8 @@ import re
 import shutil
 import subprocess
 import zlib
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -27,7 +29,12 @@ from openpyxl import load_workbook
 from dengta.assessment import charts, pdf
 from dengta.assessment.models import Assessment, Phase
 from dengta.assessment.report import build_report
-from dengta.assessment.services import assessment_save_answers, assessment_submit, evidence_add
+from dengta.assessment.services import (
+    assessment_save_answers,
+    assessment_submit,
+    evidence_add,
+    historical_record,
+)
 from dengta.assessment.views.exports import content_disposition
 from dengta.registry.models import Enterprise
 
@@ -183,7 +190,7 @@ def _check_pdf(data: bytes, enterprise: Enterprise) -> str | None:
         assert (x1 - x0, y1 - y0) == (pytest.approx(595.28, abs=1), pytest.approx(841.89, abs=1))
     assert re.search(rb"/FontFile[23]?\b", everything), "no embedded font program"
     # A subset (tag + name) of Noto Sans CJK, with its font program (FontFile3: CFF) in the file.
-    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK-?SC", everything), (
+    assert re.search(rb"(?i)/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK-?SC", everything), (
         "Noto Sans CJK is not embedded"
     )
     pages = len(re.findall(rb"/Type\s*/Page\b", everything))
@@ -273,6 +280,25 @@ def test_report_html_in_english(world: Any) -> None:
     assert '<html lang="en">' in html
     assert "Level 2" in html and "IT or management tools give digital management" in html
     assert ">Enterprise<" in html and "Unified social credit code" in html
+
+
+@pytest.mark.django_db
+def test_historical_result_report_and_export(world: Any) -> None:
+    """A 2022-band historical result has a total and a level only: the report and the export say that much."""
+    a = historical_record(
+        actor=world.members["ministry"].user,
+        enterprise=world.registered.own,
+        framework=world.frameworks["miit-2022"],
+        total=Decimal("52.5"),
+        assessed_on=date(2023, 6, 30),
+    )
+    html = _html(world, a)
+    assert "52.5" in html and "二级" in html and "历次评测" in html
+    assert "<svg" not in html and "得分明细" not in html and "达到二级的路径" not in html
+    wb = _book(world.client("enterprise").get(xlsx_url(a)))
+    summary = {row[0].value: row[1].value for row in wb["概要"].iter_rows(min_row=2)}
+    assert summary["总分"] == pytest.approx(52.5) and summary["等级（数字）"] == 2
+    assert [ws.max_row for ws in wb.worksheets[1:]] == [1, 1, 1, 1]
 
 
 # ----------------------------------------------------------------------------------------------- Excel

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from dengta.assessment import excel, pdf
 from dengta.assessment.models import Assessment
@@ -49,7 +49,7 @@ def _display_name(assessment: Assessment, what: str, ext: str) -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
@@ -64,7 +64,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def answers_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
