@@ -14,6 +14,7 @@ from django.db import transaction
 
 from dengta.core.events import record_event
 from dengta.demo import generate
+from dengta.demo.assessments import seed_assessments
 from dengta.demo.models import DemoRun
 from dengta.orgs.models import AuthorityLevel, Organization, OrgType
 from dengta.orgs.services import membership_grant, organization_create
@@ -423,6 +424,8 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
         enterprises = seeder.enterprises()
         say(f"enterprises: {enterprises} ({scale.candidates} pilot candidates, {scale.others} other SMEs)")
         seeder.accounts(national, authorities)
+        # After the logins: the demo enterprise is left without assessments and demo-expert gets work.
+        seed_assessments(seed, PILOT_CITIES, say)
         run = DemoRun.objects.create(
             scale=scale.label, seed=seed, enterprises=enterprises, providers=providers
         )
