@@ -33,6 +33,7 @@ reference: setup
 demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
+	$(PY) manage.py load_frameworks
 	$(PY) manage.py seed_demo --scale $(SCALE)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py demo_accounts

@@ -80,11 +80,14 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def demo_site(live_server: Any) -> str:
-    """The live server with reference data and a small demo data set (seed_demo --scale 120)."""
+    """The live server with reference data, the assessment frameworks and a small demo data set
+    (load_reference, load_frameworks, seed_demo --scale 120 — the steps of `make demo`)."""
+    from dengta.assessment.loaders import load_all as load_frameworks
     from dengta.demo.services import seed
     from dengta.reference.loaders import load_all
 
     load_all()
+    load_frameworks()
     seed("120", 7, lambda _msg: None)
     return str(live_server.url)
 
