@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from dengta.api import registry, views
+from dengta.api import assessment, registry, views
 
 app_name = "api"
 
@@ -12,6 +12,8 @@ router.register("regions", views.RegionViewSet, basename="region")
 router.register("industries", views.IndustryViewSet, basename="industry")
 router.register("sub-industries", views.SubIndustryViewSet, basename="subindustry")
 router.register("enterprises", registry.EnterpriseViewSet, basename="enterprise")
+router.register("frameworks", assessment.FrameworkViewSet, basename="framework")
+router.register("assessments", assessment.AssessmentViewSet, basename="assessment")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

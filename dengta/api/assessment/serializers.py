@@ -1,0 +1,465 @@
+"""Assessments, answers and report data as JSON (numbers that are not counts are decimal strings)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from dengta.api.assessment.fields import DecimalMap, DecimalString
+from dengta.assessment import permissions, services
+from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
+from dengta.assessment.report import Report, level_name
+from dengta.assessment.scoring.definitions import Compiled
+from dengta.core.access import Viewer
+from dengta.orgs.models import Organization
+from dengta.registry.models import Enterprise
+from dengta.registry.text import to_half_width
+
+
+def _user_label(user: Any) -> str | None:
+    if user is None:
+        return None
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return str(full or user.get_username())
+
+
+class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    region_code = serializers.CharField(source="enterprise.region_id", read_only=True)
+    framework = serializers.CharField(source="framework.code", read_only=True)
+    framework_version = serializers.CharField(source="framework.version", read_only=True)
+    author_organization_name = serializers.CharField(source="author_organization.name", read_only=True)
+    assessor_name = serializers.SerializerMethodField(help_text="the assigned expert (on-site assessments)")
+    total = DecimalString(help_text="total points once scored (0–100)")
+    points_base = DecimalString(help_text="数字化基础 points once scored (of 50)")
+    points_mgmt = DecimalString(help_text="数字化管理 points once scored (of 30)")
+    points_results = DecimalString(help_text="数字化成效 points once scored (of 20)")
+    level_name = serializers.SerializerMethodField(help_text="name of the level once scored")
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "enterprise_uscc",
+            "region_code",
+            "framework",
+            "framework_version",
+            "kind",
+            "phase",
+            "state",
+            "author_organization",
+            "author_organization_name",
+            "assessor",
+            "assessor_name",
+            "total",
+            "points_base",
+            "points_mgmt",
+            "points_results",
+            "level",
+            "level_name",
+            "engine_version",
+            "assessed_on",
+            "pledged_at",
+            "coi_declared_at",
+            "submitted_at",
+            "scored_at",
+            "signed_off_at",
+            "corrects",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "level": {"help_text": "0 no level, 1–4 once scored; null before"},
+            "corrects": {"help_text": "the scored assessment this one corrects"},
+        }
+
+    def get_assessor_name(self, obj: Assessment) -> str | None:
+        return _user_label(obj.assessor)
+
+    def get_level_name(self, obj: Assessment) -> str | None:
+        if obj.level is None:
+            return None
+        # One compiled framework per list, not one per row (compiling re-reads the stored JSON).
+        cache: dict[int, Compiled] = self.__dict__.setdefault("_compiled", {})
+        if obj.framework_id not in cache:
+            cache[obj.framework_id] = obj.framework.compiled()
+        return level_name(cache[obj.framework_id], obj.level)[0]
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class StoredAnswersSerializer(serializers.Serializer[Any]):
+    choices = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="item code → option keys"
+    )
+    scenarios = serializers.DictField(child=serializers.IntegerField(), help_text="scenario code → level 0–4")
+    numbers = serializers.DictField(child=serializers.CharField(), help_text="number code → decimal string")
+
+
+class MissingSerializer(serializers.Serializer[Any]):
+    items = serializers.ListField(child=serializers.CharField(), help_text="items still unanswered")
+    scenarios = serializers.ListField(child=serializers.CharField(), help_text="scenarios still unanswered")
+
+
+ACTIONS = {
+    "answer": permissions.can_edit,
+    "submit": permissions.can_submit,
+    "declare_coi": permissions.can_declare_coi,
+    "sign_off": permissions.can_sign_off,
+    "correct": permissions.can_correct,
+}
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    answers = serializers.SerializerMethodField(help_text="the answers saved so far")
+    missing = serializers.SerializerMethodField(help_text="what a submission still needs (drafts only)")
+    corrections: serializers.PrimaryKeyRelatedField[Assessment] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="drafts and results that correct this one"
+    )
+    actions = serializers.SerializerMethodField(
+        help_text="what the caller may do now, each with the permission rule's reason"
+    )
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [
+            *AssessmentSerializer.Meta.fields,
+            "current_step",
+            "answers",
+            "missing",
+            "corrections",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(StoredAnswersSerializer)
+    def get_answers(self, obj: Assessment) -> dict[str, Any]:
+        return {part: obj.answers_part(part) for part in ("choices", "scenarios", "numbers")}
+
+    @extend_schema_field(MissingSerializer(allow_null=True))
+    def get_missing(self, obj: Assessment) -> dict[str, list[str]] | None:
+        if obj.state != State.DRAFT or obj.framework.kind != Framework.Kind.MIIT2024:
+            return None
+        items, scenarios = services.completeness(obj)
+        return {"items": items, "scenarios": scenarios}
+
+    @extend_schema_field(serializers.DictField(child=DecisionSerializer()))
+    def get_actions(self, obj: Assessment) -> dict[str, dict[str, Any]]:
+        viewer: Viewer = self.context["viewer"]
+        out = {}
+        for name, rule in ACTIONS.items():
+            decision = rule(viewer, obj)
+            out[name] = {"allowed": decision.allowed, "reason": str(decision.reason)}
+        return out
+
+
+class EnterpriseUsccField(serializers.SlugRelatedField[Enterprise]):
+    """An enterprise by its credit code, typed as people type it (full-width, lower case, spaces)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(to_half_width(str(data)).strip().upper())
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleEnterpriseField(serializers.PrimaryKeyRelatedField[Enterprise]):
+    """An enterprise id among those the caller sees (others: "does not exist", as for a missing id)."""
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        viewer: Viewer = self.context["viewer"]
+        return Enterprise.objects.visible_to(viewer).select_related("region")
+
+
+class AssessmentCreateSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=Kind.choices,
+        help_text="self: an enterprise member for their own enterprise; provider: a provider member, with "
+        "enterprise_uscc; onsite: an authority member, with enterprise, expert and expert_organization",
+    )
+    phase = serializers.ChoiceField(
+        choices=Phase.choices,
+        default=Phase.T0,
+        help_text="t0 before the retrofit, t1 after it. The current version of miit-2024-manufacturing is "
+        "used: the only framework answered online (the others record historical totals)",
+    )
+    enterprise = VisibleEnterpriseField(
+        required=False,
+        help_text="enterprise id (self: defaults to the caller's own; onsite: required)",
+    )
+    # A provider does not see the registry; the enterprise gives it its credit code (公示 on the national
+    # credit system anyway), so this lookup is deliberately not scoped to the caller.
+    enterprise_uscc = EnterpriseUsccField(
+        slug_field="uscc",
+        queryset=Enterprise.objects.select_related("region"),
+        required=False,
+        help_text="credit code of the enterprise diagnosed (provider)",
+    )
+    expert = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        help_text="user id of the expert assigned (onsite)",
+    )
+    expert_organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(type="expert_pool", is_active=True),
+        required=False,
+        help_text="id of the expert pool the expert acts for (onsite)",
+    )
+
+    REQUIRED = {
+        Kind.SELF: (),
+        Kind.PROVIDER: ("enterprise_uscc",),
+        Kind.ONSITE: ("enterprise", "expert", "expert_organization"),
+    }
+
+    def validate_kind(self, value: str) -> str:
+        if value not in self.REQUIRED:  # historical results are imported, not started
+            self.fields["kind"].fail("invalid_choice", input=value)
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        missing = [f for f in self.REQUIRED[attrs["kind"]] if attrs.get(f) is None]
+        if missing:
+            raise ValidationError({f: [self.fields[f].error_messages["required"]] for f in missing})
+        return attrs
+
+
+class AnswersInputSerializer(serializers.Serializer[Any]):
+    choices = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text='item code → option keys, "B;C" or ["B", "C"]; "" or null clears the answer',
+    )
+    scenarios = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="scenario code → level 0–4 (integer or digits)",
+    )
+    numbers = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text='number code → value; send strings ("1250.5") so no float rounding happens on the way',
+    )
+    step = serializers.IntegerField(required=False, min_value=0, help_text="questionnaire step to resume at")
+
+
+class ProblemSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="machine-readable, e.g. exclusive_option, scenario_level")
+    message = serializers.CharField(help_text="in Chinese with the English in brackets (English if asked)")
+    params = serializers.DictField(child=serializers.CharField())
+
+
+class AnswersResultSerializer(serializers.Serializer[Any]):
+    answers = StoredAnswersSerializer(help_text="all answers saved in the draft after this request")
+    problems = ProblemSerializer(many=True, help_text="values refused; the other values were saved")
+    missing = MissingSerializer()
+
+
+class SubmitSerializer(serializers.Serializer[Any]):
+    pledge = serializers.BooleanField(
+        default=False, help_text="the authenticity pledge (真实性承诺); a submission needs true"
+    )
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+# ------------------------------------------------------------------------------------------------- report
+
+
+class DimensionRowSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    points = DecimalString()
+    max = DecimalString()
+    pct = DecimalString(help_text="points as a percentage of the maximum, two decimals")
+
+
+class ReportOptionSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    text = serializers.CharField()
+    points = serializers.CharField(help_text="decimal string")
+    chosen = serializers.BooleanField()
+
+
+class ContradictionSerializer(serializers.Serializer[Any]):
+    item = serializers.CharField()
+    name = serializers.CharField(required=False)
+    chosen = serializers.CharField(help_text="option keys chosen")
+    computed = serializers.CharField(help_text="option the collected numbers give; it was scored")
+
+
+class ItemRowSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    dimension = serializers.CharField()
+    indicator = serializers.CharField()
+    name = serializers.CharField()
+    question = serializers.CharField()
+    options = ReportOptionSerializer(many=True)
+    points = DecimalString()
+    max_points = DecimalString()
+    derived = serializers.BooleanField(help_text="the option came from the collected numbers")
+    contradiction = ContradictionSerializer(allow_null=True)
+
+
+class ScenarioCellSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    constrained = serializers.BooleanField()
+    level = serializers.IntegerField()
+    description = serializers.CharField(help_text="what the level reached means ('' at 0)")
+    next_description = serializers.CharField(help_text="what the next level asks ('' at the top)")
+
+
+class ScenarioGroupSerializer(serializers.Serializer[Any]):
+    group = serializers.CharField()
+    scenarios = ScenarioCellSerializer(many=True)
+
+
+class GapSerializer(serializers.Serializer[Any]):
+    level = serializers.IntegerField()
+    level_name = serializers.CharField()
+    points_short = DecimalString()
+    scenarios_short = serializers.IntegerField()
+    constrained_short = serializers.IntegerField()
+    scenario_level = serializers.IntegerField()
+
+
+class PlanStepSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text="scenario or item")
+    code = serializers.CharField()
+    name = serializers.CharField()
+    current = serializers.CharField(help_text="current level, or option keys joined by ';'")
+    target = serializers.CharField()
+    points_gain = DecimalString()
+    effort = serializers.IntegerField()
+    constrained = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class PlanSerializer(serializers.Serializer[Any]):
+    target_level = serializers.IntegerField(source="plan_target")
+    reachable = serializers.BooleanField(source="plan_reachable")
+    already = serializers.BooleanField(source="plan_already")
+    effort = serializers.IntegerField(source="plan_effort")
+    steps = PlanStepSerializer(many=True, source="plan_steps")
+
+
+class AssessmentRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    phase = serializers.CharField()
+    state = serializers.CharField()
+    framework = serializers.CharField(source="framework.label")
+    total = DecimalString()
+    level = serializers.IntegerField(allow_null=True)
+    assessed_on = serializers.DateField(allow_null=True)
+
+
+class DeltaSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text="total, level, base, mgmt, results or scenario:<code>")
+    # DRF moves declared fields off the class, so "label" does not clash with Field.label at run time.
+    label = serializers.CharField()  # type: ignore[assignment]
+    before = DecimalString()
+    after = DecimalString()
+    change = DecimalString()
+
+
+class PeerSerializer(serializers.Serializer[Any]):
+    label = serializers.CharField(help_text="the sub-industry or the city")  # type: ignore[assignment]
+    count = serializers.IntegerField(help_text="enterprises with a result in the group")
+    enough = serializers.BooleanField(help_text="figures are given only for groups of at least 5")
+    total = DecimalString(help_text="median total")
+    dimensions = DecimalMap(help_text="median points per dimension")
+    level = DecimalString(help_text="median level")
+
+
+class EvidenceSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    item_code = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CountsSerializer(serializers.Serializer[Any]):
+    at_level = serializers.DictField(
+        child=serializers.IntegerField(), help_text="level → scenarios exactly at it"
+    )
+    at_least = serializers.DictField(
+        child=serializers.IntegerField(), help_text="level → scenarios at it or above"
+    )
+    constrained_at_least = serializers.DictField(
+        child=serializers.IntegerField(), help_text="level → constrained scenarios at it or above"
+    )
+
+
+class ReportSerializer(serializers.Serializer[Any]):
+    """The report data of one scored assessment (dengta.assessment.report.build_report)."""
+
+    assessment = AssessmentRefSerializer()
+    framework = serializers.CharField(source="framework_label")
+    provisional = serializers.BooleanField(help_text="scored with a level rule that awaits confirmation")
+    level = serializers.IntegerField()
+    level_name = serializers.CharField()
+    level_meaning = serializers.CharField()
+    total = DecimalString()
+    max_total = DecimalString()
+    dimensions = DimensionRowSerializer(many=True)
+    scenario_dimension_pct = DecimalString(help_text="mean scenario level as a percentage of level 4")
+    items = ItemRowSerializer(many=True)
+    scenario_groups = serializers.SerializerMethodField()
+    scenario_levels = serializers.SerializerMethodField(help_text="scenario code → level 0–4")
+    counts = serializers.SerializerMethodField()
+    decided_by = serializers.CharField(help_text="points, scenarios, both, or top (highest level reached)")
+    level_by_points = serializers.IntegerField()
+    level_by_scenarios = serializers.IntegerField()
+    gaps = GapSerializer(many=True, help_text="for each higher level, exactly what is missing")
+    plan = serializers.SerializerMethodField(help_text="the cheapest path to the target level (二级)")
+    contradictions = ContradictionSerializer(many=True)
+    baseline = AssessmentRefSerializer(
+        allow_null=True, help_text="the earlier result compared with (T0 first)"
+    )
+    deltas = DeltaSerializer(many=True, help_text="baseline → this assessment")
+    peers = PeerSerializer(many=True, help_text="medians of the latest results of peers")
+    history = AssessmentRefSerializer(many=True, help_text="the enterprise's results visible to the caller")
+    evidence = EvidenceSerializer(many=True)
+
+    @extend_schema_field(ScenarioGroupSerializer(many=True))
+    def get_scenario_groups(self, report: Report) -> list[Any]:
+        rows = [{"group": group, "scenarios": cells} for group, cells in report.scenario_groups]
+        return list(ScenarioGroupSerializer(rows, many=True).data)
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_scenario_levels(self, report: Report) -> dict[str, int]:
+        return {cell.code: cell.level for _group, cells in report.scenario_groups for cell in cells}
+
+    @extend_schema_field(CountsSerializer)
+    def get_counts(self, report: Report) -> dict[str, Any]:
+        return dict(CountsSerializer(report).data)
+
+    @extend_schema_field(PlanSerializer)
+    def get_plan(self, report: Report) -> dict[str, Any]:
+        return dict(PlanSerializer(report).data)
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    for row in report.dimensions:
+        row["pct"] = Decimal(row["pct"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    report.scenario_dimension_pct = report.scenario_dimension_pct.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return dict(ReportSerializer(report).data)

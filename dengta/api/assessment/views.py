@@ -1,0 +1,308 @@
+"""The assessment endpoints: parse, decide through dengta.assessment.permissions, call the services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dengta.api.assessment.fields import CORRECTED_ONCE, NOT_DRAFT, Conflict, Refused, decide, state_message
+from dengta.api.assessment.serializers import (
+    AnswersInputSerializer,
+    AnswersResultSerializer,
+    AssessmentCreateSerializer,
+    AssessmentDetailSerializer,
+    AssessmentSerializer,
+    ErrorSerializer,
+    ReportSerializer,
+    SubmitSerializer,
+    report_data,
+)
+from dengta.api.base import ViewerMixin
+from dengta.assessment import permissions, selectors, services
+from dengta.assessment.models import Assessment, Kind, Phase, State
+from dengta.assessment.report import build_report
+from dengta.core.access import get_visible_or_404
+from dengta.orgs.models import Organization
+from dengta.registry.selectors import own_enterprise
+
+
+class AssessmentFilterSerializer(serializers.Serializer[Any]):
+    enterprise = serializers.IntegerField(required=False, min_value=1)
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    phase = serializers.ChoiceField(choices=Phase.choices, required=False)
+    level = serializers.IntegerField(required=False, min_value=0, max_value=4)
+
+
+def _raise_drf(exc: DjangoValidationError) -> NoReturn:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    raise ValidationError(detail) from exc
+
+
+def _problems(parsed: Any) -> list[dict[str, Any]]:
+    return [
+        {"code": p.code, "message": p.render(_), "params": {k: str(v) for k, v in p.params.items()}}
+        for p in parsed.problems
+    ]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Assessments the caller may see",
+        parameters=[
+            OpenApiParameter("enterprise", int, description="enterprise id"),
+            OpenApiParameter("state", str, enum=State.values),
+            OpenApiParameter("kind", str, enum=Kind.values),
+            OpenApiParameter("phase", str, enum=Phase.values),
+            OpenApiParameter("level", int, description="0 no level, 1–4"),
+        ],
+    ),
+    retrieve=extend_schema(summary="One assessment with its answers and what the caller may do"),
+)
+class AssessmentViewSet(
+    ViewerMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Assessment],
+):
+    """Self-assessments, provider diagnoses and on-site assessments (现场评定), through the services."""
+
+    serializer_class = AssessmentSerializer
+    queryset = Assessment.objects.none()  # for the schema's types only; get_queryset scopes every request
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return AssessmentSerializer if self.action == "list" else AssessmentDetailSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        viewer = getattr(self.request, "viewer", None)
+        if viewer is not None:
+            context["viewer"] = viewer
+        return context
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        qs = selectors.assessments_for(self.viewer).order_by("-created_at", "-pk")
+        params = AssessmentFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        for key, value in params.validated_data.items():
+            qs = qs.filter(**{key: value})
+        return qs
+
+    def get_object(self) -> Assessment:
+        return get_visible_or_404(
+            Assessment.objects.select_related(
+                "enterprise", "enterprise__region", "framework", "assessor", "author_organization"
+            ),
+            self.viewer,
+            pk=self.kwargs["pk"],
+        )
+
+    def _detail(self, assessment: Assessment, code: int = status.HTTP_200_OK) -> Response:
+        data = AssessmentDetailSerializer(assessment, context=self.get_serializer_context()).data
+        return Response(data, status=code)
+
+    @extend_schema(
+        summary="Start a draft",
+        request=AssessmentCreateSerializer,
+        responses={
+            201: AssessmentDetailSerializer,
+            400: OpenApiResponse(description="invalid fields"),
+            403: ErrorSerializer,
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        viewer = self.viewer
+        kind = request.data.get("kind") if isinstance(request.data, Mapping) else None
+        # The role comes first: a member who may not start this kind learns why before any field is checked.
+        if kind == Kind.PROVIDER:
+            decide(permissions.can_start_diagnosis(viewer))
+        elif kind == Kind.ONSITE:
+            decide(permissions.can_assign_onsite(viewer))
+        data = AssessmentCreateSerializer(data=request.data, context={"viewer": viewer})
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        kind = values["kind"]
+        try:
+            if kind == Kind.SELF:
+                enterprise = values.get("enterprise") or own_enterprise(viewer)
+                if enterprise is None:
+                    raise ValidationError(
+                        {"enterprise": [data.fields["enterprise"].error_messages["required"]]}
+                    )
+                decide(permissions.can_start_self(viewer, enterprise))
+                assessment = services.assessment_start(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    kind=Kind.SELF,
+                    phase=values["phase"],
+                    author_organization=enterprise.organization,
+                )
+            elif kind == Kind.PROVIDER:
+                assessment = services.assessment_start(
+                    actor=request.user,
+                    enterprise=values["enterprise_uscc"],
+                    kind=Kind.PROVIDER,
+                    phase=values["phase"],
+                    author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
+                )
+            else:
+                enterprise = values["enterprise"]
+                decide(permissions.can_assign_onsite(viewer, enterprise))
+                assessment = services.assessment_assign_onsite(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    expert=values["expert"],
+                    expert_organization=values["expert_organization"],
+                    phase=values["phase"],
+                )
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
+        return self._detail(assessment, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Save answers into the draft",
+        description="Merges the given answers into the draft; a blank value clears an answer. Each value is "
+        "checked on its own: valid values are saved even when others are refused, and the response is then "
+        "400 with the saved answers and one problem per refused value (an invalid value never replaces the "
+        "one saved before it). When numbers are impossible together (more networked devices than devices), "
+        "none of the numbers in that request is saved and the earlier ones stay; its choices and scenarios "
+        "still are. An assessment that is no longer a draft: 400 and nothing changes.",
+        request=AnswersInputSerializer,
+        responses={
+            200: AnswersResultSerializer,
+            400: OpenApiResponse(AnswersResultSerializer, description="some values refused; the rest saved"),
+            403: ErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post", "patch"], url_path="answers")
+    def answers(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        if not assessment.is_editable:
+            raise Refused(str(NOT_DRAFT))
+        decide(permissions.can_edit(self.viewer, assessment))
+        data = AnswersInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            parsed = services.assessment_save_answers(
+                actor=request.user,
+                assessment=assessment,
+                choices=values.get("choices"),
+                scenarios=values.get("scenarios"),
+                numbers=values.get("numbers"),
+                step=values.get("step"),
+            )
+        except DjangoValidationError as exc:  # submitted between the check above and the service's lock
+            raise Refused(" ".join(exc.messages)) from exc
+        items, scenarios = services.completeness(assessment)
+        body = {
+            "answers": {part: assessment.answers_part(part) for part in ("choices", "scenarios", "numbers")},
+            "problems": _problems(parsed),
+            "missing": {"items": items, "scenarios": scenarios},
+        }
+        code = status.HTTP_400_BAD_REQUEST if parsed.problems else status.HTTP_200_OK
+        return Response(AnswersResultSerializer(body).data, status=code)
+
+    @extend_schema(
+        summary="Declare no conflict of interest (the assigned expert, before answering on-site)",
+        description="Repeating it changes nothing and answers 200.",
+        request=None,
+        responses={200: AssessmentDetailSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="declare-coi")
+    def declare_coi(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        assigned = assessment.assessor_id == request.user.pk and self.viewer.org_type == "expert_pool"
+        if assigned and assessment.coi_declared_at is not None:
+            return self._detail(assessment)
+        conflict = state_message(assessment) if assigned and assessment.state != State.DRAFT else None
+        decide(permissions.can_declare_coi(self.viewer, assessment), conflict=conflict)
+        return self._detail(services.assessment_declare_coi(actor=request.user, assessment=assessment))
+
+    @extend_schema(
+        summary="Submit with the authenticity pledge; the assessment is scored at once",
+        description='Needs {"pledge": true} and every question answered (400 with the messages otherwise). '
+        "Submitting again: 409.",
+        request=SubmitSerializer,
+        responses={
+            200: AssessmentDetailSerializer,
+            400: OpenApiResponse(description="pledge or answers missing"),
+            403: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="submit")
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        conflict = state_message(assessment) if assessment.state != State.DRAFT else None
+        decide(permissions.can_submit(self.viewer, assessment), conflict=conflict)
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            scored = services.assessment_submit(
+                actor=request.user, assessment=assessment, pledge=data.validated_data["pledge"]
+            )
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
+        return self._detail(scored)
+
+    @extend_schema(
+        summary="Sign off a scored on-site assessment (its expert)",
+        request=None,
+        responses={200: AssessmentDetailSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        assessor = assessment.kind == Kind.ONSITE and assessment.assessor_id == request.user.pk
+        conflict = state_message(assessment) if assessor and assessment.state != State.SCORED else None
+        decide(permissions.can_sign_off(self.viewer, assessment), conflict=conflict)
+        try:
+            signed = services.assessment_sign_off(actor=request.user, assessment=assessment)
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
+        return self._detail(signed)
+
+    @extend_schema(
+        summary="Start a correction: a new draft with the same answers, linked to this scored assessment",
+        description="The scored assessment never changes. One correction per assessment (409 after that).",
+        request=None,
+        responses={201: AssessmentDetailSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="correct")
+    def correct(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        conflict: str | None = None
+        if not assessment.has_score:
+            conflict = state_message(assessment)
+        elif assessment.corrections.exists():
+            conflict = str(CORRECTED_ONCE)
+        decide(permissions.can_correct(self.viewer, assessment), conflict=conflict)
+        try:
+            draft = services.assessment_correct(actor=request.user, assessment=assessment)
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
+        return self._detail(draft, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Report data of a scored assessment",
+        description="What the report page and PDF show, as data. Before scoring: 409.",
+        responses={200: ReportSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path="report")
+    def report(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        if not assessment.has_score:
+            raise Conflict(state_message(assessment))
+        return Response(report_data(build_report(assessment, self.viewer)))
