@@ -62,7 +62,7 @@ def can_import_history(viewer: Viewer) -> Decision:
 
 
 def _is_author(viewer: Viewer, assessment: Assessment) -> bool:
-    if viewer.role not in WRITING_ROLES and assessment.kind != Kind.ONSITE:
+    if viewer.role not in WRITING_ROLES:
         return False
     if assessment.kind == Kind.SELF:
         return (
@@ -109,7 +109,7 @@ def can_sign_off(viewer: Viewer, assessment: Assessment) -> Decision:
         return _anonymous()
     if assessment.kind != Kind.ONSITE or assessment.state != State.SCORED:
         return Decision.deny(_("只有已评分的现场评定可以签署"))
-    if assessment.assessor_id != getattr(viewer.user, "pk", None):
+    if assessment.assessor_id != getattr(viewer.user, "pk", None) or viewer.org_type != "expert_pool":
         return Decision.deny(_("只有评定专家本人可以签署"))
     return Decision.allow(_("可以签署"))
 

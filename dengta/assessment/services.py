@@ -30,6 +30,7 @@ from dengta.core.events import record_event
 from dengta.core.workflows import run_transition
 from dengta.orgs.models import Organization
 from dengta.registry.models import Enterprise
+from dengta.registry.problems import Problem
 
 DEFAULT_FRAMEWORK = "miit-2024-manufacturing"
 TARGET_LEVEL = 2  # pilot acceptance: 二级 or above (DOMAIN.md 2.6)
@@ -183,12 +184,8 @@ def assessment_save_answers(
                 data[part][code] = fresh[part][code]
             elif not _has_problem(fw, part, code, bad):
                 data[part].pop(code, None)  # left blank: the answer is cleared
-    # Numbers valid alone but impossible together (more networked devices than devices) — checked on the
-    # merged draft, since the two may arrive in different saves: the earlier numbers are kept.
-    merged = parse_answers(fw, numbers=data["numbers"])
-    cross = [p for p in merged.problems if p.code in _CROSS]
+    cross = _revert_impossible_numbers(fw, data["numbers"], locked.answers_part("numbers"))
     if cross:
-        data["numbers"] = locked.answers_part("numbers")
         known = {(p.code, str(p.params)) for p in parsed.problems}
         extra = tuple(p for p in cross if (p.code, str(p.params)) not in known)
         parsed = Parsed(answers=parsed.answers, problems=parsed.problems + extra)
@@ -201,6 +198,39 @@ def assessment_save_answers(
 
 
 _CROSS = {"number_exceeds_total", "number_zero_total", "number_zero_denominator"}
+
+
+def _revert_impossible_numbers(
+    fw: Compiled, numbers: dict[str, Any], before: dict[str, Any]
+) -> list[Problem]:
+    """Numbers valid alone but impossible together (more networked devices than devices) are checked on the
+    merged draft, since the two may arrive in different saves. Only the numbers of the rule they break go
+    back to their earlier values; other numbers of the same save are kept. Repeats while a reverted value
+    breaks another rule that shares it (revenue serves three)."""
+    problems: list[Problem] = []
+    for _attempt in range(len(fw.derived) + 1):
+        broken = False
+        for rule in fw.derived:
+            subset = {k: numbers[k] for k in rule.inputs if k in numbers}
+            bad = [p for p in parse_answers(fw, numbers=subset).problems if p.code in _CROSS]
+            if not bad:
+                continue
+            broken = True
+            problems.extend(p for p in bad if p not in problems)
+            for key in rule.inputs:
+                if key in before and before[key] != numbers.get(key):
+                    numbers[key] = before[key]
+                elif key not in before:
+                    numbers.pop(key, None)
+            if all(numbers.get(k) == before.get(k) for k in rule.inputs):
+                # Already the earlier values and still impossible: drop the rule's numbers altogether.
+                still = parse_answers(fw, numbers={k: numbers[k] for k in rule.inputs if k in numbers})
+                if any(p.code in _CROSS for p in still.problems):
+                    for key in rule.inputs:
+                        numbers.pop(key, None)
+        if not broken:
+            break
+    return problems
 
 
 def _require_declaration(assessment: Assessment) -> None:
@@ -233,6 +263,10 @@ def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> As
         raise ValidationError(
             {"pledge": [_("提交前须勾选真实性承诺（tick the authenticity pledge to submit）")]}
         )
+    # Lock first so the answers scored are the answers submitted (a concurrent autosave waits).
+    assessment = (
+        Assessment.objects.select_for_update().select_related("framework", "enterprise").get(pk=assessment.pk)
+    )
     parsed = stored_answers(assessment)
     if parsed.problems:
         raise ValidationError([p.render(_) for p in parsed.problems])
