@@ -113,7 +113,8 @@ def check_scenario(fw: Framework, code: str, raw: Any) -> tuple[int | None, Prob
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
     text = str(raw).strip()
-    if isinstance(raw, bool) or not text.isdigit() or int(text) > len(scenario.levels):
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (it crashed here); "２" is decimal and fine.
+    if isinstance(raw, bool) or not text.isdecimal() or int(text) > len(scenario.levels):
         return None, _problem(
             "scenario_level",
             gettext_noop(

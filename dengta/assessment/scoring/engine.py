@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
 from typing import Any
 
 from dengta.assessment.scoring.answers import Answers
@@ -25,14 +25,20 @@ from dengta.assessment.scoring.framework import (
 
 ENGINE_VERSION = "1"
 
+# Products of collected numbers must be exact: the default 28-digit context rounds them, so two ratios that
+# differ only beyond the 28th digit compared as equal (持平). Collected numbers are checked for magnitude but
+# not for digits, so the comparisons run in a context wide enough for any product of two of them.
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
 
 def _band(rule: RatioBands, num: Decimal, den: Decimal) -> str | None:
     if den <= 0 or num < 0 or num > den:
         return None
     # rate = num/den × 100 ≤ bound  ⇔  num × 100 ≤ bound × den (exact, no division)
-    for bound, key in zip(rule.upper_bounds_pct, rule.options, strict=True):
-        if num * 100 <= bound * den:
-            return key
+    with localcontext(EXACT):
+        for bound, key in zip(rule.upper_bounds_pct, rule.options, strict=True):
+            if num * 100 <= bound * den:
+                return key
     return rule.options[-1]
 
 
@@ -42,7 +48,8 @@ def _change(rule: RatioChange, numbers: Mapping[str, Decimal]) -> str | None:
     if nl is None or dl is None or np_ is None or dp is None or dl <= 0 or dp <= 0:
         return None
     # nl/dl vs np/dp compared by cross-multiplication (denominators positive), exact in Decimal.
-    last, prior = nl * dp, np_ * dl
+    with localcontext(EXACT):
+        last, prior = nl * dp, np_ * dl
     if last > prior:
         return rule.up
     if last < prior:
