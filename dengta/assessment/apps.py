@@ -8,3 +8,9 @@ class AssessmentConfig(AppConfig):
     name = "dengta.assessment"
     label = "assessment"
     verbose_name = _("数字化水平评测")
+
+    def ready(self) -> None:
+        # The home page shows the panels each app registers (dengta.core.dashboard).
+        from dengta.assessment.panels import register
+
+        register()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from dengta.assessment.models import Assessment, Framework, Kind, State
 from dengta.core.access import Viewer
@@ -163,3 +163,96 @@ def _region_name(code: str) -> str:
 def onsite_queue(viewer: Viewer) -> QuerySet[Assessment]:
     """An expert's open on-site assignments."""
     return assessments_for(viewer).filter(kind=Kind.ONSITE, state__in=[State.DRAFT, State.SCORED])
+
+
+# -- home-page panels ------------------------------------------------------------------------------------
+LEVELS = range(5)  # 0 = no level, 1–4 = 一级–四级
+PANEL_FRAMEWORK = "miit-2024-manufacturing"
+
+
+def latest_final(viewer: Viewer) -> Assessment | None:
+    """The newest result that counts among the assessments the viewer sees (for an enterprise: its own)."""
+    return (
+        Assessment.objects.visible_to(viewer)
+        .final()
+        .select_related("enterprise", "framework")
+        .order_by("-assessed_on", "-scored_at", "-pk")
+        .first()
+    )
+
+
+def open_self_draft(viewer: Viewer) -> Assessment | None:
+    """The enterprise's self-assessment draft to continue, the most recently touched first."""
+    return (
+        assessments_for(viewer)
+        .filter(kind=Kind.SELF, state=State.DRAFT)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+def latest_final_results(viewer: Viewer, framework_code: str = PANEL_FRAMEWORK) -> QuerySet[Assessment]:
+    """Per enterprise, its newest result that counts, among those the viewer sees (one row per enterprise).
+
+    A correlated subquery keeps the choice of the newest row in the database, so counting over a province's
+    or the nation's enterprises never loads their assessments."""
+    scoped = Assessment.objects.visible_to(viewer).final().filter(framework__code=framework_code)
+    newest = (
+        scoped.filter(enterprise_id=OuterRef("enterprise_id"))
+        .order_by("-assessed_on", "-scored_at", "-pk")
+        .values("pk")[:1]
+    )
+    return scoped.filter(pk=Subquery(newest))
+
+
+@dataclass(frozen=True)
+class LevelDistribution:
+    counts: dict[int, int]  # level 0–4 → enterprises whose latest result is at that level
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def reaching_two(self) -> int:
+        return sum(n for level, n in self.counts.items() if level >= 2)
+
+    def share(self, count: int) -> Decimal | None:
+        """A percentage with one decimal (UI.md), or None when nothing is counted."""
+        if not self.total:
+            return None
+        return (Decimal(100) * count / self.total).quantize(Decimal("0.1"))
+
+    @property
+    def share_reaching_two(self) -> Decimal | None:
+        return self.share(self.reaching_two)
+
+
+def level_distribution(viewer: Viewer, framework_code: str = PANEL_FRAMEWORK) -> LevelDistribution:
+    """How many enterprises in the viewer's jurisdiction stand at each level, by their latest result."""
+    rows = latest_final_results(viewer, framework_code).order_by().values("level").annotate(n=Count("pk"))
+    counts = dict.fromkeys(LEVELS, 0)
+    for row in rows:
+        counts[row["level"] or 0] += row["n"]
+    return LevelDistribution(counts=counts)
+
+
+@dataclass(frozen=True)
+class DiagnosisCounts:
+    total: int
+    drafts: int
+    scored: int
+
+
+def diagnosis_counts(viewer: Viewer) -> DiagnosisCounts:
+    """A provider's diagnoses (the assessments it wrote), counted by state in one query."""
+    figures = (
+        assessments_for(viewer)
+        .filter(kind=Kind.PROVIDER)
+        .aggregate(
+            total=Count("pk"),
+            drafts=Count("pk", filter=Q(state=State.DRAFT)),
+            scored=Count("pk", filter=Q(state__in=[State.SCORED, State.SIGNED_OFF])),
+        )
+    )
+    return DiagnosisCounts(total=figures["total"], drafts=figures["drafts"], scored=figures["scored"])
