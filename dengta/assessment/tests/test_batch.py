@@ -7,15 +7,19 @@ level threshold ±0.0001 point / ±1 scenario; plus examples. Pure: no database.
 from __future__ import annotations
 
 import copy
+import io
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from bench import scoring_bench
 from dengta.assessment.scoring import batch as batch_module
 from dengta.assessment.scoring.answers import Answers, check_scenario, parse_answers
 from dengta.assessment.scoring.batch import BatchScorer, decimal_parts
@@ -541,3 +545,27 @@ def test_scorer_refuses_items_with_too_many_options() -> None:
     fw = compile_miit(items, DEFINITION.content["rules"])
     with pytest.raises(ValueError, match="more than 16 options"):
         BatchScorer(fw)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The benchmark (speed is measured there, never asserted here)
+
+
+def test_bench_scoring_prints_its_figures_last_and_matches() -> None:
+    out = io.StringIO()
+    call_command("bench_scoring", "--n", "3000", "--sample", "300", "--repeat", "1", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert re.fullmatch(r"bench scoring: rate_per_s=\d+ ratio_vs_engine=\d+ match=true", lines[-1]), lines
+    # The generated sets reach every level, so the level rule is exercised at every step.
+    levels = next(line for line in lines if line.startswith("levels"))
+    assert all(int(count) > 0 for count in levels.split(": ")[1].split())
+
+
+def test_bench_comparison_reports_a_difference() -> None:
+    enc = scoring_bench.generate(SCORER, 50, seed=1)
+    result = SCORER.score(enc)
+    engine_scores = [score(FW, a) for a in SCORER.decode(enc, range(50))]
+    assert scoring_bench.compare(SCORER, result, list(range(50)), engine_scores) == []
+    result.total[7] += 1
+    result.at_level[0, 9] += 1
+    assert scoring_bench.compare(SCORER, result, list(range(50)), engine_scores) == [7, 9]
