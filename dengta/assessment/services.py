@@ -132,6 +132,14 @@ def assessment_declare_coi(*, actor: Any, assessment: Assessment) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.coi_declared_at is not None:
         return locked
+    if locked.kind != Kind.ONSITE or locked.state != State.DRAFT:
+        # The declaration is written to the row: only an on-site draft takes one (a scored row never changes).
+        raise ValidationError(
+            _(
+                "只有草稿状态的现场评定需要声明无利益冲突"
+                "（only an on-site draft takes a conflict of interest declaration）"
+            )
+        )
     locked.coi_declared_at = timezone.now()
     locked.coi_statement = str(COI_TEXT)
     locked.save(update_fields=["coi_declared_at", "coi_statement", "updated_at"])
