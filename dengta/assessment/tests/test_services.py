@@ -303,6 +303,16 @@ def test_declaring_twice_keeps_the_first_declaration(world: Any) -> None:
     assert verbs(assessment).count("assessment.coi_declared") == 1
 
 
+def test_only_an_onsite_draft_takes_a_declaration(world: Any) -> None:
+    # A declaration writes to the row: a scored assessment is never edited, and only on-site ones need one.
+    for assessment in (self_assessment(world), self_assessment(world, submit=False)):
+        stored = Assessment.objects.filter(pk=assessment.pk).values().get()
+        with pytest.raises(ValidationError, match="conflict of interest"):
+            declare(world, assessment)
+        assert Assessment.objects.filter(pk=assessment.pk).values().get() == stored
+        assert "assessment.coi_declared" not in verbs(assessment)
+
+
 def scored_onsite(world: Any) -> Assessment:
     assessment = declare(world, onsite(world))
     fill(world, assessment, "expert")
