@@ -410,8 +410,9 @@ def pilot_candidates(cities: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict
 
 def _user(username: str, display_name: str) -> Any:
     user_model = get_user_model()
+    # first_name too: the expert picker and the assessment list show get_full_name().
     user, created = user_model.objects.get_or_create(
-        username=username, defaults={"display_name": display_name}
+        username=username, defaults={"display_name": display_name, "first_name": display_name}
     )
     if created:
         user.set_unusable_password()
