@@ -16,10 +16,12 @@ The last line printed is ``bench scoring: rate_per_s=… ratio_vs_engine=… mat
 
 from __future__ import annotations
 
+import csv
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -136,6 +138,40 @@ def _numbers(scorer: BatchScorer, enc: Encoded, rng: np.random.Generator) -> Non
         enc.present[i] = rows
 
 
+def write_csv(scorer: BatchScorer, enc: Encoded, path: Path) -> None:
+    """The generated answer sets as a score_file input (docs/score_file.md), in UTF-8 with a BOM."""
+    texts = []
+    for item in scorer.items:
+        keys = item.keys
+        texts.append([";".join(k for b, k in enumerate(keys) if m >> b & 1) for m in range(1 << len(keys))])
+    header = ["enterprise", *(i.code for i in scorer.items), *scorer.scenarios, *scorer.numbers]
+    digits = [str(k) for k in range(16)]
+    scale = 10**enc.scale
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for lo in range(0, enc.n, 50_000):
+            hi = min(lo + 50_000, enc.n)
+            columns: list[list[str]] = [[f"E{r:07d}" for r in range(lo, hi)]]
+            for i, table in enumerate(texts):
+                columns.append([table[m] for m in enc.masks[i, lo:hi].tolist()])
+            for i in range(len(scorer.scenarios)):
+                word = enc.scenarios[i // 16, lo:hi] >> np.uint64(4 * (i % 16))
+                columns.append([digits[v] for v in (word & np.uint64(15)).tolist()])
+            for i in range(len(scorer.numbers)):
+                values = enc.numbers[i, lo:hi].tolist()
+                present = enc.present[i, lo:hi].tolist()
+                columns.append([_fixed(v, scale) if p else "" for v, p in zip(values, present, strict=True)])
+            writer.writerows(zip(*columns, strict=True))
+
+
+def _fixed(value: int, scale: int) -> str:
+    whole, part = divmod(value, scale)
+    if not part:
+        return str(whole)
+    return f"{whole}.{part:0{len(str(scale)) - 1}d}".rstrip("0")
+
+
 def compare(
     scorer: BatchScorer, result: BatchScore, rows: list[int], engine_scores: list[Score]
 ) -> list[int]:
@@ -153,12 +189,24 @@ def compare(
     return bad
 
 
-def run(*, n: int, sample: int, seed: int, repeat: int, threads: int | None, say: Say) -> BenchResult:
+def run(
+    *,
+    n: int,
+    sample: int,
+    seed: int,
+    repeat: int,
+    threads: int | None,
+    say: Say,
+    csv_path: Path | None = None,
+) -> BenchResult:
     fw = framework()
     scorer = BatchScorer(fw)
     started = time.perf_counter()
     enc = generate(scorer, n, seed=seed)
     say(f"generated {n} answer sets in {time.perf_counter() - started:.2f} s")
+    if csv_path is not None:
+        write_csv(scorer, enc, csv_path)
+        say(f"written as CSV to {csv_path} ({csv_path.stat().st_size / 1048576:.0f} MB)")
     workers = threads or os.cpu_count() or 1
     runs = []
     result = None

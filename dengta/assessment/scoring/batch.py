@@ -150,6 +150,7 @@ class BatchScorer:
             if len(item.options) > MAX_OPTIONS:
                 raise FrameworkDataError(f"{item.code}: more than {MAX_OPTIONS} options for the batch scorer")
         self.tables = tuple(_item_table(item) for item in fw.items)
+        self._bits = tuple({key: 1 << k for k, key in enumerate(item.keys)} for item in fw.items)
         self.dimensions = tuple(d.code for d in fw.dimensions)
         dim_of = {d.code: k for k, d in enumerate(fw.dimensions)}
         self.item_dimension = tuple(dim_of[item.dimension] for item in fw.items)
@@ -222,10 +223,10 @@ class BatchScorer:
     # ---- encoding ------------------------------------------------------------------------------------
 
     def mask(self, item_code: str, keys: Iterable[str]) -> int:
-        item = self.items[self.item_index[item_code]]
+        bits = self._bits[self.item_index[item_code]]
         out = 0
         for key in keys:
-            out |= 1 << item.keys.index(key)
+            out |= bits[key]
         return out
 
     def pack_scenarios(self, levels: npt.NDArray[Any]) -> U64:

@@ -5,6 +5,7 @@ Needs no database: the framework is read from the data files (dengta/assessment/
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261127)
         parser.add_argument("--repeat", type=int, default=3, help="batch runs; the fastest is reported")
         parser.add_argument("--threads", type=int, default=None, help="worker threads (default: one per CPU)")
+        parser.add_argument(
+            "--csv", type=Path, default=None, help="also write the generated sets as a score_file input"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from bench.scoring_bench import run
@@ -34,5 +38,6 @@ class Command(BaseCommand):
             repeat=options["repeat"],
             threads=options["threads"],
             say=self.stdout.write,
+            csv_path=options["csv"],
         )
         self.stdout.write(result.line())
