@@ -11,6 +11,9 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         # The home page shows the panels each app registers (dengta.core.dashboard).
+        # Importing the history importer registers its job kind with dengta.core.jobs, in web processes
+        # and in Celery workers alike (a worker that has not imported it cannot run the job).
+        from dengta.assessment import history  # noqa: F401
         from dengta.assessment.panels import register
 
         register()

@@ -47,14 +47,24 @@ def load_definition(definition: Definition) -> LoadResult:
             )
         else:
             action = "updated"
+    if action == "created":
+        # A new version in the files is newer than anything loaded, including revisions made on the page.
+        Framework.objects.filter(code=definition.code, is_current=True).update(is_current=False)
     if action != "unchanged":
-        Framework.objects.filter(code=definition.code, is_current=True).exclude(
-            version=definition.version
-        ).update(is_current=False)
+        # An updated (still unused) version keeps whether it is current: a level-rule revision made on
+        # the page since then must stay the current one.
         Framework.objects.update_or_create(
             code=definition.code,
             version=definition.version,
             defaults={
+                "kind": definition.kind,
+                "title": definition.title,
+                "document": definition.document,
+                "provisional": definition.provisional,
+                "content": definition.content,
+                "checksum": definition.checksum,
+            },
+            create_defaults={
                 "kind": definition.kind,
                 "title": definition.title,
                 "document": definition.document,

@@ -79,6 +79,9 @@ class State(models.TextChoices):
     SIGNED_OFF = "signed_off", _("已签署")
 
 
+_FINAL = models.Q(state=State.SIGNED_OFF) | models.Q(state=State.SCORED) & ~models.Q(kind=Kind.ONSITE)
+
+
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def visible_to(self, viewer: Viewer) -> AssessmentQuerySet:
         """An enterprise sees its own; authorities their jurisdiction; a provider what it wrote; an expert
@@ -86,9 +89,11 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         if not viewer.is_authenticated:
             return self.none()
         if viewer.org_type in ("ministry", "authority", "oversight"):
+            # An enterprise's or provider's draft is its own unfinished work; staff see it once submitted.
+            # On-site drafts are staff's own arrangements, so they stay visible.
             return self.filter(
                 scope_q(viewer, region_field="enterprise__region", org_field="enterprise__organization_id")
-            )
+            ).exclude(~models.Q(kind=Kind.ONSITE) & models.Q(state=State.DRAFT))
         if viewer.org_type == "enterprise":
             # On-site assessments become the enterprise's to see once the expert has scored them.
             return self.filter(enterprise__organization_id=viewer.organization_id).exclude(
@@ -97,16 +102,18 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         if viewer.org_type == "provider":
             return self.filter(author_organization_id=viewer.organization_id)
         if viewer.org_type == "expert_pool":
-            return self.filter(
+            mine = models.Q(
                 assessor_id=getattr(viewer.user, "pk", None), author_organization_id=viewer.organization_id
             )
+            # An expert assigned to an enterprise also sees its final results: the on-site assessment is
+            # judged against the baseline (T0 → T1), and the report shows that change.
+            assigned = Assessment.objects.filter(mine, kind=Kind.ONSITE).values("enterprise_id")
+            return self.filter(mine | models.Q(enterprise_id__in=assigned) & _FINAL)
         return self.none()
 
     def final(self) -> AssessmentQuerySet:
         """Assessments with a result that counts: scored, or signed off for on-site ones."""
-        return self.filter(
-            models.Q(state=State.SIGNED_OFF) | models.Q(state=State.SCORED) & ~models.Q(kind=Kind.ONSITE)
-        )
+        return self.filter(_FINAL)
 
 
 class Assessment(TimeStampedModel):

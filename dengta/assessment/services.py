@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dengta.assessment import workflows
 from dengta.assessment.models import Assessment, Evidence, Framework, Kind, Phase, State
@@ -35,11 +36,11 @@ from dengta.registry.problems import Problem
 DEFAULT_FRAMEWORK = "miit-2024-manufacturing"
 TARGET_LEVEL = 2  # pilot acceptance: 二级 or above (DOMAIN.md 2.6)
 
-PLEDGE_TEXT = _(
+PLEDGE_TEXT = gettext_lazy(
     "本单位承诺所填报的信息和佐证材料真实、准确、完整，如有虚假，愿承担相应责任。"
     "（We pledge that the information and evidence given are true, accurate and complete.）"
 )
-COI_TEXT = _(
+COI_TEXT = gettext_lazy(
     "本人与被评定企业及其服务商不存在利益关系，将独立、客观、公正地开展现场评定。"
     "（I have no interest in the enterprise or its providers and will assess independently.）"
 )

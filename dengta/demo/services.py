@@ -342,6 +342,11 @@ class Seeder:
             )
             .order_by("pk")
             .first()
+            # Small scales may have no 专精特新 firm in 宁波; the demo enterprise must still be in demo-city's
+            # jurisdiction so the city can arrange its on-site assessment.
+            or Organization.objects.filter(type=OrgType.ENTERPRISE, region__path__startswith="330000/330200/")
+            .order_by("pk")
+            .first()
             or Organization.objects.filter(type=OrgType.ENTERPRISE).order_by("pk").first()
         )
         plan: list[tuple[str, str, Organization, str, list[str]]] = [

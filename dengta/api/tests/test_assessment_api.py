@@ -24,6 +24,7 @@ from dengta.assessment.scoring.answers import parse_answers
 from dengta.assessment.scoring.engine import score
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.services import (
+    assessment_assign_onsite,
     assessment_save_answers,
     assessment_start,
     assessment_submit,
@@ -428,15 +429,30 @@ def test_other_enterprise_and_outside_authorities_get_404(world):
 
 def test_insiders_without_the_right_get_403_with_the_reason(world):
     pk = start_self(world)
-    refused = as_(world, "guangzhou").post(
+    # An enterprise's draft is its own unfinished work: staff do not see it until it is submitted.
+    hidden = as_(world, "guangzhou").post(
         f"{URL}{pk}/answers/", {"choices": {"base.security.data": "B"}}, format="json"
+    )
+    assert hidden.status_code == 404
+    assert Assessment.objects.get(pk=pk).answers == {}
+    assert (
+        as_(world, "oversight").post(f"{URL}{pk}/submit/", {"pledge": True}, format="json").status_code == 404
+    )
+    # An on-site draft is the authority's own arrangement: it sees it, but only the expert fills it in.
+    onsite = assessment_assign_onsite(
+        actor=world.members["guangzhou"].user,
+        enterprise=world.registered.own,
+        expert=world.members["expert"].user,
+        expert_organization=world.orgs["expert"],
+        phase="t1",
+    )
+    refused = as_(world, "guangzhou").post(
+        f"{URL}{onsite.pk}/answers/", {"choices": {"base.security.data": "B"}}, format="json"
     )
     assert refused.status_code == 403
     assert refused.json()["detail"] == "只有填报方可以填写此评测"
-    assert Assessment.objects.get(pk=pk).answers == {}
-    assert (
-        as_(world, "oversight").post(f"{URL}{pk}/submit/", {"pledge": True}, format="json").status_code == 403
-    )
+    assert Assessment.objects.get(pk=onsite.pk).answers == {}
+    onsite.delete()
 
     reader = member(world.orgs["enterprise"], "enterprise-reader", role="viewer")
     read_only = api(reader.user)
@@ -457,7 +473,7 @@ def test_insiders_without_the_right_get_403_with_the_reason(world):
 def test_list_filters(world):
     t0 = self_assessment(world)
     draft = start_self(world)
-    client = as_(world, "guangzhou")
+    client = as_(world, "enterprise")  # staff would not see the draft
 
     def ids(query: str) -> set[int]:
         response = client.get(f"{URL}?{query}")
@@ -497,10 +513,12 @@ def test_onsite_expert_declares_before_answering_and_signs_off(world):
     assert onsite["author_organization"] == world.orgs["expert"].pk
 
     expert = as_(world, "expert")
-    assert {row["id"] for row in expert.get(URL).json()["results"]} == {pk}  # assignments only
-    assert expert.get(f"{URL}{t0.pk}/").status_code == 404
+    # Its assignment, and the enterprise's final T0 it assesses against.
+    assert {row["id"] for row in expert.get(URL).json()["results"]} == {pk, t0.pk}
+    assert expert.get(f"{URL}{t0.pk}/").status_code == 200
     colleague = member(world.orgs["expert"], "another-expert")
     assert api(colleague.user).get(f"{URL}{pk}/").status_code == 404
+    assert api(colleague.user).get(f"{URL}{t0.pk}/").status_code == 404  # not assigned to this enterprise
     enterprise = as_(world, "enterprise")
     assert enterprise.get(f"{URL}{pk}/").status_code == 404  # not the enterprise's until scored
 

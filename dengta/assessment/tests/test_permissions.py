@@ -326,12 +326,13 @@ def rows(people: World) -> dict[str, Assessment]:
     }
 
 
+# Staff do not see an enterprise's or provider's unfinished drafts (own_self_draft and both diagnoses are
+# drafts); on-site drafts are their own arrangements and stay visible.
+DRAFTS = {"own_self_draft", "own_diagnosis", "nanshan_diagnosis"}
 GUANGDONG_ROWS = {
     "own_self",
-    "own_self_draft",
     "own_onsite_draft",
     "own_onsite_scored",
-    "own_diagnosis",
     "tianhe_history",
 }
 VISIBLE = [
@@ -339,17 +340,18 @@ VISIBLE = [
     ("owner", {"own_self", "own_self_draft", "own_onsite_scored", "own_diagnosis"}),
     ("owner_viewer", {"own_self", "own_self_draft", "own_onsite_scored", "own_diagnosis"}),
     ("other_enterprise", {"tianhe_history"}),
-    ("ministry", "all"),
+    ("ministry", "all but drafts"),
     ("guangdong", GUANGDONG_ROWS),  # not 深圳 (计划单列市)
     ("guangzhou", GUANGDONG_ROWS),
     ("guangzhou_viewer", GUANGDONG_ROWS),
-    ("shenzhen", {"nanshan_diagnosis", "nanshan_history"}),
+    ("shenzhen", {"nanshan_history"}),
     ("zhejiang", {"xihu_history"}),
     ("xpcc", {"shihezi_history"}),
     ("provider", {"own_diagnosis", "nanshan_diagnosis"}),  # what it wrote
     ("provider_viewer", {"own_diagnosis", "nanshan_diagnosis"}),
     ("other_provider", set()),
-    ("expert", {"own_onsite_draft", "own_onsite_scored"}),  # its assignments
+    # Its assignments, and the final results of the enterprises it is assigned to (the T0 baseline).
+    ("expert", {"own_onsite_draft", "own_onsite_scored", "own_self"}),
     ("expert_other", set()),
     ("oversight", GUANGDONG_ROWS),  # bound to 广东
     ("anonymous", set()),
@@ -362,7 +364,7 @@ def test_visible_to(people: World, rows: dict[str, Assessment], who: str, expect
     visible = {
         names[pk] for pk in Assessment.objects.visible_to(people.viewers[who]).values_list("pk", flat=True)
     }
-    assert visible == (set(rows) if expected == "all" else expected)
+    assert visible == (set(rows) - DRAFTS if expected == "all but drafts" else expected)
 
 
 def test_xinjiang_does_not_see_the_corps(people: World, rows: dict[str, Assessment]) -> None:
@@ -378,4 +380,4 @@ def test_an_expert_assigned_in_another_pool_sees_only_that_pools_assignments(
     second = member(other_pool, "expert", "staff")
     assert second.user == people.members["expert"].user
     assert not Assessment.objects.visible_to(viewer_for_membership(second)).exists()
-    assert Assessment.objects.visible_to(people.viewers["expert"]).count() == 2
+    assert Assessment.objects.visible_to(people.viewers["expert"]).count() == 3  # 2 assignments + the T0

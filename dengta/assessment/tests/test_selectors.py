@@ -105,7 +105,8 @@ def test_history_is_the_scored_results_oldest_first(world: Any, on: Any) -> None
     assert selectors.history(world.registered.own, staff) == [past, t0, t1]
     assert selectors.history(world.registered.own, world.viewer("enterprise")) == [past, t0, t1]
     assert selectors.history(world.registered.own, world.viewer("zhejiang")) == []
-    assert selectors.history(world.registered.own, world.viewer("expert")) == [t1]  # its assignment only
+    # Its assignment and the enterprise's final results (the baseline it assesses against).
+    assert selectors.history(world.registered.own, world.viewer("expert")) == [past, t0, t1]
     assert selectors.history(world.registered.tianhe, staff) == []
 
 
@@ -201,7 +202,10 @@ def test_baseline_only_from_what_the_viewer_sees(world: Any, on: Any) -> None:
         self_assessment(world)
     with on(T1_DAY):
         t1 = onsite_t1(world)
-    assert selectors.baseline_for(t1, world.viewer("expert")) is None  # the self-assessment is not its own
+    # The assigned expert sees the enterprise's final results, so it judges the T1 against the T0 ...
+    assert selectors.baseline_for(t1, world.viewer("expert")) is not None
+    # ... but an expert with no assignment at this enterprise sees neither.
+    assert selectors.baseline_for(t1, world.viewer("zhejiang")) is None
 
 
 # -------------------------------------------------------------------------------------------------- deltas
