@@ -106,6 +106,9 @@ class Report:
     peers: list[selectors.PeerMedian]
     history: list[Assessment]
     evidence: list[Any] = field(default_factory=list)
+    plan_target_name: str = ""
+    level_by_points_name: str = ""
+    level_by_scenarios_name: str = ""
 
 
 def level_name(fw: Compiled | BandFramework | DmaFramework, level: int) -> tuple[str, str]:
@@ -327,4 +330,7 @@ def build_report(assessment: Assessment, viewer: Viewer) -> Report:
         peers=selectors.peer_medians(assessment) if assessment.has_score else [],
         history=history,
         evidence=list(assessment.evidence.all()),
+        plan_target_name=level_name(fw, int(plan.get("target_level", 2)))[0],
+        level_by_points_name=level_name(fw, int(result.get("level_by_points", 0)))[0],
+        level_by_scenarios_name=level_name(fw, int(result.get("level_by_scenarios", 0)))[0],
     )

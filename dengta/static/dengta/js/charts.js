@@ -12,11 +12,19 @@
     textStyle: { fontFamily: '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif' }
   });
   var renderers = {
-    radar: function (data) {
+    radar: function (data, el) {
+      var narrow = el.clientWidth < 480;
       return {
         legend: { bottom: 0, data: data.series.map(function (s) { return s.name; }) },
         tooltip: {},
-        radar: { indicator: data.indicators, radius: "62%", axisName: { color: "#333" } },
+        radar: {
+          indicator: data.indicators,
+          radius: narrow ? "50%" : "62%",
+          // Long Chinese axis names are wrapped after four characters so they are not cut at the edge.
+          axisName: { color: "#333", fontSize: narrow ? 11 : 12, formatter: function (name) {
+            return name.length > 5 ? name.slice(0, 4) + "\n" + name.slice(4) : name;
+          } }
+        },
         series: [{
           type: "radar",
           data: data.series.map(function (s, i) {
@@ -35,7 +43,7 @@
       var render = renderers[el.dataset.chart];
       if (!source || !render) { return; }
       var chart = window.echarts.init(el, "dengta", { renderer: "svg" });
-      chart.setOption(render(JSON.parse(source.textContent)));
+      chart.setOption(render(JSON.parse(source.textContent), el));
       el.dataset.rendered = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });
