@@ -39,8 +39,13 @@ class EnterpriseByCodeForm(StyledForm):
         return _clean_uscc(self.cleaned_data["uscc"])
 
 
+class ExpertChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.get_full_name() or obj.user.get_username()}（{obj.organization.name}）"
+
+
 class AssignForm(EnterpriseByCodeForm):
-    expert = forms.ModelChoiceField(
+    expert = ExpertChoiceField(
         label=_("评定专家"),
         queryset=Membership.objects.none(),
         help_text=_("从专家库中选择；专家须在开始评定前声明无利益冲突。"),
@@ -54,9 +59,6 @@ class AssignForm(EnterpriseByCodeForm):
             Membership.objects.filter(organization__type="expert_pool")
             .select_related("user", "organization")
             .order_by("organization__name", "user__username")
-        )
-        field.label_from_instance = lambda m: (  # type: ignore[method-assign]
-            f"{m.user.get_full_name() or m.user.get_username()}（{m.organization.name}）"
         )
 
 

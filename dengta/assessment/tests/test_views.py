@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from dengta.assessment.models import Assessment, Kind, Phase, State
-from dengta.assessment.services import assessment_assign_onsite
+from dengta.assessment.services import assessment_assign_onsite, compiled
 from dengta.assessment.tests.conftest import LEVEL2_CHOICES, declare, scenarios_at, self_assessment
 from dengta.assessment.views.questionnaire import steps_for
 
@@ -34,7 +34,7 @@ def _step_post(
 def _fill_all(
     client: Any, assessment: Assessment, choices: dict[str, str], scenarios: dict[str, int]
 ) -> None:
-    fw = assessment.framework.compiled()
+    fw = compiled(assessment)
     for index, step in enumerate(steps_for(fw)[:-1]):
         url = reverse("assessment:fill_step", args=[assessment.pk, index])
         response = client.post(url, _step_post(fw, step, choices, scenarios))

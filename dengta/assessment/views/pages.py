@@ -35,7 +35,7 @@ SORTS = {
     "date": "assessed_on",
     "created": "created_at",
 }
-STATE_TAGS = {
+STATE_TAGS: dict[str, str] = {
     State.DRAFT: "draft",
     State.SUBMITTED: "submitted",
     State.SCORED: "approved",
@@ -102,7 +102,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     qs, sort = apply_sort(request, qs, SORTS, "-created")
     if request.GET.get("export") == "xlsx":
         return _export(qs)
-    own = Enterprise.objects.filter(organization_id=viewer.organization_id).first()
+    own = Enterprise.objects.filter(organization_id=viewer.organization_id or 0).first()
     context = {
         "crumbs": [(_("数字化评测"), "")],
         "filters": values,
@@ -124,7 +124,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def start_self(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    enterprise = Enterprise.objects.filter(organization_id=viewer.organization_id).first()
+    enterprise = Enterprise.objects.filter(organization_id=viewer.organization_id or 0).first()
     if enterprise is None or not permissions.can_start_self(viewer, enterprise):
         raise Http404
     drafts = Assessment.objects.filter(enterprise=enterprise, kind=Kind.SELF, state=State.DRAFT)
@@ -181,7 +181,7 @@ def start_diagnosis(request: HttpRequest) -> HttpResponse:
                 enterprise=enterprise,
                 kind=Kind.PROVIDER,
                 phase=form.cleaned_data["phase"],
-                author_organization=Organization.objects.get(pk=viewer.organization_id),
+                author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
             )
             return redirect("assessment:fill", pk=assessment.pk)
     context = {
@@ -363,8 +363,8 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("佐证材料已上传。"))
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("assessment:detail", pk=pk)
 
 

@@ -288,7 +288,13 @@ def autosave(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     if not 0 <= step < len(steps):
         raise Http404
     posted = _step_answers(fw, steps[step], request.POST)
-    parsed = services.assessment_save_answers(actor=request.user, assessment=assessment, **posted)
+    parsed = services.assessment_save_answers(
+        actor=request.user,
+        assessment=assessment,
+        choices=posted["choices"],
+        scenarios=posted["scenarios"],
+        numbers=posted["numbers"],
+    )
     context = {
         "problems": _problem_targets(fw, parsed),
         "saved_at": timezone.now(),
