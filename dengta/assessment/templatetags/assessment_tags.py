@@ -33,3 +33,21 @@ def signed_points(value: Any) -> str:
     if text.startswith("-"):
         return "−" + text[1:]
     return text if text == "0" else "+" + text
+
+
+@register.filter
+def level_label(value: Any) -> str:
+    """An overall digital level by its name (一级 … 四级, 未达等级), as the index names them."""
+    from django.utils.translation import gettext
+
+    names = {
+        0: gettext("未达等级"),
+        1: gettext("一级"),
+        2: gettext("二级"),
+        3: gettext("三级"),
+        4: gettext("四级"),
+    }
+    try:
+        return names.get(int(value), str(value))
+    except (TypeError, ValueError):
+        return "—"

@@ -290,6 +290,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "assessment/draft.html", context)
     report = build_report(assessment, viewer)
     context["report"] = report
+    # The T0 → T1 table lists the headline figures and only the scenarios whose level changed.
+    context["headline_deltas"] = {"total", "level", "base", "mgmt", "results"}
+    context["unchanged_scenarios"] = sum(
+        1 for d in report.deltas if d.key.startswith("scenario:") and d.change == 0
+    )
     if report.dimensions:
         context["radar"] = _radar(report)
     return render(request, "assessment/report.html", context)
