@@ -72,6 +72,9 @@ class PlanStep:
     effort: int
     constrained: bool
     detail: str
+    # The item's option is computed from collected numbers (e.g. 设备联网率): the step means improving the
+    # real figure, not ticking another answer.
+    from_numbers: bool = False
 
 
 @dataclass
@@ -177,7 +180,7 @@ def _scenarios(fw: Compiled, result: dict[str, Any]) -> list[tuple[str, list[Sce
     return list(groups.items())
 
 
-def _plan(fw: Compiled, plan: dict[str, Any]) -> list[PlanStep]:
+def _plan(fw: Compiled, plan: dict[str, Any], derived: dict[str, str]) -> list[PlanStep]:
     steps = []
     for s in plan.get("steps", []):
         if s["kind"] == "scenario":
@@ -217,6 +220,7 @@ def _plan(fw: Compiled, plan: dict[str, Any]) -> list[PlanStep]:
                     s["effort"],
                     False,
                     detail,
+                    from_numbers=s["code"] in derived,
                 )
             )
     return steps
@@ -323,7 +327,7 @@ def build_report(assessment: Assessment, viewer: Viewer) -> Report:
         plan_reachable=bool(plan.get("reachable")),
         plan_already=bool(plan.get("already")),
         plan_effort=int(plan.get("effort", 0)),
-        plan_steps=_plan(fw, plan),
+        plan_steps=_plan(fw, plan, result.get("derived", {})),
         contradictions=contradictions,
         baseline=baseline,
         deltas=selectors.deltas(baseline, assessment, _delta_labels(fw)) if baseline else [],
