@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -45,13 +45,13 @@ from dengta.assessment.permissions import can_import_history
 from dengta.assessment.scoring.bands import BandFramework, level_for_total, parse_total
 from dengta.assessment.services import current_framework, historical_record
 from dengta.core.access import Viewer
-from dengta.core.jobs import job_create, job_enqueue, job_progress, register_job
+from dengta.core.jobs import job_create, job_enqueue, register_job
 from dengta.core.models import Job
 from dengta.orgs.models import Membership
 from dengta.orgs.viewer import viewer_for_membership
 from dengta.registry import uscc
 from dengta.registry.importing.columns import Column, header_key
-from dengta.registry.importing.jobs import ProgressRelay
+from dengta.registry.importing.jobs import run_file_job
 from dengta.registry.importing.reading import Cell, FileRefused, open_sheet
 from dengta.registry.importing.report import error_report
 from dengta.registry.importing.runner import ERRORS_SHOWN, FILE_TOO_LARGE, ImportOutcome
@@ -649,34 +649,9 @@ def scope_for_job(job: Job) -> ImportScope:
     return ImportScope.for_viewer(viewer)
 
 
-def _direct(job_id: int) -> Progress:
-    def progress(done: int, total: int, message: str) -> None:
-        job_progress(job_id, done=min(done, total), total=total, message=message)
-
-    return progress
-
-
 @register_job(JOB_KIND)
 def import_history_job(job: Job) -> dict[str, Any]:
-    scope = scope_for_job(job)
-    with job.input_file.open("rb") as handle:
-        data = handle.read()
-    # On PostgreSQL progress written while the import's transaction is open goes through a second
-    # connection (the registry's relay), so the page sees it at once.
-    relay = ProgressRelay(job.pk) if connection.vendor == "postgresql" else None
-    try:
-        outcome = run_history_import(
-            data=data,
-            file_name=str(job.params.get("file_name", "")),
-            scope=scope,
-            dry_run=bool(job.params.get("dry_run", False)),
-            progress=relay or _direct(job.pk),
-        )
-    finally:
-        if relay is not None:
-            relay.close()
-    total = max(outcome.rows_total * 2, 1)
-    job_progress(job.pk, done=total, total=total, message=str(_("完成")))
+    outcome = run_file_job(job, run_history_import, scope=scope_for_job(job))
     if outcome.errors:
         name = f"history-import-errors-{job.pk}.xlsx"
         report = ContentFile(error_report(outcome.errors, file_name=outcome.file_name))

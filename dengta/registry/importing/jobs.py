@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -133,25 +133,37 @@ def _direct(job_id: int) -> Callable[[int, int, str], None]:
     return progress
 
 
-@register_job(IMPORT_JOB_KIND)
-def import_enterprises_job(job: Job) -> dict[str, Any]:
-    scope = scope_for_job(job)
+Outcome = TypeVar("Outcome")
+
+
+def run_file_job(job: Job, run: Callable[..., Outcome], **kwargs: Any) -> Outcome:
+    """Run a file import for a job: read the uploaded file, report progress while it runs and mark the job
+    done. ``run`` takes data, file_name, dry_run and progress (plus ``kwargs``) and returns an outcome with
+    ``rows_total`` — the registry's enterprise import and the assessment history import both are such."""
     with job.input_file.open("rb") as handle:
         data = handle.read()
+    # On PostgreSQL progress written while the import's transaction is open goes through a second
+    # connection, so the page sees it at once.
     relay = ProgressRelay(job.pk) if connection.vendor == "postgresql" else None
     try:
-        outcome = run_import(
+        outcome = run(
             data=data,
             file_name=str(job.params.get("file_name", "")),
-            scope=scope,
             dry_run=bool(job.params.get("dry_run", False)),
             progress=relay or _direct(job.pk),
+            **kwargs,
         )
     finally:
         if relay is not None:
             relay.close()
-    total = max(outcome.rows_total * 2, 1)
+    total = max(int(getattr(outcome, "rows_total", 0)) * 2, 1)
     job_progress(job.pk, done=total, total=total, message=str(_("完成")))
+    return outcome
+
+
+@register_job(IMPORT_JOB_KIND)
+def import_enterprises_job(job: Job) -> dict[str, Any]:
+    outcome = run_file_job(job, run_import, scope=scope_for_job(job))
     _store_report(job, outcome)
     result = outcome.summary()
     result["redirect"] = reverse("registry:import_result", args=[job.pk])
