@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dengta.assessment.dma import DmaReport
 from dengta.assessment.report import Report
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
@@ -224,6 +225,55 @@ def answers_workbook(report: Report) -> bytes:
         _("上传时间"), _("上传人"),
     ]  # fmt: skip
     add_sheet(wb, _("佐证材料"), evidence_headers, evidence_rows(report, miit))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------ EU DMA
+
+
+def dma_summary_rows(report: DmaReport) -> list[tuple[str, Any]]:
+    a = report.assessment
+    scored = a.has_score
+    rows: list[tuple[str, Any]] = [
+        (_("企业"), a.enterprise.name),
+        (_("统一社会信用代码"), a.enterprise.uscc),
+        (_("评测框架"), report.title),
+        (_("框架版本"), report.framework_label),
+        (_("评测方式"), a.get_kind_display()),
+        (_("阶段"), a.get_phase_display()),
+        (_("状态"), a.get_state_display()),
+        (_("创建时间"), a.created_at),
+        (_("提交时间"), a.submitted_at),
+        (_("评分时间"), a.scored_at),
+        (_("评测日期"), a.assessed_on),
+        (_("总分"), report.overall if scored else None),
+        (_("档次"), report.band_name if scored else ""),
+    ]
+    for d in report.dimensions:
+        rows.append((_("%(name)s得分") % {"name": d.label}, d.score if scored else None))
+    rows.append((_("导出时间"), timezone.now()))
+    return rows
+
+
+def dma_answer_rows(report: DmaReport) -> list[list[Any]]:
+    dims = {d.code: d.label for d in report.dimensions}
+    rows = []
+    for number, q in enumerate(report.questions, start=1):
+        for answer in q.answers:
+            dimension = dims.get(q.dimension, q.dimension)
+            rows.append([f"Q{number}", dimension, q.label, answer.code, answer.label, answer.answer, q.score])
+    return rows
+
+
+def dma_workbook(report: DmaReport) -> bytes:
+    """The answers of an EU DMA assessment: a summary, then one row per item or table row answered."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_sheet(wb, _("概要"), [_("项目"), _("内容")], dma_summary_rows(report))
+    headers = [_("题号"), _("维度"), _("题目"), _("编码"), _("选项或行"), _("回答"), _("该题得分（0–10）")]
+    add_sheet(wb, _("答卷"), headers, dma_answer_rows(report))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -12,8 +12,35 @@ from dengta.orgs.models import Membership
 from dengta.registry import uscc
 from dengta.registry.forms import StyledForm
 
+MIIT_2024 = "miit-2024-manufacturing"
+EU_DMA = "eu-dma-sme"
+FRAMEWORK_CHOICES = [
+    (MIIT_2024, _("中小企业数字化水平评测指标（2024年版）")),
+    (EU_DMA, _("欧盟数字成熟度评估（EU DMA）")),
+]
 
-class StartForm(StyledForm):
+
+def framework_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("评测框架"),
+        choices=FRAMEWORK_CHOICES,
+        initial=MIIT_2024,
+        required=False,  # left out: the 2024 edition, as before the choice existed
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "2024 年版判定数字化等级，用于试点验收；欧盟数字成熟度评估（EU DMA）按六个维度打分（0–100），"
+            "用于与欧洲中小企业作国际比较，不判定等级。"
+        ),
+    )
+
+
+class FrameworkChoiceMixin(forms.Form):
+    def clean_framework(self) -> str:
+        return str(self.cleaned_data.get("framework") or MIIT_2024)
+
+
+class StartForm(FrameworkChoiceMixin, StyledForm):
+    framework = framework_field()
     phase = forms.ChoiceField(
         label=_("阶段"),
         choices=Phase.choices,
@@ -37,6 +64,10 @@ class EnterpriseByCodeForm(StyledForm):
 
     def clean_uscc(self) -> str:
         return _clean_uscc(self.cleaned_data["uscc"])
+
+
+class DiagnosisForm(FrameworkChoiceMixin, EnterpriseByCodeForm):
+    framework = framework_field()
 
 
 class ExpertChoiceField(forms.ModelChoiceField):

@@ -58,6 +58,14 @@ class Framework(models.Model):
     def label(self) -> str:
         return f"{self.code}@{self.version}"
 
+    @property
+    def display_title(self) -> str:
+        """The title shown on pages: the EU DMA's data file has only an English title, so it goes by its
+        kind's (translated) name."""
+        if self.kind == self.Kind.EU_DMA:
+            return str(self.get_kind_display())
+        return self.title
+
 
 class Kind(models.TextChoices):
     SELF = "self", _("企业自评")

@@ -25,10 +25,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dengta.assessment import charts, selectors
+from dengta.assessment.dma import DmaReport
 from dengta.assessment.models import Assessment
 from dengta.assessment.report import Report, level_name
 
 TEMPLATE = "assessment/report_pdf.html"
+DMA_TEMPLATE = "assessment/report_dma_pdf.html"
 # A base URL that can never resolve (RFC 2606 .invalid): relative links in the template join onto it and the
 # fetcher below maps them to the staticfiles finders; anything else is refused.
 STATIC_ORIGIN = "https://dengta.invalid/static/"
@@ -327,9 +329,55 @@ def render_html(report: Report) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The report as a PDF document (bytes)."""
+    return _write_pdf(render_html(report))
+
+
+def _write_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    html = render_html(report)
     document = HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=_fetcher())
     pdf: bytes = document.write_pdf()
     return pdf
+
+
+# ------------------------------------------------------------------------------------------------ EU DMA
+
+
+def dma_radar(report: DmaReport) -> str:
+    axes = [d.label for d in report.dimensions]
+    series = [charts.RadarSeries(label=_("本次评测"), values=[d.score or 0 for d in report.dimensions])]
+    base = report.baseline
+    if base is not None:
+        label = _("基线（%(date)s）") % {"date": base.assessed_on.isoformat() if base.assessed_on else ""}
+        values = [d.before or 0 for d in report.dimensions]
+        series.insert(
+            0, charts.RadarSeries(label=label, values=values, colour=charts.BASELINE_COLOUR, dashed=True)
+        )
+    return charts.radar_svg(axes, series, title=_("六个维度得分（0–100）"), size=220, font_size=15)
+
+
+def dma_context(report: DmaReport) -> dict[str, Any]:
+    assessment = report.assessment
+    miit = report.miit
+    return {
+        "report": report,
+        "assessment": assessment,
+        "enterprise": assessment.enterprise,
+        "framework": assessment.framework,
+        "framework_title": framework_title(assessment),
+        "generated": timezone.localtime(),
+        "overall": num(report.overall),
+        "baseline_total": num(report.baseline.total) if report.baseline else "",
+        "dimensions": [{"row": d, "score": num(d.score), "before": num(d.before)} for d in report.dimensions],
+        "questions": [{"row": q, "score": num(q.score)} for q in report.questions],
+        "radar_svg": mark_safe(dma_radar(report)),  # noqa: S308  (built by charts, every label escaped)
+        "miit_total": num(miit.total) if miit else "",
+        "miit_level": LevelNamer(cache={})(miit, miit.level) if miit else "",
+        "page_counter": mark_safe(page_counter_content()),  # noqa: S308  (css_string escapes every part)
+        "stylesheet": STYLESHEET,
+    }
+
+
+def render_dma_pdf(report: DmaReport) -> bytes:
+    """The printable summary of a scored EU DMA assessment: overall, band, dimensions and questions."""
+    return _write_pdf(render_to_string(DMA_TEMPLATE, dma_context(report)))

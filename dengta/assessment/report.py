@@ -126,6 +126,9 @@ def level_name(fw: Compiled | BandFramework | DmaFramework, level: int) -> tuple
         for band in fw.bands:
             if band.level == level:
                 return (band.name_en if english else band.name_zh), ""
+    if isinstance(fw, DmaFramework) and 1 <= level <= len(fw.bands):
+        dma_band = fw.bands[level - 1]  # an EU DMA result's level is its band's place, Basic 1 … Advanced 4
+        return (dma_band.name if english or not dma_band.name_zh else dma_band.name_zh), ""
     return (_("未达等级"), "") if level == 0 else (_("%(n)s级") % {"n": level}, "")
 
 

@@ -38,6 +38,18 @@ def history(enterprise: Enterprise, viewer: Viewer) -> list[Assessment]:
     )
 
 
+def latest_result(enterprise: Enterprise, viewer: Viewer, framework_code: str) -> Assessment | None:
+    """The enterprise's newest result that counts in one framework, as far as the viewer may see it."""
+    return (
+        Assessment.objects.visible_to(viewer)
+        .final()
+        .select_related("framework")
+        .filter(enterprise=enterprise, framework__code=framework_code)
+        .order_by("-assessed_on", "-scored_at", "-pk")
+        .first()
+    )
+
+
 def baseline_for(assessment: Assessment, viewer: Viewer) -> Assessment | None:
     """The assessment to compare with: the latest earlier result of the same framework code, a T0 first."""
     earlier = [
@@ -171,10 +183,12 @@ PANEL_FRAMEWORK = "miit-2024-manufacturing"
 
 
 def latest_final(viewer: Viewer) -> Assessment | None:
-    """The newest result that counts among the assessments the viewer sees (for an enterprise: its own)."""
+    """The newest level that counts among the assessments the viewer sees (for an enterprise: its own). An
+    EU DMA result has a band, not a digital level, so it is not one."""
     return (
         Assessment.objects.visible_to(viewer)
         .final()
+        .exclude(framework__kind=Framework.Kind.EU_DMA)
         .select_related("enterprise", "framework")
         .order_by("-assessed_on", "-scored_at", "-pk")
         .first()

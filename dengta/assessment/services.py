@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dengta.assessment import workflows
+from dengta.assessment import dma, workflows
 from dengta.assessment.models import Assessment, Evidence, Framework, Kind, Phase, State
 from dengta.assessment.scoring.answers import Answers, Parsed, missing_answers, parse_answers
 from dengta.assessment.scoring.bands import BandFramework, level_for_total
 from dengta.assessment.scoring.engine import ENGINE_VERSION, score
+from dengta.assessment.scoring.eu_dma import parse_dma, rounded, score_dma
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.path import plan_to_level
@@ -39,6 +41,12 @@ TARGET_LEVEL = 2  # pilot acceptance: 二级 or above (DOMAIN.md 2.6)
 PLEDGE_TEXT = gettext_lazy(
     "本单位承诺所填报的信息和佐证材料真实、准确、完整，如有虚假，愿承担相应责任。"
     "（We pledge that the information and evidence given are true, accurate and complete.）"
+)
+DMA_ANSWERS_ONLY = gettext_lazy(
+    "此评测按欧盟数字成熟度评估填报，答案请放在 dma 下（answers of an EU DMA assessment go under dma）"
+)
+MIIT_ANSWERS_ONLY = gettext_lazy(
+    "此评测不是欧盟数字成熟度评估，不接受 dma 答案（only an EU DMA assessment takes dma answers）"
 )
 COI_TEXT = gettext_lazy(
     "本人与被评定企业及其服务商不存在利益关系，将独立、客观、公正地开展现场评定。"
@@ -75,10 +83,7 @@ def assessment_start(
     assessed_on: date | None = None,
 ) -> Assessment:
     framework = framework or current_framework()
-    if framework.kind != Framework.Kind.MIIT2024:
-        raise ValidationError(
-            _("此框架只能导入历史结果，不能在线填报（this framework only records historical totals）")
-        )
+    _check_online(framework, kind)
     assessment = Assessment(
         enterprise=enterprise,
         framework=framework,
@@ -107,6 +112,22 @@ def assessment_start(
         **_scope(enterprise),
     )
     return assessment
+
+
+def _check_online(framework: Framework, kind: str) -> None:
+    """MIIT 2024 is answered online by every kind; the EU DMA by an enterprise or a provider (it is a
+    self-assessment for international comparison, never an on-site assessment); 2022 bands only import."""
+    if framework.kind == Framework.Kind.BANDS:
+        raise ValidationError(
+            _("此框架只能导入历史结果，不能在线填报（this framework only records historical totals）")
+        )
+    if framework.kind == Framework.Kind.EU_DMA and kind not in (Kind.SELF, Kind.PROVIDER):
+        raise ValidationError(
+            _(
+                "欧盟数字成熟度评估只用于企业自评和服务商诊断"
+                "（the EU DMA is for self-assessments and provider diagnoses only）"
+            )
+        )
 
 
 def assessment_assign_onsite(
@@ -176,12 +197,9 @@ def assessment_save_answers(
 ) -> Parsed:
     """Merge answers into the draft. Valid values are saved; each invalid one is reported and the value
     stored before it is kept (a draft never holds an invalid answer). Blank values clear an answer."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.state != State.DRAFT:
-        raise ValidationError(
-            _("评测已提交，不能再修改；如需更正，请新建更正评测（submitted assessments cannot change）")
-        )
-    _require_declaration(locked)
+    locked = _lock_draft(assessment)
+    if dma.is_dma(locked):
+        raise ValidationError(DMA_ANSWERS_ONLY)
     fw = compiled(locked)
     parsed = parse_answers(fw, choices=choices, scenarios=scenarios, numbers=numbers)
     bad = {str(p.params.get(k, "")) for p in parsed.problems for k in ("item", "scenario", "label", "part")}
@@ -204,6 +222,54 @@ def assessment_save_answers(
     locked.save(update_fields=["answers", "current_step", "updated_at"])
     assessment.answers, assessment.current_step = locked.answers, locked.current_step
     return parsed
+
+
+def _lock_draft(assessment: Assessment) -> Assessment:
+    locked = Assessment.objects.select_for_update().select_related("framework").get(pk=assessment.pk)
+    if locked.state != State.DRAFT:
+        raise ValidationError(
+            _("评测已提交，不能再修改；如需更正，请新建更正评测（submitted assessments cannot change）")
+        )
+    _require_declaration(locked)
+    return locked
+
+
+@dataclass(frozen=True)
+class DmaSaved:
+    answers: dict[str, Any]  # all DMA answers stored in the draft after the save
+    problems: tuple[Problem, ...]
+
+
+@transaction.atomic
+def assessment_save_dma_answers(
+    *, actor: Any, assessment: Assessment, answers: Mapping[str, Any], step: int | None = None
+) -> DmaSaved:
+    """Merge EU DMA answers (parse_dma's format, see dengta.assessment.dma) into the draft. Valid values are
+    saved; each invalid one is reported with parse_dma's bilingual Problem and the value stored before it is
+    kept. null clears an answer, as "" does for a scale row; for a checkbox question or an invested/planned
+    row, "" or [] records "nothing ticked"."""
+    locked = _lock_draft(assessment)
+    if not dma.is_dma(locked):
+        raise ValidationError(MIIT_ANSWERS_ONLY)
+    fw = dma.dma_compiled(locked)
+    stored = locked.answers_part("dma")
+    given = {str(key): value for key, value in answers.items()}
+    blank = {key for key, value in given.items() if dma.is_blank(fw, key, value)}
+    clean, problems = parse_dma(fw, {k: v for k, v in given.items() if k not in blank})
+    for key in blank:
+        stored.pop(key, None)
+    stored.update({key: dma.to_stored(value) for key, value in clean.items()})
+    locked.answers = {**(locked.answers or {}), "dma": dict(sorted(stored.items()))}
+    if step is not None:
+        locked.current_step = max(0, step)
+    locked.save(update_fields=["answers", "current_step", "updated_at"])
+    assessment.answers, assessment.current_step = locked.answers, locked.current_step
+    return DmaSaved(answers=locked.answers["dma"], problems=tuple(problems))
+
+
+def dma_completeness(assessment: Assessment) -> list[str]:
+    """The DMA answer keys still unanswered (a question code, or ``q1.<row>`` for a table row)."""
+    return dma.missing(dma.dma_compiled(assessment), assessment.answers_part("dma"))
 
 
 _CROSS = {"number_exceeds_total", "number_zero_total", "number_zero_denominator"}
@@ -276,6 +342,8 @@ def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> As
     assessment = (
         Assessment.objects.select_for_update().select_related("framework", "enterprise").get(pk=assessment.pk)
     )
+    if dma.is_dma(assessment):
+        return _submit_dma(actor=actor, assessment=assessment)
     parsed = stored_answers(assessment)
     if parsed.problems:
         raise ValidationError([p.render(_) for p in parsed.problems])
@@ -289,15 +357,52 @@ def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> As
             _("还有 %(n)s 题未作答：%(names)s（unanswered questions）")
             % {"n": len(names), "names": "、".join(names)}
         )
+    return _score(actor=actor, assessment=_pledge(actor, assessment), answers=parsed.answers)
+
+
+def _pledge(actor: Any, assessment: Assessment) -> Assessment:
     now = timezone.now()
-    submitted = run_transition(
+    return run_transition(
         assessment,
         workflows.SUBMIT,
         actor=actor,
         changes={"pledged_at": now, "pledge_text": str(PLEDGE_TEXT), "submitted_at": now},
         **_scope(assessment.enterprise),
     )
-    return _score(actor=actor, assessment=submitted, answers=parsed.answers)
+
+
+def _submit_dma(*, actor: Any, assessment: Assessment) -> Assessment:
+    """Submit and score an EU DMA draft: every question answered (every row of a table), scored exactly by
+    score_dma; total is the overall score to two decimals, level the band's place (Basic 1 … Advanced 4)."""
+    fw = dma.dma_compiled(assessment)
+    answers, problems = parse_dma(fw, assessment.answers_part("dma"))
+    if problems:
+        raise ValidationError([p.render(_) for p in problems])
+    unanswered = dma.missing_questions(fw, assessment.answers_part("dma"))
+    if unanswered:
+        raise ValidationError(
+            _("还有 %(n)s 题未作答：%(names)s（unanswered questions）")
+            % {"n": len(unanswered), "names": "、".join(q.code.upper() for q in unanswered)}
+        )
+    submitted = _pledge(actor, assessment)
+    result = score_dma(fw, answers)
+    data = {**result.to_json(), "framework": fw.code, "version": fw.version}
+    level = fw.bands.index(result.band) + 1
+    return run_transition(
+        submitted,
+        workflows.SCORE,
+        actor=actor,
+        changes={
+            "result": data,
+            "engine_version": ENGINE_VERSION,
+            "total": rounded(result.overall),
+            "level": level,
+            "scored_at": timezone.now(),
+            "assessed_on": submitted.assessed_on or timezone.localdate(),
+        },
+        payload={"total": data["overall"], "level": level, "framework": submitted.framework.label},
+        **_scope(submitted.enterprise),
+    )
 
 
 def _score(*, actor: Any, assessment: Assessment, answers: Answers) -> Assessment:
@@ -353,7 +458,9 @@ def assessment_correct(*, actor: Any, assessment: Assessment, assessor: Any = No
         enterprise=locked.enterprise,
         kind=locked.kind,
         phase=locked.phase,
-        framework=locked.framework if locked.framework.is_current else None,
+        framework=locked.framework
+        if locked.framework.is_current
+        else current_framework(locked.framework.code),
         author_organization=locked.author_organization,
         assessor=assessor or locked.assessor,
         corrects=locked,
@@ -371,6 +478,8 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 def evidence_add(
     *, actor: Any, assessment: Assessment, item_code: str, upload: UploadedFile, description: str = ""
 ) -> Evidence:
+    if dma.is_dma(assessment):  # evidence is filed per MIIT item; the DMA has none
+        raise ValidationError({"item_code": [_("未知的评测项（unknown item）")]})
     fw = compiled(assessment)
     if fw.item(item_code) is None and fw.scenario(item_code) is None:
         raise ValidationError({"item_code": [_("未知的评测项（unknown item）")]})

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from dengta.assessment.views import exports, frameworks, history_import, pages, questionnaire
+from dengta.assessment.views import dma, exports, frameworks, history_import, pages, questionnaire
 
 app_name = "assessment"
 
 urlpatterns = (
     pages.urlpatterns
     + questionnaire.urlpatterns
+    + dma.urlpatterns
     + frameworks.urlpatterns
     + exports.urlpatterns
     + history_import.urlpatterns

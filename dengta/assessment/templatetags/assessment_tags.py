@@ -51,3 +51,14 @@ def level_label(value: Any) -> str:
         return names.get(int(value), str(value))
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def band_name(assessment: Any) -> str:
+    """An EU DMA result's band (Basic … Advanced) in the page's language, from its stored result."""
+    from django.utils.translation import get_language
+
+    result = getattr(assessment, "result", None) or {}
+    if (get_language() or "").startswith("en"):
+        return str(result.get("band") or "—")
+    return str(result.get("band_zh") or result.get("band") or "—")

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dengta.assessment import excel, pdf
+from dengta.assessment.dma import build_dma_report, is_dma
 from dengta.assessment.models import Assessment
 from dengta.assessment.report import build_report
 from dengta.core.access import Viewer, get_visible_or_404
@@ -55,8 +56,11 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not assessment.has_score:
         raise Http404  # a draft or a submission not yet scored has no report
-    report = build_report(assessment, _viewer(request))
-    response = HttpResponse(pdf.render_pdf(report), content_type=PDF)
+    if is_dma(assessment):
+        body = pdf.render_dma_pdf(build_dma_report(assessment, _viewer(request)))
+    else:
+        body = pdf.render_pdf(build_report(assessment, _viewer(request)))
+    response = HttpResponse(body, content_type=PDF)
     response["Content-Disposition"] = content_disposition(
         f"assessment-{assessment.pk}-report.pdf", _display_name(assessment, _("评测报告"), "pdf")
     )
@@ -68,8 +72,11 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def answers_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    report = build_report(assessment, _viewer(request))
-    response = HttpResponse(excel.answers_workbook(report), content_type=XLSX)
+    if is_dma(assessment):
+        body = excel.dma_workbook(build_dma_report(assessment, _viewer(request)))
+    else:
+        body = excel.answers_workbook(build_report(assessment, _viewer(request)))
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(
         f"assessment-{assessment.pk}-answers.xlsx", _display_name(assessment, _("评测答卷"), "xlsx")
     )

@@ -16,10 +16,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dengta.assessment import permissions, selectors, services
-from dengta.assessment.forms import AssignForm, EnterpriseByCodeForm, EvidenceForm, StartForm
-from dengta.assessment.models import Assessment, Kind, Phase, State
+from dengta.assessment import dma, permissions, selectors, services
+from dengta.assessment.forms import AssignForm, DiagnosisForm, EvidenceForm, StartForm
+from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.report import build_report
+from dengta.assessment.views import dma as dma_views
 from dengta.assessment.views.questionnaire import _progress, steps_for
 from dengta.core.access import Viewer, get_visible_or_404
 from dengta.core.lists import apply_sort, paginate, xlsx_response
@@ -61,8 +62,8 @@ def _filtered(request: HttpRequest, viewer: Viewer) -> tuple[QuerySet[Assessment
         qs = qs.filter(kind=values["kind"])
     if values["phase"] in Phase.values:
         qs = qs.filter(phase=values["phase"])
-    if values["level"].isdigit():
-        qs = qs.filter(level=int(values["level"]))
+    if values["level"].isdigit():  # a digital level (一级…): an EU DMA band is not one
+        qs = qs.filter(level=int(values["level"])).exclude(framework__kind=Framework.Kind.EU_DMA)
     return qs, values
 
 
@@ -137,6 +138,7 @@ def start_self(request: HttpRequest) -> HttpResponse:
                 kind=Kind.SELF,
                 phase=form.cleaned_data["phase"],
                 author_organization=enterprise.organization,
+                framework=services.current_framework(form.cleaned_data["framework"]),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -144,7 +146,7 @@ def start_self(request: HttpRequest) -> HttpResponse:
             return redirect("assessment:fill", pk=assessment.pk)
     context = {
         "form": form,
-        "drafts": drafts,
+        "drafts": drafts.select_related("framework"),
         "enterprise": enterprise,
         "title": _("开始企业自评"),
         "intro": _(
@@ -165,7 +167,7 @@ def start_diagnosis(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     if not permissions.can_start_diagnosis(viewer):
         raise Http404
-    form = EnterpriseByCodeForm(request.POST or None)
+    form = DiagnosisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         enterprise = _enterprise_by_code(form.cleaned_data["uscc"])
         if enterprise is None:
@@ -176,14 +178,19 @@ def start_diagnosis(request: HttpRequest) -> HttpResponse:
         else:
             from dengta.orgs.models import Organization
 
-            assessment = services.assessment_start(
-                actor=request.user,
-                enterprise=enterprise,
-                kind=Kind.PROVIDER,
-                phase=form.cleaned_data["phase"],
-                author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
-            )
-            return redirect("assessment:fill", pk=assessment.pk)
+            try:
+                assessment = services.assessment_start(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    kind=Kind.PROVIDER,
+                    phase=form.cleaned_data["phase"],
+                    author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
+                    framework=services.current_framework(form.cleaned_data["framework"]),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("assessment:fill", pk=assessment.pk)
     context = {
         "form": form,
         "title": _("开展服务商诊断"),
@@ -278,6 +285,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "coi_text": services.COI_TEXT,
         "crumbs": [(_("数字化评测"), reverse("assessment:list")), (str(assessment.enterprise), "")],
     }
+    if dma.is_dma(assessment):
+        return _dma_detail(request, viewer, assessment, context)
     if not assessment.has_score:
         fw = services.compiled(assessment)
         context["progress"] = _progress(fw, assessment)
@@ -298,6 +307,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if report.dimensions:
         context["radar"] = _radar(report)
     return render(request, "assessment/report.html", context)
+
+
+def _dma_detail(
+    request: HttpRequest, viewer: Viewer, assessment: Assessment, context: dict[str, Any]
+) -> HttpResponse:
+    if not assessment.has_score:
+        context["progress"] = dma_views.dma_progress(dma.dma_compiled(assessment), assessment)
+        return render(request, "assessment/draft.html", context)
+    report = dma.build_dma_report(assessment, viewer)
+    context["report"] = report
+    context["radar"] = dma.radar_data(report)
+    return render(request, "assessment/dma_report.html", context)
 
 
 @login_required
@@ -347,7 +368,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     viewer, assessment = _lookup(request, pk)
-    if not permissions.can_add_evidence(viewer, assessment):
+    if not permissions.can_add_evidence(viewer, assessment) or dma.is_dma(assessment):
         raise Http404
     fw = services.compiled(assessment)
     items = [(i.code, i.name) for i in fw.items] + [(s.code, s.name) for s in fw.scenarios]

@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dengta.assessment import permissions, services
+from dengta.assessment.dma import is_dma
 from dengta.assessment.models import Assessment, Kind
 from dengta.assessment.scoring.answers import Parsed
 from dengta.assessment.scoring.engine import derive_option
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.framework import format_points
+from dengta.assessment.views import dma
 from dengta.core.access import Viewer, get_visible_or_404
 
 
@@ -236,6 +238,10 @@ def _render_step(
 @login_required
 def fill(request: HttpRequest, pk: int, step: int | None = None) -> HttpResponse:
     viewer, assessment = _editable(request, pk)
+    if is_dma(assessment):  # the EU DMA has its own questionnaire (views/dma.py)
+        if step is None or request.method == "POST":
+            return redirect("assessment:dma_fill", pk=pk)
+        return redirect("assessment:dma_fill_step", pk=pk, step=step)
     decision = permissions.can_edit(viewer, assessment)
     if not decision:
         messages.info(request, decision.reason)
@@ -281,6 +287,8 @@ def fill(request: HttpRequest, pk: int, step: int | None = None) -> HttpResponse
 def autosave(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     """htmx: save the step's fields as they change; answer with a small status line."""
     viewer, assessment = _editable(request, pk)
+    if is_dma(assessment):
+        return dma.autosave(request, pk, step)
     if not permissions.can_edit(viewer, assessment):
         raise Http404
     fw = services.compiled(assessment)
@@ -307,6 +315,8 @@ def autosave(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer, assessment = _editable(request, pk)
+    if is_dma(assessment):
+        return dma.submit(request, pk)
     decision = permissions.can_submit(viewer, assessment)
     if not decision:
         messages.error(request, decision.reason)
