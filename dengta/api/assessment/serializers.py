@@ -7,13 +7,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from dengta.api.assessment.fields import DecimalMap, DecimalString
 from dengta.assessment import permissions, services
+from dengta.assessment.dma import DmaReport, is_dma
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.report import Report, level_name
 from dengta.assessment.scoring.definitions import Compiled
@@ -21,6 +23,11 @@ from dengta.core.access import Viewer
 from dengta.orgs.models import Organization
 from dengta.registry.models import Enterprise
 from dengta.registry.text import to_half_width
+
+ONSITE_MIIT_ONLY = gettext_lazy(
+    "欧盟数字成熟度评估只用于企业自评和服务商诊断"
+    "（the EU DMA is for self-assessments and provider diagnoses only）"
+)
 
 
 def _user_label(user: Any) -> str | None:
@@ -38,7 +45,9 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     framework_version = serializers.CharField(source="framework.version", read_only=True)
     author_organization_name = serializers.CharField(source="author_organization.name", read_only=True)
     assessor_name = serializers.SerializerMethodField(help_text="the assigned expert (on-site assessments)")
-    total = DecimalString(help_text="total points once scored (0–100)")
+    total = DecimalString(
+        help_text="total points once scored (0–100; EU DMA: the overall score, two decimals)"
+    )
     points_base = DecimalString(help_text="数字化基础 points once scored (of 50)")
     points_mgmt = DecimalString(help_text="数字化管理 points once scored (of 30)")
     points_results = DecimalString(help_text="数字化成效 points once scored (of 20)")
@@ -80,7 +89,9 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "level": {"help_text": "0 no level, 1–4 once scored; null before"},
+            "level": {
+                "help_text": "0 no level, 1–4 once scored; null before (EU DMA: band, Basic 1 … Advanced 4)"
+            },
             "corrects": {"help_text": "the scored assessment this one corrects"},
         }
 
@@ -108,11 +119,22 @@ class StoredAnswersSerializer(serializers.Serializer[Any]):
     )
     scenarios = serializers.DictField(child=serializers.IntegerField(), help_text="scenario code → level 0–4")
     numbers = serializers.DictField(child=serializers.CharField(), help_text="number code → decimal string")
+    dma = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="EU DMA assessments only: question code → item codes ticked ([] = none); "
+        '"q1.<row>" → columns ticked; "q4.<row>" → scale value as a decimal string',
+    )
 
 
 class MissingSerializer(serializers.Serializer[Any]):
     items = serializers.ListField(child=serializers.CharField(), help_text="items still unanswered")
     scenarios = serializers.ListField(child=serializers.CharField(), help_text="scenarios still unanswered")
+    questions = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text='EU DMA only: answers still missing, a question code or "q1.<row>" for a table row',
+    )
 
 
 ACTIONS = {
@@ -122,6 +144,20 @@ ACTIONS = {
     "sign_off": permissions.can_sign_off,
     "correct": permissions.can_correct,
 }
+
+
+def stored_answers(obj: Assessment) -> dict[str, Any]:
+    out = {part: obj.answers_part(part) for part in ("choices", "scenarios", "numbers")}
+    if is_dma(obj):
+        out["dma"] = obj.answers_part("dma")
+    return out
+
+
+def draft_missing(obj: Assessment) -> dict[str, list[str]]:
+    if is_dma(obj):
+        return {"items": [], "scenarios": [], "questions": services.dma_completeness(obj)}
+    items, scenarios = services.completeness(obj)
+    return {"items": items, "scenarios": scenarios}
 
 
 class AssessmentDetailSerializer(AssessmentSerializer):
@@ -147,14 +183,13 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
     @extend_schema_field(StoredAnswersSerializer)
     def get_answers(self, obj: Assessment) -> dict[str, Any]:
-        return {part: obj.answers_part(part) for part in ("choices", "scenarios", "numbers")}
+        return stored_answers(obj)
 
     @extend_schema_field(MissingSerializer(allow_null=True))
     def get_missing(self, obj: Assessment) -> dict[str, list[str]] | None:
-        if obj.state != State.DRAFT or obj.framework.kind != Framework.Kind.MIIT2024:
+        if obj.state != State.DRAFT or obj.framework.kind == Framework.Kind.BANDS:
             return None
-        items, scenarios = services.completeness(obj)
-        return {"items": items, "scenarios": scenarios}
+        return draft_missing(obj)
 
     @extend_schema_field(serializers.DictField(child=DecisionSerializer()))
     def get_actions(self, obj: Assessment) -> dict[str, dict[str, Any]]:
@@ -191,8 +226,16 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
     phase = serializers.ChoiceField(
         choices=Phase.choices,
         default=Phase.T0,
-        help_text="t0 before the retrofit, t1 after it. The current version of miit-2024-manufacturing is "
-        "used: the only framework answered online (the others record historical totals)",
+        help_text="t0 before the retrofit, t1 after it",
+    )
+    framework = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Framework.objects.filter(
+            is_current=True, kind__in=[Framework.Kind.MIIT2024, Framework.Kind.EU_DMA]
+        ),
+        required=False,
+        help_text="code of the framework answered online, its current version: miit-2024-manufacturing "
+        "(default) or eu-dma-sme (self and provider only; the EU DMA for international comparison)",
     )
     enterprise = VisibleEnterpriseField(
         required=False,
@@ -229,9 +272,16 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        missing = [f for f in self.REQUIRED[attrs["kind"]] if attrs.get(f) is None]
-        if missing:
-            raise ValidationError({f: [self.fields[f].error_messages["required"]] for f in missing})
+        absent = [f for f in self.REQUIRED[attrs["kind"]] if attrs.get(f) is None]
+        if absent:
+            raise ValidationError({f: [self.fields[f].error_messages["required"]] for f in absent})
+        framework = attrs.get("framework")
+        if (
+            attrs["kind"] == Kind.ONSITE
+            and framework is not None
+            and framework.kind != Framework.Kind.MIIT2024
+        ):
+            raise ValidationError({"framework": [ONSITE_MIIT_ONLY]})
         return attrs
 
 
@@ -250,6 +300,13 @@ class AnswersInputSerializer(serializers.Serializer[Any]):
         child=serializers.JSONField(),
         required=False,
         help_text='number code → value; send strings ("1250.5") so no float rounding happens on the way',
+    )
+    dma = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text='EU DMA assessments (instead of choices, scenarios and numbers): "q2" → item codes '
+        '(list or "a;b"; [] or "" = none ticked); "q1.<row>" → columns ("invested", "planned"); '
+        '"q4.<row>" → scale value ("0"–"5"; q11: "0", "0.5", "1"); null clears an answer',
     )
     step = serializers.IntegerField(required=False, min_value=0, help_text="questionnaire step to resume at")
 
@@ -463,3 +520,64 @@ def report_data(report: Report) -> dict[str, Any]:
         row["pct"] = Decimal(row["pct"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     report.scenario_dimension_pct = report.scenario_dimension_pct.quantize(Decimal("0.01"), ROUND_HALF_UP)
     return dict(ReportSerializer(report).data)
+
+
+# ------------------------------------------------------------------------------------------ EU DMA report
+
+
+class DmaDimensionScoreSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_zh = serializers.CharField(help_text="our own translation, not an official one")
+    score = DecimalString(help_text="0–100, two decimals")
+    before = DecimalString(help_text="in the baseline (the earlier EU DMA result), if there is one")
+
+
+class DmaAnswerSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="item or row code")
+    text = serializers.CharField()
+    text_zh = serializers.CharField()
+    answer = serializers.CharField(help_text="what was answered, as the report shows it")
+
+
+class DmaQuestionScoreSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    dimension = serializers.CharField()
+    type = serializers.CharField()
+    text = serializers.CharField()
+    text_zh = serializers.CharField()
+    score = DecimalString(help_text="0–10, two decimals")
+    answers = DmaAnswerSerializer(many=True)
+
+
+class DmaReportSerializer(serializers.Serializer[Any]):
+    """The report data of one scored EU DMA assessment (dengta.assessment.dma.build_dma_report)."""
+
+    assessment = AssessmentRefSerializer()
+    framework = serializers.CharField(source="framework_label")
+    overall = DecimalString(help_text="unweighted mean of the six dimensions, 0–100, two decimals")
+    band = serializers.CharField(help_text="Basic, Average, Moderately advanced or Advanced")
+    band_zh = serializers.CharField()
+    level = serializers.IntegerField(help_text="the band's place: Basic 1 … Advanced 4 (not a digital level)")
+    dimensions = DmaDimensionScoreSerializer(many=True)
+    questions = DmaQuestionScoreSerializer(many=True)
+    baseline = AssessmentRefSerializer(allow_null=True, help_text="the earlier EU DMA result compared with")
+    miit = AssessmentRefSerializer(
+        allow_null=True,
+        help_text="the enterprise's latest MIIT 2024 result, for comparison; the two frameworks measure "
+        "different things and their scores do not convert",
+    )
+    history = AssessmentRefSerializer(
+        many=True, help_text="the enterprise's EU DMA results visible to the caller"
+    )
+
+
+REPORT = PolymorphicProxySerializer(
+    component_name="AssessmentReport",
+    serializers=[ReportSerializer, DmaReportSerializer],
+    resource_type_field_name=None,
+)
+
+
+def dma_report_data(report: DmaReport) -> dict[str, Any]:
+    return dict(DmaReportSerializer(report).data)

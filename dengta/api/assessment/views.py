@@ -17,18 +17,22 @@ from rest_framework.response import Response
 
 from dengta.api.assessment.fields import CORRECTED_ONCE, NOT_DRAFT, Conflict, Refused, decide, state_message
 from dengta.api.assessment.serializers import (
+    REPORT,
     AnswersInputSerializer,
     AnswersResultSerializer,
     AssessmentCreateSerializer,
     AssessmentDetailSerializer,
     AssessmentSerializer,
     ErrorSerializer,
-    ReportSerializer,
     SubmitSerializer,
+    dma_report_data,
+    draft_missing,
     report_data,
+    stored_answers,
 )
 from dengta.api.base import ViewerMixin
 from dengta.assessment import permissions, selectors, services
+from dengta.assessment.dma import build_dma_report, is_dma
 from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.report import build_report
 from dengta.core.access import get_visible_or_404
@@ -147,6 +151,7 @@ class AssessmentViewSet(
                     kind=Kind.SELF,
                     phase=values["phase"],
                     author_organization=enterprise.organization,
+                    framework=values.get("framework"),
                 )
             elif kind == Kind.PROVIDER:
                 assessment = services.assessment_start(
@@ -155,6 +160,7 @@ class AssessmentViewSet(
                     kind=Kind.PROVIDER,
                     phase=values["phase"],
                     author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
+                    framework=values.get("framework"),
                 )
             else:
                 enterprise = values["enterprise"]
@@ -195,24 +201,38 @@ class AssessmentViewSet(
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
-            parsed = services.assessment_save_answers(
-                actor=request.user,
-                assessment=assessment,
-                choices=values.get("choices"),
-                scenarios=values.get("scenarios"),
-                numbers=values.get("numbers"),
-                step=values.get("step"),
-            )
+            parsed = self._save(assessment, values)
         except DjangoValidationError as exc:  # submitted between the check above and the service's lock
             raise Refused(" ".join(exc.messages)) from exc
-        items, scenarios = services.completeness(assessment)
         body = {
-            "answers": {part: assessment.answers_part(part) for part in ("choices", "scenarios", "numbers")},
+            "answers": stored_answers(assessment),
             "problems": _problems(parsed),
-            "missing": {"items": items, "scenarios": scenarios},
+            "missing": draft_missing(assessment),
         }
         code = status.HTTP_400_BAD_REQUEST if parsed.problems else status.HTTP_200_OK
         return Response(AnswersResultSerializer(body).data, status=code)
+
+    def _save(self, assessment: Assessment, values: Mapping[str, Any]) -> Any:
+        """MIIT answers (choices, scenarios, numbers) or EU DMA answers (dma), as the framework takes."""
+        if is_dma(assessment):
+            if any(values.get(part) for part in ("choices", "scenarios", "numbers")):
+                raise Refused(str(services.DMA_ANSWERS_ONLY))
+            return services.assessment_save_dma_answers(
+                actor=self.request.user,
+                assessment=assessment,
+                answers=values.get("dma") or {},
+                step=values.get("step"),
+            )
+        if values.get("dma"):
+            raise Refused(str(services.MIIT_ANSWERS_ONLY))
+        return services.assessment_save_answers(
+            actor=self.request.user,
+            assessment=assessment,
+            choices=values.get("choices"),
+            scenarios=values.get("scenarios"),
+            numbers=values.get("numbers"),
+            step=values.get("step"),
+        )
 
     @extend_schema(
         summary="Declare no conflict of interest (the assigned expert, before answering on-site)",
@@ -297,12 +317,15 @@ class AssessmentViewSet(
 
     @extend_schema(
         summary="Report data of a scored assessment",
-        description="What the report page and PDF show, as data. Before scoring: 409.",
-        responses={200: ReportSerializer, 409: ErrorSerializer},
+        description="What the report page and PDF show, as data: the MIIT report, or for an EU DMA "
+        "assessment its overall score, band, dimensions and questions (DmaReport). Before scoring: 409.",
+        responses={200: REPORT, 409: ErrorSerializer},
     )
     @action(detail=True, methods=["get"], url_path="report")
     def report(self, request: Request, pk: str | None = None) -> Response:
         assessment = self.get_object()
         if not assessment.has_score:
             raise Conflict(state_message(assessment))
+        if is_dma(assessment):
+            return Response(dma_report_data(build_dma_report(assessment, self.viewer)))
         return Response(report_data(build_report(assessment, self.viewer)))
