@@ -48,6 +48,13 @@ def pick(text: str, text_zh: str) -> str:
     return text if english() or not text_zh else text_zh
 
 
+def framework_name(framework: Framework) -> str:
+    """The EU DMA's title for print and export: its data file's English title, named in Chinese too."""
+    if english():
+        return framework.title
+    return f"{framework.display_title}（{framework.title}）"
+
+
 def decimal_text(value: Fraction) -> str:
     number = Decimal(value.numerator) / Decimal(value.denominator)
     return format(number.normalize(), "f")

@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dengta.assessment.dma import DmaReport
+from dengta.assessment.dma import DmaReport, framework_name
 from dengta.assessment.report import Report
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
@@ -239,7 +239,7 @@ def dma_summary_rows(report: DmaReport) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [
         (_("企业"), a.enterprise.name),
         (_("统一社会信用代码"), a.enterprise.uscc),
-        (_("评测框架"), report.title),
+        (_("评测框架"), framework_name(a.framework)),
         (_("框架版本"), report.framework_label),
         (_("评测方式"), a.get_kind_display()),
         (_("阶段"), a.get_phase_display()),

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dengta.assessment import charts, selectors
-from dengta.assessment.dma import DmaReport
+from dengta.assessment.dma import DmaReport, framework_name
 from dengta.assessment.models import Assessment
 from dengta.assessment.report import Report, level_name
 
@@ -364,7 +364,7 @@ def dma_context(report: DmaReport) -> dict[str, Any]:
         "assessment": assessment,
         "enterprise": assessment.enterprise,
         "framework": assessment.framework,
-        "framework_title": framework_title(assessment),
+        "framework_title": framework_name(assessment.framework),
         "generated": timezone.localtime(),
         "overall": num(report.overall),
         "baseline_total": num(report.baseline.total) if report.baseline else "",

@@ -205,6 +205,7 @@ def _render_step(
             (step.title, ""),
         ],
         "saved_at": assessment.updated_at,
+        "english": dma.english(),
     }
     return render(request, "assessment/dma_fill.html", context, status=status)
 
