@@ -394,3 +394,36 @@ def test_steps_are_the_six_dimensions_and_a_review() -> None:
     assert isinstance(fw, DmaFramework)
     steps = dma_steps(fw)
     assert [s.kind for s in steps] == ["dimension"] * 6 + ["review"]
+
+
+def test_provider_starts_a_dma_diagnosis_on_the_page(world: Any) -> None:
+    client = world.client("provider")
+    response = client.post(
+        reverse("assessment:start_diagnosis"),
+        {"uscc": world.registered.own.uscc, "phase": Phase.T0, "framework": DMA_CODE},
+    )
+    a = Assessment.objects.get(kind=Kind.PROVIDER)
+    assert response.status_code == 302 and a.framework.code == DMA_CODE
+    assert client.get(reverse("assessment:dma_fill_step", args=[a.pk, 2])).status_code == 200
+
+
+def test_authority_sees_the_scored_report_not_the_draft(world: Any) -> None:
+    draft = start_dma(world)
+    scored = scored_dma(world)
+    client = world.client("guangzhou")
+    assert client.get(reverse("assessment:detail", args=[draft.pk])).status_code == 404
+    html = client.get(reverse("assessment:detail", args=[scored.pk])).content.decode()
+    assert 'data-testid="dma-band"' in html and "本企业还没有 2024 年版评测结果" in html
+    assert client.get(reverse("assessment:dma_fill_step", args=[scored.pk, 0])).status_code == 302
+
+
+def test_pages_and_downloads_in_english(world: Any) -> None:
+    a = scored_dma(world)
+    client = world.client("enterprise")
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("assessment:detail", args=[a.pk])).content.decode()
+    assert a.result["band"] in html and "Human-centric digitalisation" in html
+    step = client.get(reverse("assessment:dma_fill_step", args=[start_dma(world).pk, 0])).content.decode()
+    assert "Already invested" in step and "已投资" not in step
+    assert client.get(reverse("assessment:report_pdf", args=[a.pk])).content.startswith(b"%PDF-")
+    assert client.get(reverse("assessment:answers_xlsx", args=[a.pk])).status_code == 200
