@@ -19,10 +19,21 @@
         tooltip: {},
         radar: {
           indicator: data.indicators,
-          radius: narrow ? "50%" : "62%",
-          // Long Chinese axis names are wrapped after four characters so they are not cut at the edge.
+          radius: narrow ? "50%" : "60%",
+          center: ["50%", "47%"],  // room under the bottom axis name for the legend
+          // Long axis names are wrapped so they are not cut at the edge: Chinese after four characters,
+          // English between words (about 14 characters a line).
           axisName: { color: "#333", fontSize: narrow ? 11 : 12, formatter: function (name) {
-            return name.length > 5 ? name.slice(0, 4) + "\n" + name.slice(4) : name;
+            if (/[\u3400-\u9fff]/.test(name)) {
+              return name.length > 5 ? name.slice(0, 4) + "\n" + name.slice(4) : name;
+            }
+            var lines = [], line = "";
+            name.split(" ").forEach(function (word) {
+              if (line && (line + " " + word).length > 14) { lines.push(line); line = word; }
+              else { line = line ? line + " " + word : word; }
+            });
+            lines.push(line);
+            return lines.join("\n");
           } }
         },
         series: [{
