@@ -233,7 +233,7 @@ def assign_onsite(request: HttpRequest) -> HttpResponse:
         "form": form,
         "title": _("安排现场评定"),
         "intro": _(
-            "试点企业的数字化水平须由专家按 2024 年版指标现场评定（现场评定）。"
+            "试点城市的试点企业，其数字化水平须由专家按 2024 年版指标到企业现场评定。"
             "改造完成后的验收评定选 T1；评定达到二级及以上为达标。"
         ),
         "crumbs": [(_("数字化评测"), reverse("assessment:list")), (_("安排现场评定"), "")],
