@@ -113,6 +113,10 @@ def check_scenario(fw: Framework, code: str, raw: Any) -> tuple[int | None, Prob
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
     text = str(raw).strip()
+    # Spreadsheets write whole numbers as "2.0": accept a zero fraction, nothing else ("2.5" stays refused).
+    whole, dot, fraction = text.partition(".")
+    if dot and fraction and set(fraction) == {"0"} and whole:
+        text = whole
     # isdecimal, not isdigit: "²" is a digit that int() refuses (it crashed here); "２" is decimal and fine.
     if isinstance(raw, bool) or not text.isdecimal() or int(text) > len(scenario.levels):
         return None, _problem(

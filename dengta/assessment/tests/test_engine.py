@@ -357,7 +357,9 @@ def test_split_keys(raw: Any, keys: list[str]) -> None:
 # Bad scenario levels
 
 
-@pytest.mark.parametrize("raw", [5, "5", -1, "-1", 2.5, "2.5", True, False, "abc", "1e0", "²", "3级"])
+@pytest.mark.parametrize(
+    "raw", [5, "5", -1, "-1", 2.5, "2.5", True, False, "abc", "1e0", "²", "3级", "5.0", ".0", "2.", "2.01"]
+)
 def test_scenario_level_outside_0_to_4_or_not_an_integer(raw: Any) -> None:
     parsed = parse(scenarios={"finance": raw})
     assert codes(parsed) == ["scenario_level"]
@@ -365,7 +367,8 @@ def test_scenario_level_outside_0_to_4_or_not_an_integer(raw: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "level"), [(0, 0), ("0", 0), (4, 4), ("4", 4), (" 3 ", 3), ("04", 4), ("２", 2)]
+    ("raw", "level"),
+    [(0, 0), ("0", 0), (4, 4), ("4", 4), (" 3 ", 3), ("04", 4), ("２", 2), ("2.0", 2), (3.0, 3), ("1.00", 1)],
 )
 def test_scenario_level_accepted(raw: Any, level: int) -> None:
     parsed = parse(scenarios={"finance": raw})
