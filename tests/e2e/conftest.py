@@ -53,6 +53,20 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_pages(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Close the test's browser contexts before its database is torn down.
+
+    Chromium keeps connections to the live server open; if they close only when the session ends, the
+    server's request threads close their database connection after the test's transaction sharing is over
+    and Django raises in those threads (pytest reports it as an unhandled thread exception).
+    """
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture
 def screenshots() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
