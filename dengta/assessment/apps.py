@@ -11,9 +11,10 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         # The home page shows the panels each app registers (dengta.core.dashboard).
-        # Importing the history importer registers its job kind with dengta.core.jobs, in web processes
-        # and in Celery workers alike (a worker that has not imported it cannot run the job).
-        from dengta.assessment import history  # noqa: F401
+        # Importing the history importer and the re-scoring comparison registers their job kinds with
+        # dengta.core.jobs, in web processes and in Celery workers alike (a worker that has not imported a
+        # module cannot run its jobs).
+        from dengta.assessment import history, rescoring  # noqa: F401
         from dengta.assessment.panels import register
 
         register()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dengta.assessment.views import dma, exports, frameworks, history_import, pages, questionnaire
+from dengta.assessment.views import dma, exports, frameworks, history_import, pages, questionnaire, rescoring
 
 app_name = "assessment"
 
@@ -11,4 +11,5 @@ urlpatterns = (
     + frameworks.urlpatterns
     + exports.urlpatterns
     + history_import.urlpatterns
+    + rescoring.urlpatterns
 )
