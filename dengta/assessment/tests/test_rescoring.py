@@ -183,7 +183,7 @@ def test_page_flow_as_ministry(
 
     html = client.get(response["Location"]).content.decode()
     assert 'data-testid="changed">2<' in html and "↑ 1" in html and "↓ 1" in html
-    assert "dt-level-2" in html and "原等级 × 新等级" in html
+    assert "dt-level-2" in html and "原等级 × 新等级" in html and "企业自评 · 改造前（T0）" in html
     assert reverse("assessment:rescore_changes", args=[job.pk]) in html
 
     download = client.get(reverse("assessment:rescore_changes", args=[job.pk]))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dengta.assessment import permissions, rescoring
-from dengta.assessment.models import Framework
+from dengta.assessment.models import Framework, Kind, Phase
 from dengta.core.access import Viewer
 from dengta.core.models import Job
 
@@ -59,6 +59,19 @@ def _matrix(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _changes(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The changed rows kept in the result, with the names of their kind and phase."""
+    kinds, phases = dict(Kind.choices), dict(Phase.choices)
+    return [
+        {
+            **c,
+            "kind_label": kinds.get(c["kind"], c["kind"]),
+            "phase_label": phases.get(c["phase"], c["phase"]),
+        }
+        for c in result.get("changes") or []
+    ]
+
+
 @login_required
 def rescore_result(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(_staff(request), pk)
@@ -70,6 +83,7 @@ def rescore_result(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job,
         "result": result,
         "matrix": matrix,
+        "changes": _changes(result),
         "column_totals": [sum(r["cells"][c]["n"] for r in matrix) for c in range(len(matrix))],
         "code": code,
         "version": version,
