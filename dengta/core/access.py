@@ -57,6 +57,12 @@ class Viewer:
 ANONYMOUS = Viewer(user=None)
 
 
+def request_viewer(request: Any) -> Viewer:
+    """The Viewer that dengta.orgs.middleware.ViewerMiddleware put on the request (ANONYMOUS if none)."""
+    viewer = getattr(request, "viewer", None)
+    return viewer if isinstance(viewer, Viewer) else ANONYMOUS
+
+
 def scope_q(viewer: Viewer, *, region_field: str | None, org_field: str | None) -> Q:
     """A filter for rows visible to ``viewer``.
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.dashboard import panels_for
 from dengta.core.events import verify_chain
 from dengta.core.lists import paginate, xlsx_response
@@ -18,14 +18,9 @@ from dengta.core.models import Event, Job
 from dengta.core.permissions import can_view_events
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
-    return viewer
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not viewer.is_authenticated:
         return render(request, "core/no_membership.html", status=403)
     return render(request, "core/home.html", {"panels": panels_for(viewer)})
@@ -61,7 +56,7 @@ def _date_or_none(raw: str) -> date | None:
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not can_view_events(viewer):
         raise Http404
     qs, filters = _event_filters(request, viewer)
@@ -97,7 +92,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not can_view_events(viewer):
         raise Http404
     event = get_visible_or_404(Event.objects.all(), viewer, seq=seq)
@@ -107,7 +102,7 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
 @login_required
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a background job, polled by htmx; only its creator sees it."""
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     job = Job.objects.filter(pk=pk, created_by=viewer.user).first()
     if job is None:
         raise Http404

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.lists import apply_sort, paginate, xlsx_response
 from dengta.core.models import Event
 from dengta.orgs.forms import SwitchOrganizationForm
@@ -22,7 +22,7 @@ SORTS = {"name": "name", "type": "type", "region": "region__code", "created": "c
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     if not can_list_organizations(viewer):
         raise Http404
     qs: QuerySet[Organization] = Organization.objects.visible_to(viewer).select_related("region")
@@ -53,7 +53,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     org = get_visible_or_404(Organization.objects.select_related("region"), viewer, pk=pk)
     members = org.memberships.select_related("user").order_by("role", "user__username")
     events = Event.objects.visible_to(viewer).filter(organization_id_ref=org.pk).order_by("-seq")[:20]

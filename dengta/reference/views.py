@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dengta.core.access import Viewer
+from dengta.core.access import request_viewer
 from dengta.core.lists import paginate
 from dengta.reference import selectors
 from dengta.reference.models import Industry, ReferenceDataset, Region
@@ -25,7 +25,7 @@ def _reference_page(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest) -> HttpResponse:
-        viewer: Viewer = request.viewer  # type: ignore[attr-defined]
+        viewer = request_viewer(request)
         if not can_view_reference(viewer):
             raise Http404
         return view(request)

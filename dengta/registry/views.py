@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.lists import apply_sort, paginate, xlsx_response
 from dengta.core.models import Job
 from dengta.reference.selectors import focus_sectors
@@ -43,11 +43,6 @@ ENTERPRISE_SORTS = {
 }
 PROVIDER_SORTS = {"name": "organization__name", "region": "organization__region__code", "kind": "kind"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
-    return viewer
 
 
 def _attachment(content: bytes, filename: str) -> HttpResponse:
@@ -96,7 +91,7 @@ def _export_enterprises(qs: QuerySet[Enterprise]) -> HttpResponse:
 
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_list_enterprises(viewer):
         raise Http404
     filters = selectors.EnterpriseFilters.from_params(request.GET)
@@ -184,7 +179,7 @@ def _detail_context(viewer: Viewer, enterprise: Enterprise) -> dict[str, Any]:
 
 @login_required
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     enterprise = get_visible_or_404(
         Enterprise.objects.select_related("region", "industry", "import_batch"), viewer, pk=pk
     )
@@ -195,7 +190,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_enterprise(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if viewer.org_type != "enterprise":
         raise Http404
     enterprise = selectors.own_enterprise(viewer)
@@ -219,7 +214,7 @@ def _duplicate_context(viewer: Viewer, error: services.DuplicateUscc) -> dict[st
 
 @login_required
 def enterprise_register(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_register_enterprise(viewer):
         raise Http404
     form = EnterpriseRegisterForm(request.POST or None, viewer=viewer)
@@ -252,7 +247,7 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     enterprise = get_visible_or_404(Enterprise.objects.select_related("region", "industry"), viewer, pk=pk)
     if not permissions.can_view_enterprise(viewer, enterprise):
         raise Http404
@@ -285,7 +280,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def provider_list(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_list_providers(viewer):
         raise Http404
     q, kind, region = (request.GET.get(k, "").strip() for k in ("q", "kind", "region"))
@@ -312,7 +307,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     provider = get_visible_or_404(
         Provider.objects.select_related("organization", "organization__region"), viewer, pk=pk
     )
@@ -329,7 +324,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def provider_register(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_register_provider(viewer):
         raise Http404
     form = ProviderRegisterForm(request.POST or None, viewer=viewer)
@@ -370,7 +365,7 @@ def _own_import_job(viewer: Viewer, pk: int) -> Job:
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_import_enterprises(viewer):
         raise Http404
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -389,14 +384,14 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_result(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     job = _own_import_job(viewer, pk)
     return render(request, "registry/import_result.html", {"job": job, "result": job.result or {}})
 
 
 @login_required
 def import_errors(request: HttpRequest, pk: int) -> FileResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     job = _own_import_job(viewer, pk)
     if not job.output_file:
         raise Http404
@@ -410,7 +405,7 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_import_enterprises(viewer):
         raise Http404
     return _attachment(template_workbook(), _("企业导入模板") + ".xlsx")

@@ -24,7 +24,7 @@ from dengta.assessment import dma, permissions, services
 from dengta.assessment.dma import TICKED_TYPES, Choice, answer_keys, dma_compiled, pick
 from dengta.assessment.models import Assessment
 from dengta.assessment.scoring.eu_dma import DmaFramework, Question
-from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.registry.problems import Problem
 
 
@@ -49,7 +49,7 @@ def _questions(fw: DmaFramework, step: DmaStep) -> tuple[Question, ...]:
 
 
 def _lookup(request: HttpRequest, pk: int) -> tuple[Viewer, Assessment]:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     assessment = get_visible_or_404(
         Assessment.objects.select_related("enterprise", "enterprise__region", "framework"), viewer, pk=pk
     )

@@ -19,21 +19,16 @@ from dengta.assessment import excel, pdf
 from dengta.assessment.dma import build_dma_report, is_dma
 from dengta.assessment.models import Assessment
 from dengta.assessment.report import build_report
-from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.access import get_visible_or_404, request_viewer
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _UNSAFE = re.compile(r"[^\w\-（）()·]+")
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
-    return viewer
-
-
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
     qs = Assessment.objects.select_related("enterprise", "enterprise__region", "framework")
-    return get_visible_or_404(qs, _viewer(request), pk=pk)
+    return get_visible_or_404(qs, request_viewer(request), pk=pk)
 
 
 def content_disposition(ascii_name: str, display_name: str) -> str:
@@ -57,9 +52,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not assessment.has_score:
         raise Http404  # a draft or a submission not yet scored has no report
     if is_dma(assessment):
-        body = pdf.render_dma_pdf(build_dma_report(assessment, _viewer(request)))
+        body = pdf.render_dma_pdf(build_dma_report(assessment, request_viewer(request)))
     else:
-        body = pdf.render_pdf(build_report(assessment, _viewer(request)))
+        body = pdf.render_pdf(build_report(assessment, request_viewer(request)))
     response = HttpResponse(body, content_type=PDF)
     response["Content-Disposition"] = content_disposition(
         f"assessment-{assessment.pk}-report.pdf", _display_name(assessment, _("评测报告"), "pdf")
@@ -73,9 +68,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def answers_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if is_dma(assessment):
-        body = excel.dma_workbook(build_dma_report(assessment, _viewer(request)))
+        body = excel.dma_workbook(build_dma_report(assessment, request_viewer(request)))
     else:
-        body = excel.answers_workbook(build_report(assessment, _viewer(request)))
+        body = excel.answers_workbook(build_report(assessment, request_viewer(request)))
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(
         f"assessment-{assessment.pk}-answers.xlsx", _display_name(assessment, _("评测答卷"), "xlsx")

@@ -22,13 +22,8 @@ from dengta.assessment.scoring.bands import BandFramework
 from dengta.assessment.scoring.eu_dma import DmaFramework
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.framework import format_points
-from dengta.core.access import Viewer
+from dengta.core.access import request_viewer
 from dengta.registry.forms import StyledForm
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
-    return viewer
 
 
 @login_required
@@ -55,7 +50,7 @@ def framework_detail(request: HttpRequest, code: str, version: str) -> HttpRespo
         "revised_from": level_rule.get("revised_from", ""),
         "boundary_rule": rules.get("boundary_rule", ""),
         "used": framework.assessments.count(),
-        "can_revise": bool(permissions.can_revise_level_rule(_viewer(request)))
+        "can_revise": bool(permissions.can_revise_level_rule(request_viewer(request)))
         and framework.kind == Framework.Kind.MIIT2024,
         "crumbs": [
             (_("数字化评测"), reverse("assessment:list")),
@@ -178,7 +173,7 @@ class LevelRuleForm(StyledForm):
 
 @login_required
 def revise_level_rule(request: HttpRequest, code: str, version: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_revise_level_rule(viewer):
         raise Http404
     framework = get_object_or_404(Framework, code=code, version=version, kind=Framework.Kind.MIIT2024)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from dengta.assessment import history, permissions
 from dengta.assessment.scoring.bands import BandFramework
 from dengta.assessment.services import current_framework
-from dengta.core.access import Viewer
+from dengta.core.access import Viewer, request_viewer
 from dengta.core.models import Job
 from dengta.registry.forms import ImportUploadForm
 
@@ -43,13 +43,8 @@ class HistoryUploadForm(ImportUploadForm):
     )
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
-    return viewer
-
-
 def _importer(request: HttpRequest) -> Viewer:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_import_history(viewer):
         raise Http404
     return viewer
@@ -93,7 +88,7 @@ def history_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def history_import_result(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     job = _own_job(viewer, pk)
     result = job.result or {}
     levels = [(LEVEL_NAMES.get(level, level), n) for level, n in (result.get("levels") or {}).items()]
@@ -112,7 +107,7 @@ def history_import_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def history_import_errors(request: HttpRequest, pk: int) -> FileResponse:
-    job = _own_job(_viewer(request), pk)
+    job = _own_job(request_viewer(request), pk)
     if not job.output_file:
         raise Http404
     return FileResponse(

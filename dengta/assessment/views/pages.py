@@ -22,7 +22,7 @@ from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.report import build_report
 from dengta.assessment.views import dma as dma_views
 from dengta.assessment.views.questionnaire import _progress, steps_for
-from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.lists import apply_sort, paginate, xlsx_response
 from dengta.registry.models import Enterprise
 
@@ -42,11 +42,6 @@ STATE_TAGS: dict[str, str] = {
     State.SCORED: "approved",
     State.SIGNED_OFF: "approved",
 }
-
-
-def _viewer(request: HttpRequest) -> Viewer:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
-    return viewer
 
 
 def _filtered(request: HttpRequest, viewer: Viewer) -> tuple[QuerySet[Assessment], dict[str, str]]:
@@ -98,7 +93,7 @@ def _export(qs: QuerySet[Assessment]) -> HttpResponse:
 
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     qs, values = _filtered(request, viewer)
     qs, sort = apply_sort(request, qs, SORTS, "-created")
     if request.GET.get("export") == "xlsx":
@@ -124,7 +119,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def start_self(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     enterprise = Enterprise.objects.filter(organization_id=viewer.organization_id or 0).first()
     if enterprise is None or not permissions.can_start_self(viewer, enterprise):
         raise Http404
@@ -164,7 +159,7 @@ def _enterprise_by_code(code: str) -> Enterprise | None:
 
 @login_required
 def start_diagnosis(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_start_diagnosis(viewer):
         raise Http404
     form = DiagnosisForm(request.POST or None)
@@ -202,7 +197,7 @@ def start_diagnosis(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assign_onsite(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     if not permissions.can_assign_onsite(viewer):
         raise Http404
     form = AssignForm(request.POST or None, initial={"phase": Phase.T1})
@@ -242,7 +237,7 @@ def assign_onsite(request: HttpRequest) -> HttpResponse:
 
 
 def _lookup(request: HttpRequest, pk: int) -> tuple[Viewer, Assessment]:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     assessment = get_visible_or_404(
         Assessment.objects.select_related(
             "enterprise", "enterprise__region", "enterprise__industry", "framework", "assessor", "corrects"

@@ -26,7 +26,7 @@ from dengta.assessment.scoring.engine import derive_option
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.framework import format_points
 from dengta.assessment.views import dma
-from dengta.core.access import Viewer, get_visible_or_404
+from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,8 @@ def steps_for(fw: Compiled) -> list[Step]:
     return steps
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
-    return viewer
-
-
 def _editable(request: HttpRequest, pk: int) -> tuple[Viewer, Assessment]:
-    viewer = _viewer(request)
+    viewer = request_viewer(request)
     assessment = get_visible_or_404(
         Assessment.objects.select_related("enterprise", "enterprise__region", "framework"), viewer, pk=pk
     )

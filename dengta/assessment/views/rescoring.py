@@ -17,14 +17,14 @@ from django.views.decorators.http import require_POST
 
 from dengta.assessment import permissions, rescoring
 from dengta.assessment.models import Framework, Kind, Phase
-from dengta.core.access import Viewer
+from dengta.core.access import Viewer, request_viewer
 from dengta.core.models import Job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _staff(request: HttpRequest) -> Viewer:
-    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     if not permissions.can_revise_level_rule(viewer):
         raise Http404
     return viewer
