@@ -267,3 +267,186 @@ class Evidence(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class LevelRuleConfirmation(TimeStampedModel):
+    """A level-rule version checked against a named official document by programme staff. Until a version has
+    one, reports scored with it carry a footnote that the level rule is unverified (miit-2024-level-rule.md).
+    The framework row itself is never changed once used, so the confirmation is a row of its own."""
+
+    framework = models.OneToOneField(
+        Framework, on_delete=models.PROTECT, related_name="rule_confirmation", verbose_name=_("评测框架版本")
+    )
+    document_title = models.CharField(_("文件名称"), max_length=200)
+    document_reference = models.CharField(_("文号及页码"), max_length=120)
+    document_date = models.DateField(_("文件日期"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("确认人")
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"))
+
+    class Meta:
+        verbose_name = _("等级规则核实记录")
+        verbose_name_plural = _("等级规则核实记录")
+
+    def __str__(self) -> str:
+        return f"{self.framework} · {self.document_reference}"
+
+
+class ReportNumberSequence(models.Model):
+    """The last report number used per year and region. Numbers are allocated under this row's lock
+    (select_for_update), so two reports issued at the same moment never share one."""
+
+    prefix = models.CharField(_("编号前缀"), max_length=30, unique=True)
+    last = models.PositiveIntegerField(_("已用到"), default=0)
+
+    class Meta:
+        verbose_name = _("报告编号序列")
+        verbose_name_plural = _("报告编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"
+
+
+class ReportIssue(TimeStampedModel):
+    """The issue of a final assessment's report: its number, issuer, date and the digest of its key figures,
+    which the public verification page recomputes from the stored assessment (ARCHITECTURE.md convention 18).
+    The figures as issued are kept too, so the page shows what the report said even if the data changed."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="issue", verbose_name=_("评测")
+    )
+    number = models.CharField(_("报告编号"), max_length=40, unique=True)
+    token = models.CharField(_("核验码"), max_length=40, unique=True)
+    issuer = models.CharField(_("出具机构"), max_length=200)
+    issuer_organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("出具机构（组织）"),
+    )
+    issued_at = models.DateTimeField(_("出具时间"))
+    issued_on = models.DateField(_("出具日期"))
+    framework_title = models.CharField(_("评测框架名称"), max_length=200)
+    framework_version = models.CharField(_("评测框架版本"), max_length=40)
+    signer_name = models.CharField(_("签署专家"), max_length=150, blank=True)
+    figures = models.JSONField(_("签发时的关键数据"))
+    digest = models.CharField(_("摘要（SHA-256）"), max_length=64)
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("被替代为"),
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("报告签发")
+        verbose_name_plural = _("报告签发")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvitationState(models.TextChoices):
+    REQUESTED = "requested", _("服务商申请中")
+    ACTIVE = "active", _("已邀请")
+    DECLINED = "declined", _("已拒绝")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+OPEN_INVITATION_STATES = (InvitationState.REQUESTED, InvitationState.ACTIVE)
+
+
+class DiagnosisInvitationQuerySet(models.QuerySet["DiagnosisInvitation"]):
+    def visible_to(self, viewer: Viewer) -> DiagnosisInvitationQuerySet:
+        """The enterprise and the provider each see their own; authorities their jurisdiction's."""
+        if not viewer.is_authenticated:
+            return self.none()
+        if viewer.org_type == "enterprise":
+            return self.filter(enterprise__organization_id=viewer.organization_id)
+        if viewer.org_type == "provider":
+            return self.filter(provider_id=viewer.organization_id)
+        if viewer.org_type in ("ministry", "authority", "oversight"):
+            return self.filter(scope_q(viewer, region_field="enterprise__region", org_field=None))
+        return self.none()
+
+    def active(self) -> DiagnosisInvitationQuerySet:
+        return self.filter(state=InvitationState.ACTIVE)
+
+
+class DiagnosisInvitation(TimeStampedModel):
+    """An enterprise's consent that a provider diagnoses it (服务商诊断).
+
+    It lives in the assessment app, not the registry: it exists for one purpose, to gate the provider
+    diagnosis, and the rule that reads it (permissions.can_start_diagnosis) is here; the registry sits above
+    assessment (ARCHITECTURE.md layout) and knows nothing of diagnoses. A provider may ask (requested); only
+    the enterprise makes it active (invites, or accepts the request) and may withdraw it at any time.
+    """
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="diagnosis_invitations",
+        verbose_name=_("企业"),
+    )
+    provider = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="diagnosis_invitations",
+        verbose_name=_("服务商"),
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=InvitationState.choices, default=InvitationState.ACTIVE
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("邀请人"),
+    )
+    invited_at = models.DateTimeField(_("邀请时间"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤回或拒绝人"),
+    )
+    ended_at = models.DateTimeField(_("撤回或拒绝时间"), null=True, blank=True)
+
+    objects = DiagnosisInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("诊断邀请")
+        verbose_name_plural = _("诊断邀请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "provider"],
+                condition=models.Q(state__in=["requested", "active"]),
+                name="assessment_invitation_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="active") | models.Q(invited_at__isnull=False),
+                name="assessment_invitation_active_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.provider}"
