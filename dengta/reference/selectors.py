@@ -155,8 +155,9 @@ def size_standard_table() -> dict[str, Any] | None:
         codes.setdefault(rule.sector, []).append(rule)
     rows = []
     for sector in rules.sectors.values():
-        designated = sector.designated
-        cut_off = designated.condition
+        # Older versions carry one 规上 cut-off per sector; newer ones a separate table (designated_table).
+        designated = sector.designated if not rules.designated_rules else None
+        cut_off = designated.condition if designated is not None else None
         rows.append(
             {
                 "sector": sector,
@@ -170,4 +171,24 @@ def size_standard_table() -> dict[str, Any] | None:
                 "designated_test": _conditions(Test("all", (cut_off,))) if cut_off is not None else None,
             }
         )
-    return {"rules": rules, "rows": rows}
+    return {"rules": rules, "rows": rows, "designated": designated_table(rules)}
+
+
+def designated_table(rules: SizeRules) -> dict[str, Any] | None:
+    """The statistics' 规上 / 限额以上 cut-offs, one row per rule with its GB/T 4754 prefixes and sources."""
+    if not rules.designated_rules:
+        return None
+    rows: dict[str, dict[str, Any]] = {}
+    for rule in rules.designated_rules:
+        d = rule.designated
+        row = rows.setdefault(
+            d.key,
+            {
+                "rule": d,
+                "prefixes": [],
+                "test": _conditions(Test("all", (d.condition,))) if d.condition is not None else None,
+                "sources": [{"key": k, **rules.designated_sources.get(k, {})} for k in d.sources],
+            },
+        )
+        row["prefixes"].append(rule.prefix)
+    return {"meta": rules.designated_meta, "rows": list(rows.values()), "sources": rules.designated_sources}

@@ -11,12 +11,19 @@ How the standard is read (its Art. 4, made explicit by NBS《统计上大中小�
 - Micro is whatever is left; the standard's micro sentence is the complement of the small floors, which
   ``load_rules`` checks rather than trusts.
 Money in the data file is in 万元; inputs are in yuan and compared exactly as Decimal.
+
+规上 / 限额以上 (the statistics' "four above" enterprises) is not part of the MIIT standard: the
+statistics bureau sets its own cut-offs by GB/T 4754 section, division or class, which do not follow the
+MIIT sectors (规模以上服务业 splits 其他未列明行业 into 2000/1000/500万元 bands). Since dataset
+miit-2011-300-v2 they are a separate table (``designated_size``) matched by the longest code prefix, each
+with its status and sources; older versions kept one cut-off per MIIT sector and are still read, so stored
+classifications can be explained with their version.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -79,9 +86,29 @@ class DesignatedSize:
     condition: Condition | None = None
     basis_zh: str = ""
     basis_en: str = ""
-    status: str = ""
+    status: str = ""  # "confirmed" (checked against the named sources) or "unconfirmed"
     note_zh: str = ""
     note_en: str = ""
+    key: str = ""
+    name_zh: str = ""  # the statistical scope, e.g. 规模以上工业, 限额以上零售业
+    name_en: str = ""
+    sources: tuple[str, ...] = ()  # keys into SizeRules.designated_sources
+    in_scope: bool = True  # False: the activity is outside the "four above" statistics altogether
+
+
+@dataclass(frozen=True)
+class DesignatedRule:
+    prefix: str
+    designated: DesignatedSize
+
+
+# A code too general to pick a row of the table (a bare section such as "K" or "F").
+UNMATCHED_DESIGNATED = DesignatedSize(
+    determinable=False,
+    key="unmatched",
+    note_zh="行业代码不够具体，无法确定适用的规上标准。",
+    note_en="The industry code is too general to tell which above-designated-size cut-off applies.",
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +151,20 @@ class SizeRules:
     sectors: dict[str, SectorRule]
     mapping: tuple[MappingRule, ...]
     indicator_names: dict[str, dict[str, str]]
+    designated_rules: tuple[DesignatedRule, ...] = ()
+    designated_sources: dict[str, dict[str, str]] = field(default_factory=dict)
+    designated_meta: dict[str, str] = field(default_factory=dict)
+
+    def designated_for_code(self, industry_code: str, sector: SectorRule) -> DesignatedSize:
+        """The 规上 cut-off for a code: the statistics' table by longest prefix (older: the sector's)."""
+        if not self.designated_rules:
+            return sector.designated
+        code = normalise_industry_code(industry_code)
+        best: DesignatedRule | None = None
+        for rule in self.designated_rules:
+            if code.startswith(rule.prefix) and (best is None or len(rule.prefix) > len(best.prefix)):
+                best = rule
+        return best.designated if best is not None else UNMATCHED_DESIGNATED
 
     def sector_for_code(self, industry_code: str) -> tuple[SectorRule, MappingRule | None]:
         """The sector of a GB/T 4754-2017 code by longest matching prefix; unmatched codes use the default."""
@@ -225,9 +266,19 @@ def _check_tiers(key: str, sme: Test, medium: Test, small: Test, micro: Test) ->
 
 def _designated(raw: dict[str, Any] | None, where: str) -> DesignatedSize:
     raw = raw or {"determinable": False, "reason_zh": "未规定", "reason_en": "not specified"}
+    common: dict[str, Any] = {
+        "key": str(raw.get("key", "")),
+        "name_zh": str(raw.get("name_zh", "")),
+        "name_en": str(raw.get("name_en", "")),
+        "status": str(raw.get("status", "")),
+        "sources": tuple(raw.get("sources", ())),
+        "in_scope": bool(raw.get("in_scope", True)),
+    }
+    if common["status"] not in {"", "confirmed", "unconfirmed"}:
+        raise SizeRulesError(f"{where}: status must be confirmed or unconfirmed")
     if not raw.get("determinable"):
         return DesignatedSize(
-            determinable=False, note_zh=raw.get("reason_zh", ""), note_en=raw.get("reason_en", "")
+            determinable=False, note_zh=raw.get("reason_zh", ""), note_en=raw.get("reason_en", ""), **common
         )
     cond = _condition(
         {"indicator": raw.get("indicator"), "op": raw.get("op"), "value": raw.get("value")}, where
@@ -239,10 +290,41 @@ def _designated(raw: dict[str, Any] | None, where: str) -> DesignatedSize:
         condition=cond,
         basis_zh=raw.get("basis_zh", ""),
         basis_en=raw.get("basis_en", ""),
-        status=raw.get("status", ""),
         note_zh=raw.get("note_zh", ""),
         note_en=raw.get("note_en", ""),
+        **common,
     )
+
+
+def _designated_table(
+    raw: dict[str, Any] | None,
+) -> tuple[tuple[DesignatedRule, ...], dict[str, dict[str, str]], dict[str, str]]:
+    """The statistics' 规上 table: every prefix once, every rule naming at least one listed source."""
+    if not raw:
+        return (), {}, {}
+    sources = raw.get("sources") or {}
+    rules: list[DesignatedRule] = []
+    seen: set[str] = set()
+    for entry in raw.get("rules", []):
+        key = entry.get("key") or ""
+        where = f"designated_size.{key}"
+        designated = _designated(entry, where)
+        if not key or not entry.get("prefixes"):
+            raise SizeRulesError(f"{where}: a rule needs a key and code prefixes")
+        if not designated.sources or any(s not in sources for s in designated.sources):
+            raise SizeRulesError(
+                f"{where}: every rule must name sources listed under designated_size.sources"
+            )
+        if designated.status not in {"confirmed", "unconfirmed"}:
+            raise SizeRulesError(f"{where}: status must be confirmed or unconfirmed")
+        for raw_prefix in entry["prefixes"]:
+            prefix = normalise_industry_code(raw_prefix)
+            if prefix in seen:
+                raise SizeRulesError(f"{where}: prefix {prefix} appears twice")
+            seen.add(prefix)
+            rules.append(DesignatedRule(prefix=prefix, designated=designated))
+    meta = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
+    return tuple(rules), {k: dict(v) for k, v in sources.items()}, meta
 
 
 def _sector(raw: dict[str, Any]) -> SectorRule:
@@ -308,6 +390,7 @@ def load_rules(data: dict[str, Any]) -> SizeRules:
     version = data.get("version")
     if not version:
         raise SizeRulesError("the data file has no version")
+    designated_rules, designated_sources, designated_meta = _designated_table(data.get("designated_size"))
     return SizeRules(
         version=str(version),
         title=data.get("title", ""),
@@ -318,6 +401,9 @@ def load_rules(data: dict[str, Any]) -> SizeRules:
         sectors=sectors,
         mapping=tuple(mapping),
         indicator_names=data.get("indicators", {}),
+        designated_rules=designated_rules,
+        designated_sources=designated_sources,
+        designated_meta=designated_meta,
     )
 
 
@@ -352,13 +438,33 @@ def _explain_test(name: str, test: Test, values: dict[str, Decimal], applied: bo
     }
 
 
-def _designated_result(sector: SectorRule, values: dict[str, Decimal]) -> tuple[bool, dict[str, Any]]:
-    d = sector.designated
+def _designated_sources(rules: SizeRules, d: DesignatedSize) -> list[dict[str, str]]:
+    return [{"key": key, **rules.designated_sources.get(key, {})} for key in d.sources]
+
+
+def _designated_result(
+    rules: SizeRules, d: DesignatedSize, values: dict[str, Decimal]
+) -> tuple[bool, dict[str, Any]]:
+    scope = {
+        "key": d.key,
+        "name_zh": d.name_zh,
+        "name_en": d.name_en,
+        "status": d.status,
+        "in_scope": d.in_scope,
+        "sources": _designated_sources(rules, d),
+    }
     if not d.determinable or d.condition is None:
-        return False, {"determinable": False, "holds": False, "reason_zh": d.note_zh, "reason_en": d.note_en}
+        return False, {
+            "determinable": False,
+            "holds": False,
+            "reason_zh": d.note_zh,
+            "reason_en": d.note_en,
+            **scope,
+        }
     c = d.condition
     holds = c.holds(values[c.indicator])
     return holds, {
+        **scope,
         "determinable": True,
         "holds": holds,
         "indicator": c.indicator,
@@ -367,7 +473,6 @@ def _designated_result(sector: SectorRule, values: dict[str, Decimal]) -> tuple[
         "value": _plain(c.indicator, values[c.indicator]),
         "basis_zh": d.basis_zh,
         "basis_en": d.basis_en,
-        "status": d.status,
         "note_zh": d.note_zh,
         "note_en": d.note_en,
     }
@@ -376,7 +481,12 @@ def _designated_result(sector: SectorRule, values: dict[str, Decimal]) -> tuple[
 def _summaries(
     rules: SizeRules, sector: SectorRule, size: str, designated: dict[str, Any]
 ) -> tuple[str, str]:
-    if designated["determinable"]:
+    name_zh, name_en = designated.get("name_zh"), designated.get("name_en")
+    if designated["determinable"] and name_zh:
+        # Named by the statistical scope, e.g. 属于限额以上零售业 / 不属于规模以上服务业.
+        ads_zh = ("属于" if designated["holds"] else "不属于") + name_zh
+        ads_en = ("counted as " if designated["holds"] else "not counted as ") + (name_en or name_zh)
+    elif designated["determinable"]:
         ads_zh = "规上（限额以上）" if designated["holds"] else "规下（限额以下）"
         ads_en = "above designated size" if designated["holds"] else "below designated size"
     else:
@@ -443,7 +553,7 @@ def classify(
         _explain_test(name, getattr(sector, name), values, applied[name])
         for name in ("sme", "medium", "small")
     ]
-    above, designated = _designated_result(sector, values)
+    above, designated = _designated_result(rules, rules.designated_for_code(industry_code, sector), values)
     summary_zh, summary_en = _summaries(rules, sector, size, designated)
     explanation: dict[str, Any] = {
         "standard": rules.document_number,

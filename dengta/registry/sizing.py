@@ -20,7 +20,15 @@ from functools import lru_cache
 from typing import Any
 
 from dengta.reference.models import ReferenceDataset
-from dengta.reference.sizing import OPS, SectorRule, SizeResult, SizeRules, classify, load_rules
+from dengta.reference.sizing import (
+    OPS,
+    DesignatedSize,
+    SectorRule,
+    SizeResult,
+    SizeRules,
+    classify,
+    load_rules,
+)
 
 # The class, sector and version have their own columns; the stored explanation is the two summaries.
 EXPLANATION_KEYS = ("summary_zh", "summary_en")
@@ -69,7 +77,7 @@ def size_for(
     )
 
 
-def _deciding_thresholds(sector: SectorRule) -> tuple[tuple[str, Decimal], ...]:
+def _deciding_thresholds(sector: SectorRule, designated: DesignatedSize) -> tuple[tuple[str, Decimal], ...]:
     """(indicator, threshold in persons or yuan) of every condition that decides a stored field.
 
     The standard only says "below X" (lt) or "X or more" (gte), so whether each condition holds is
@@ -77,8 +85,8 @@ def _deciding_thresholds(sector: SectorRule) -> tuple[tuple[str, Decimal], ...]:
     than for every row.
     """
     conditions = [*sector.sme.conditions, *sector.medium.conditions, *sector.small.conditions]
-    if sector.designated.determinable and sector.designated.condition is not None:
-        conditions.append(sector.designated.condition)
+    if designated.determinable and designated.condition is not None:
+        conditions.append(designated.condition)
     return tuple(dict.fromkeys((c.indicator, c.threshold_native()) for c in conditions))
 
 
@@ -90,7 +98,8 @@ class BatchClassifier:
         if not set(OPS) <= {"lt", "gte"}:
             raise ValueError(f"BatchClassifier assumes conditions are lt/gte, the rules allow {OPS}")
         self.rules = rules
-        self._sectors: dict[str, tuple[str, tuple[tuple[str, Decimal], ...]]] = {}
+        # Per code: the sector and the 规上 rule (the statistics' table cuts across sectors), and thresholds.
+        self._sectors: dict[str, tuple[tuple[str, str], tuple[tuple[str, Decimal], ...]]] = {}
         self._answers: dict[tuple[Any, ...], SizeFields] = {}
 
     def __call__(
@@ -99,7 +108,11 @@ class BatchClassifier:
         found = self._sectors.get(industry_code)
         if found is None:
             sector, _mapping = self.rules.sector_for_code(industry_code)
-            found = self._sectors[industry_code] = (sector.key, _deciding_thresholds(sector))
+            designated = self.rules.designated_for_code(industry_code, sector)
+            found = self._sectors[industry_code] = (
+                (sector.key, designated.key),
+                _deciding_thresholds(sector, designated),
+            )
         sector_key, thresholds = found
         values: dict[str, int | Decimal] = {
             "employees": employees,

@@ -66,7 +66,7 @@ def test_seed_builds_a_plausible_reproducible_set(reference: None):
     for ent in Enterprise.objects.select_related("organization", "region"):
         assert ent.organization.region_id == ent.region_id and ent.organization.name == ent.name
         assert uscc.is_valid(ent.uscc)
-        assert ent.size_standard_version == "miit-2011-300"
+        assert ent.size_standard_version == "miit-2011-300-v2"
     sizes = Counter(Enterprise.objects.values_list("size_class", flat=True))
     assert sizes["small"] + sizes["micro"] > sizes["medium"] + sizes["large"]
     # Pilot candidates sit in the pilot cities' regions.

@@ -36,7 +36,7 @@ def test_loads_all_kinds_then_skips_them(db: Any) -> None:
 
 def test_one_kind_at_a_time(db: Any) -> None:
     lines = _run("size_standard")
-    assert len(lines) == 2 and lines[0].startswith("size_standard: miit-2011-300 loaded")
+    assert len(lines) == 2 and lines[0].startswith("size_standard: miit-2011-300-v2 loaded")
     assert not Region.objects.exists()
 
 

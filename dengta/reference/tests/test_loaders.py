@@ -80,7 +80,7 @@ def test_load_records_source_and_checksum(loaded: None) -> None:
     assert rows["industries"].rows == Industry.objects.count()
     assert rows["sub_industries"].rows == SubIndustry.objects.count()
     assert all(len(d.checksum) == 64 for d in rows.values())
-    assert rows["size_standard"].data["version"] == "miit-2011-300"
+    assert rows["size_standard"].data["version"] == "miit-2011-300-v2"
 
 
 def test_unknown_kind_is_refused(db: Any) -> None:

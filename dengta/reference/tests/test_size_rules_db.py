@@ -23,7 +23,7 @@ def test_size_standard_loads_once_and_classifies(db: Any) -> None:
     second = load_dataset("size_standard")
     assert not first.skipped and second.skipped
     dataset = ReferenceDataset.objects.get(kind="size_standard", is_current=True)
-    assert dataset.version == "miit-2011-300" and dataset.rows == 16 and len(dataset.checksum) == 64
+    assert dataset.version == "miit-2011-300-v2" and dataset.rows == 16 and len(dataset.checksum) == 64
     assert dataset.data["document_number"] == "工信部联企业〔2011〕300号"
     assert str(dataset.source_date) == "2011-06-18"
     rules = current_size_rules()

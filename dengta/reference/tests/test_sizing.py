@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -273,37 +274,84 @@ def test_bad_industry_codes_are_rejected(bad: str) -> None:
 # ----------------------------------------------------------------------------- 规上 and the explanation
 
 
+# The statistics' cut-offs as the statistics offices publish them (楚雄市统计局 2023-09-05;
+# 天津市滨海新区统计局; 永春县 2024-08-09; 福建省政府网 2023-09-20 citing the NBS), typed in independently of
+# the data file: (code, scope name, cut-off in 万元).
+DESIGNATED = [
+    ("C3670", "规模以上工业", 2000), ("B0610", "规模以上工业", 2000), ("D4411", "规模以上工业", 2000),
+    ("F5111", "限额以上批发业", 2000), ("F5176", "限额以上批发业", 2000), ("F5211", "限额以上零售业", 500),
+    ("H6110", "限额以上住宿和餐饮业", 200), ("H6210", "限额以上住宿和餐饮业", 200),
+    ("G5411", "规模以上服务业", 2000), ("I6513", "规模以上服务业", 2000), ("I6531", "规模以上服务业", 2000),
+    ("N7820", "规模以上服务业", 2000), ("Q8411", "规模以上服务业", 2000),
+    ("L7212", "规模以上服务业", 1000), ("M7320", "规模以上服务业", 1000), ("P8336", "规模以上服务业", 1000),
+    ("K7020", "规模以上服务业", 1000), ("K7040", "规模以上服务业", 1000),
+    ("O8010", "规模以上服务业", 500), ("R8710", "规模以上服务业", 500), ("Q8521", "规模以上服务业", 500),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "scope", "cut_off"), DESIGNATED)
+def test_above_designated_size_thresholds(code: str, scope: str, cut_off: int) -> None:
+    def at(revenue_wan: Decimal) -> Any:
+        return classify(
+            RULES, industry_code=code, employees=50, revenue_yuan=revenue_wan * WAN, assets_yuan=Decimal(0)
+        )
+
+    assert at(Decimal(cut_off)).above_designated_size is True
+    below = at(Decimal(cut_off) - Decimal("0.0001"))
+    assert below.above_designated_size is False
+    ads = below.explanation["above_designated_size"]
+    assert ads["determinable"] is True and ads["status"] == "confirmed"
+    assert ads["name_zh"] == scope and ads["threshold"] == str(cut_off)
+    assert ads["sources"] and all(s["publisher_zh"] and s["url"].startswith("http") for s in ads["sources"])
+    assert f"不属于{scope}" in below.explanation["summary_zh"]
+    assert f"属于{scope}" in at(Decimal(cut_off)).explanation["summary_zh"]
+
+
 @pytest.mark.parametrize(
-    ("code", "revenue_wan", "want"),
-    [
-        ("C3670", Decimal("2000"), True),
-        ("C3670", Decimal("1999.9999"), False),
-        ("B0610", Decimal("2500"), True),
-        ("F5111", Decimal("2000"), True),
-        ("F5111", Decimal("1999.9999"), False),
-        ("F5211", Decimal("500"), True),
-        ("F5211", Decimal("499.9999"), False),
-        ("H6210", Decimal("200"), True),
-        ("H6110", Decimal("199.9999"), False),
-    ],
-)
-def test_above_designated_size_thresholds(code: str, revenue_wan: Decimal, want: bool) -> None:
-    result = classify(
-        RULES, industry_code=code, employees=50, revenue_yuan=revenue_wan * WAN, assets_yuan=Decimal(0)
-    )
-    assert result.above_designated_size is want
-    ads = result.explanation["above_designated_size"]
-    assert ads["determinable"] is True and ads["status"] == "unconfirmed"
-
-
-@pytest.mark.parametrize("code", ["E4710", "K7010", "I6510", "A0111", "M7320"])
-def test_above_designated_size_not_determined_gives_a_reason(code: str) -> None:
+    ("code", "key"),
+    [("E4710", "construction"), ("K7010", "real_estate_development"), ("A0111", "agriculture"),
+     ("J6621", "finance"), ("S9100", "public"), ("K", "unmatched")],
+)  # fmt: skip
+def test_above_designated_size_not_determined_gives_a_reason(code: str, key: str) -> None:
     result = classify(
         RULES, industry_code=code, employees=5000, revenue_yuan=Decimal(10**12), assets_yuan=Decimal(10**12)
     )
     assert result.above_designated_size is False
     ads = result.explanation["above_designated_size"]
-    assert ads["determinable"] is False and ads["reason_zh"] and ads["reason_en"]
+    assert ads["determinable"] is False and ads["key"] == key and ads["reason_zh"] and ads["reason_en"]
+    assert "UNCONFIRMED" not in json.dumps(ads)
+
+
+def test_every_designated_rule_is_sourced_and_every_section_is_covered() -> None:
+    table = RAW["designated_size"]
+    for rule in table["rules"]:
+        assert rule["status"] in {"confirmed", "unconfirmed"}
+        assert rule["sources"] and set(rule["sources"]) <= set(table["sources"])
+    prefixes = {p for rule in table["rules"] for p in rule["prefixes"]}
+    for section in "ABCDEGHIJLMNOPRST":
+        assert section in prefixes or any(p.startswith(section) for p in prefixes), section
+    assert "UNCONFIRMED" not in json.dumps(RAW, ensure_ascii=False)
+
+
+def test_older_versions_with_a_cut_off_per_sector_still_classify() -> None:
+    old = json.loads(json.dumps(RAW))
+    del old["designated_size"]
+    old["version"] = "miit-2011-300"
+    for sector in old["sectors"]:
+        if sector["key"] == "industry":
+            sector["above_designated_size"] = {
+                "determinable": True, "indicator": "revenue", "op": "gte", "value": 2000,
+                "status": "unconfirmed",
+            }  # fmt: skip
+    rules = load_rules(old)
+    big = classify(
+        rules, industry_code="C3670", employees=50, revenue_yuan=2000 * WAN, assets_yuan=Decimal(0)
+    )
+    assert big.above_designated_size is True
+    software = classify(
+        rules, industry_code="I6513", employees=50, revenue_yuan=WAN**3, assets_yuan=Decimal(0)
+    )
+    assert software.explanation["above_designated_size"]["determinable"] is False
 
 
 def test_explanation_is_json_and_names_the_tests() -> None:
@@ -316,7 +364,7 @@ def test_explanation_is_json_and_names_the_tests() -> None:
     )
     text = json.dumps(result.explanation, ensure_ascii=False)
     again = json.loads(text)
-    assert result.size_class == "small" and result.version == "miit-2011-300"
+    assert result.size_class == "small" and result.version == "miit-2011-300-v2"
     assert [t["tier"] for t in again["tests"]] == ["sme", "medium", "small"]
     medium = again["tests"][1]
     assert medium["combine"] == "all" and medium["holds"] is False and medium["applied"] is True

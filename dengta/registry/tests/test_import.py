@@ -77,7 +77,7 @@ def test_valid_xlsx_is_imported_in_one_batch_with_one_event(sized: Any) -> None:
     assert tianhe.organization.name == tianhe.name == "导入企业1有限公司"
     assert tianhe.revenue == Decimal("35005000.00") and tianhe.total_assets == Decimal("20000000.00")
     assert tianhe.tier == "specialised" and tianhe.size_class == "small" and tianhe.is_above_designated_size
-    assert tianhe.size_standard_version == "miit-2011-300" and tianhe.size_explanation["summary_zh"]
+    assert tianhe.size_standard_version == "miit-2011-300-v2" and tianhe.size_explanation["summary_zh"]
     assert Enterprise.objects.get(uscc=code_for("440305", body(2))).size_class == "medium"
     assert Enterprise.objects.get(uscc=code_for("659001", body(3))).tier == "little_giant"
     micro = Enterprise.objects.get(uscc=code_for("330106", body(4)))

@@ -49,7 +49,7 @@ def test_register_creates_organisation_profile_size_and_events(sized: Any) -> No
     assert enterprise.size_class == "small"
     assert enterprise.is_above_designated_size is True  # 2100.5万元 ≥ 2000万元
     assert enterprise.size_sector == "industry"
-    assert enterprise.size_standard_version == "miit-2011-300"
+    assert enterprise.size_standard_version == "miit-2011-300-v2"
     assert enterprise.size_explanation["summary_zh"]
     org = enterprise.organization
     assert org.type == "enterprise" and org.region_id == "440106" and org.name == enterprise.name

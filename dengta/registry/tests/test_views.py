@@ -112,6 +112,9 @@ def test_detail_shows_summary_explanation_and_timeline(registered: Registered, c
     assert registered.tianhe.uscc in html
     assert "3,500" in html and "35,000,000.00" in html  # 万元, and yuan in full
     assert "是否属于中小微企业" in html and "工信部联企业〔2011〕300号" in html
+    # 规上 names the statistical scope, its cut-off and the documents it was checked against, without tags.
+    assert "达到规模以上工业的标准" in html and "年主营业务收入2000万元及以上的工业法人单位" in html
+    assert "楚雄市统计局" in html and "UNCONFIRMED" not in html
     assert "enterprise.registered" in html
     assert response.context["can_edit"]
 
