@@ -27,6 +27,7 @@ from dengta.assessment.dma import DmaReport, framework_name
 from dengta.assessment.report import Report
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
+from dengta.assessment.texts import for_display
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BOLD = Font(bold=True)
@@ -198,7 +199,7 @@ def evidence_rows(report: Report, fw: Compiled | None) -> list[list[Any]]:
 
 
 def answers_workbook(report: Report) -> bytes:
-    fw = report.assessment.framework.compiled()
+    fw = for_display(report.assessment.framework.compiled())  # the index's texts in the page's language
     miit = fw if isinstance(fw, Compiled) else None
     wb = Workbook()
     wb.remove(wb.active)

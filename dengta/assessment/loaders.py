@@ -3,6 +3,11 @@
 Each file names its framework and version. A version already loaded with the same SHA-256 is skipped; one
 whose content changed is updated only while no assessment uses it — a version that scored anything is
 immutable, so a corrected level rule must come with a new version number (issue 3, Build point 1).
+
+The English texts of the MIIT index (``<code>.en.json``) are checked here too — a file that misses or adds a
+code refuses the whole load — but they are not loaded into the version: they are not part of the scored
+standard, are left out of the SHA-256 and are read from the data folder when a page is shown
+(dengta/assessment/texts.py), so a corrected translation never needs a new version.
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ from pathlib import Path
 from django.db import transaction
 
 from dengta.assessment.models import Framework
-from dengta.assessment.scoring.definitions import DATA_DIR, DEFINITION_FILES, Definition, read_definition
+from dengta.assessment.scoring.definitions import (
+    DATA_DIR,
+    DEFINITION_FILES,
+    Definition,
+    check_translations,
+    read_definition,
+)
 from dengta.assessment.scoring.framework import FrameworkDataError
 
 
@@ -80,6 +91,8 @@ def load_definition(definition: Definition) -> LoadResult:
 @transaction.atomic
 def load_all(data_dir: Path = DATA_DIR, names: tuple[str, ...] = DEFINITION_FILES) -> list[LoadResult]:
     definitions = [read_definition(name, data_dir) for name in names]  # all files checked before any write
+    for definition in definitions:
+        check_translations(definition, data_dir)
     # One transaction: a file refused as in use (FrameworkInUse) undoes the files loaded before it, so the
     # frameworks never end up half from the old files and half from the new ones.
     return [load_definition(d) for d in definitions]

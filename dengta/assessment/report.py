@@ -1,5 +1,7 @@
 """The report of one scored assessment, as plain data: the page, the PDF, the Excel export and the API all
-render this (issue 3, Build point 6). Texts come from the framework version the assessment was scored with.
+render this (issue 3, Build point 6). Texts come from the framework version the assessment was scored with,
+in the page's language (texts.for_display): the English of the MIIT index is our unofficial translation, so
+the printed report, an official document, asks for the index's own Chinese (``official=True``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dengta.assessment import selectors
+from dengta.assessment import selectors, texts
 from dengta.assessment.models import Assessment
 from dengta.assessment.scoring.bands import BandFramework
 from dengta.assessment.scoring.eu_dma import DmaFramework
@@ -112,6 +114,7 @@ class Report:
     plan_target_name: str = ""
     level_by_points_name: str = ""
     level_by_scenarios_name: str = ""
+    translation_note: str = ""  # said beside texts that are our translation, not the index's wording
 
 
 def level_name(fw: Compiled | BandFramework | DmaFramework, level: int) -> tuple[str, str]:
@@ -241,8 +244,8 @@ def _delta_labels(fw: Compiled) -> dict[str, Any]:
     }
 
 
-def build_report(assessment: Assessment, viewer: Viewer) -> Report:
-    fw = assessment.framework.compiled()
+def build_report(assessment: Assessment, viewer: Viewer, *, official: bool = False) -> Report:
+    fw = texts.for_display(assessment.framework.compiled(), official=official)
     result = assessment.result or {}
     level = int(assessment.level or 0)
     name, meaning = level_name(fw, level)
@@ -340,4 +343,5 @@ def build_report(assessment: Assessment, viewer: Viewer) -> Report:
         plan_target_name=level_name(fw, int(plan.get("target_level", 2)))[0],
         level_by_points_name=level_name(fw, int(result.get("level_by_points", 0)))[0],
         level_by_scenarios_name=level_name(fw, int(result.get("level_by_scenarios", 0)))[0],
+        translation_note="" if official else texts.translation_note(fw),
     )

@@ -54,7 +54,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if is_dma(assessment):
         body = pdf.render_dma_pdf(build_dma_report(assessment, request_viewer(request)))
     else:
-        body = pdf.render_pdf(build_report(assessment, request_viewer(request)))
+        # The printed report is an official document: the index's own Chinese wording, never our translation.
+        body = pdf.render_pdf(build_report(assessment, request_viewer(request), official=True))
     response = HttpResponse(body, content_type=PDF)
     response["Content-Disposition"] = content_disposition(
         f"assessment-{assessment.pk}-report.pdf", _display_name(assessment, _("评测报告"), "pdf")

@@ -22,6 +22,7 @@ from dengta.assessment.scoring.bands import BandFramework
 from dengta.assessment.scoring.eu_dma import DmaFramework
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.framework import format_points
+from dengta.assessment.texts import for_display, translation_note
 from dengta.core.access import request_viewer
 from dengta.registry.forms import StyledForm
 
@@ -39,7 +40,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def framework_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
     framework = get_object_or_404(Framework, code=code, version=version)
-    compiled = framework.compiled()
+    compiled = for_display(framework.compiled())  # the index's texts in the page's language
     rules = framework.content.get("rules", {})
     level_rule = rules.get("level_rule", {})
     context: dict[str, Any] = {
@@ -50,6 +51,7 @@ def framework_detail(request: HttpRequest, code: str, version: str) -> HttpRespo
         "revised_from": level_rule.get("revised_from", ""),
         "boundary_rule": rules.get("boundary_rule", ""),
         "used": framework.assessments.count(),
+        "translation_note": translation_note(compiled),
         "can_revise": bool(permissions.can_revise_level_rule(request_viewer(request)))
         and framework.kind == Framework.Kind.MIIT2024,
         "crumbs": [

@@ -20,6 +20,7 @@ from dengta.assessment import dma, permissions, selectors, services
 from dengta.assessment.forms import AssignForm, DiagnosisForm, EvidenceForm, StartForm
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.report import build_report
+from dengta.assessment.texts import for_display
 from dengta.assessment.views import dma as dma_views
 from dengta.assessment.views.questionnaire import _progress, steps_for
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
@@ -283,7 +284,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if dma.is_dma(assessment):
         return _dma_detail(request, viewer, assessment, context)
     if not assessment.has_score:
-        fw = services.compiled(assessment)
+        fw = for_display(services.compiled(assessment))  # the index's texts in the page's language
         context["progress"] = _progress(fw, assessment)
         context["steps"] = steps_for(fw)
         if assessment.kind == Kind.ONSITE:

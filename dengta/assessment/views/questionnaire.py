@@ -5,7 +5,7 @@ items the index asks them for, and validation that keeps every answer the person
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +25,7 @@ from dengta.assessment.scoring.answers import Parsed
 from dengta.assessment.scoring.engine import derive_option
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.framework import format_points
+from dengta.assessment.texts import display_names, for_display, translation_note
 from dengta.assessment.views import dma
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 
@@ -75,7 +76,9 @@ def _step_answers(fw: Compiled, step: Step, post: Any) -> dict[str, dict[str, An
 
 
 def _problem_targets(fw: Compiled, parsed: Parsed) -> list[dict[str, str]]:
-    """Each problem with the id of the field it is about (the error summary links to it; UI.md)."""
+    """Each problem with the id of the field it is about (the error summary links to it; UI.md). ``fw`` is
+    the version as scored: problems name items by the index's own names, shown here in the page's language."""
+    shown = display_names(fw)
     anchors: dict[str, str] = {}
     for item in fw.items:
         anchors[item.name] = f"item-{item.code}"
@@ -91,7 +94,8 @@ def _problem_targets(fw: Compiled, parsed: Parsed) -> list[dict[str, str]]:
             if value in anchors:
                 target = anchors[value]
                 break
-        out.append({"message": problem.render(_), "target": target})
+        params = {k: shown.get(v, v) if isinstance(v, str) else v for k, v in problem.params.items()}
+        out.append({"message": replace(problem, params=params).render(_), "target": target})
     return out
 
 
@@ -184,7 +188,7 @@ def _render_step(
     problems: list[dict[str, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    fw = services.compiled(assessment)
+    fw = for_display(services.compiled(assessment))  # the index's texts in the page's language
     steps = steps_for(fw)
     step = steps[index]
     answers = assessment.answers or {}
@@ -204,6 +208,7 @@ def _render_step(
     context = {
         "assessment": assessment,
         "fw": fw,
+        "translation_note": translation_note(fw),
         "steps": [
             {"index": i, "step": st, "missing": missing_by_step.get(i, 0), "current": i == index}
             for i, st in enumerate(steps)
@@ -301,7 +306,7 @@ def autosave(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     context = {
         "problems": _problem_targets(fw, parsed),
         "saved_at": timezone.now(),
-        "progress": _progress(fw, assessment),
+        "progress": _progress(for_display(fw), assessment),
     }
     return render(request, "assessment/_autosave_status.html", context)
 
