@@ -10,6 +10,8 @@ urlpatterns = [
     path("reference/", include("dengta.reference.urls")),
     path("registry/", include("dengta.registry.urls")),
     path("assessments/", include("dengta.assessment.urls")),
+    # The public verification page of issued reports, short so the printed URL and QR code stay small.
+    path("v/", include("dengta.assessment.views.verification")),
     path("api/", include("dengta.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -132,6 +132,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DENGTA_IMPORT_MAX_BYTES = env_int("DENGTA_IMPORT_MAX_BYTES", 60 * 1024 * 1024)
 DENGTA_IMPORT_MAX_ROWS = env_int("DENGTA_IMPORT_MAX_ROWS", 200_000)
 
+# Issued assessment reports (dengta.assessment.issuing): the body named as issuer of self-assessments and
+# diagnoses (on-site results name the arranging authority), and the public address printed with the
+# verification QR code ("" = the address the request came in on).
+DENGTA_REPORT_ISSUER = env_str("DENGTA_REPORT_ISSUER", "国家中小企业数字化转型评测平台")
+DENGTA_PUBLIC_URL = env_str("DENGTA_PUBLIC_URL", "").rstrip("/")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -21,12 +21,11 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dengta.assessment import charts, selectors
+from dengta.assessment import charts, formats, issuing, selectors
 from dengta.assessment.dma import DmaReport, framework_name
-from dengta.assessment.models import Assessment
+from dengta.assessment.models import Assessment, ReportIssue
 from dengta.assessment.report import Report, level_name
 
 TEMPLATE = "assessment/report_pdf.html"
@@ -78,24 +77,15 @@ def _fetcher() -> Any:
 
 
 def num(value: Any, places: int | None = None) -> str:
-    """A number as people write it: no exponent, no trailing zeros (46.9250 → 46.925); ``places`` fixes the
-    decimals (percentages with one, UI.md)."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value))
-    if places is not None:
-        return f"{number:.{places}f}"
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """Points as everywhere else (dengta.assessment.formats: up to four decimals, trailing zeros dropped);
+    ``places=1`` for percentages (UI.md)."""
+    if places == 1:
+        return formats.percent_text(value)
+    return formats.points_text(value)
 
 
 def signed(value: Any) -> str:
-    if value is None:
-        return "—"
-    text = num(value)
-    return f"+{text}" if Decimal(str(value)) > 0 else text
+    return formats.signed_points_text(value)
 
 
 def css_string(text: str) -> str:
@@ -263,13 +253,26 @@ def peer_rows(report: Report) -> list[dict[str, Any]]:
 
 def framework_title(assessment: Assessment) -> str:
     """The framework's English title in English where its data gives one (the rules file's ``title_en``)."""
-    rules = (assessment.framework.content or {}).get("rules") or {}
-    if (get_language() or "").startswith("en") and rules.get("title_en"):
-        return str(rules["title_en"])
-    return assessment.framework.title
+    return issuing.framework_title(assessment.framework)
 
 
-def context(report: Report) -> dict[str, Any]:
+def issue_context(assessment: Assessment, request: Any = None) -> dict[str, Any]:
+    """The issue's number, issuer, verification address and QR code, and the PDF metadata that lets the
+    verification page check an uploaded copy. An assessment not (yet) issued prints none of them."""
+    issue = ReportIssue.objects.select_related("superseded_by").filter(assessment=assessment).first()
+    if issue is None:
+        return {"issue": None, "keywords": "", "verify_url": "", "qr_svg": ""}
+    url = issuing.verification_url(issue, request)
+    return {
+        "issue": issue,
+        "keywords": issuing.pdf_keywords(issue),
+        "verify_url": url,
+        "qr_svg": mark_safe(charts.qr_svg(url)),  # noqa: S308  (segno's SVG of our own URL)
+        "rule_unverified": issuing.rule_unverified(assessment.framework),
+    }
+
+
+def context(report: Report, request: Any = None) -> dict[str, Any]:
     assessment = report.assessment
     namer = LevelNamer(cache={})
     deltas, unchanged = delta_rows(report, namer)
@@ -315,21 +318,30 @@ def context(report: Report) -> dict[str, Any]:
         "peers": peer_rows(report),
         "min_peers": selectors.MIN_PEERS,
         "history": [
-            {"a": a, "total": num(a.total), "level": namer(a, a.level), "current": a.pk == assessment.pk}
+            {
+                "a": a,
+                "total": num(a.total),
+                "level": namer(a, a.level),
+                "current": a.pk == assessment.pk,
+                "framework": issuing.framework_name(a.framework),
+            }
             for a in report.history
         ],
+        "evidence_rows": report.evidence_rows,
         "page_counter": mark_safe(page_counter_content()),  # noqa: S308  (css_string escapes every part)
         "stylesheet": STYLESHEET,
+        **issue_context(assessment, request),
     }
 
 
-def render_html(report: Report) -> str:
-    return render_to_string(TEMPLATE, context(report))
+def render_html(report: Report, request: Any = None) -> str:
+    return render_to_string(TEMPLATE, context(report, request))
 
 
-def render_pdf(report: Report) -> bytes:
-    """The report as a PDF document (bytes)."""
-    return _write_pdf(render_html(report))
+def render_pdf(report: Report, request: Any = None) -> bytes:
+    """The report as a PDF document (bytes); ``request`` gives the address for the verification link when
+    DENGTA_PUBLIC_URL is not set."""
+    return _write_pdf(render_html(report, request))
 
 
 def _write_pdf(html: str) -> bytes:
@@ -356,7 +368,7 @@ def dma_radar(report: DmaReport) -> str:
     return charts.radar_svg(axes, series, title=_("六个维度得分（0–100）"), size=220, font_size=15)
 
 
-def dma_context(report: DmaReport) -> dict[str, Any]:
+def dma_context(report: DmaReport, request: Any = None) -> dict[str, Any]:
     assessment = report.assessment
     miit = report.miit
     return {
@@ -375,9 +387,10 @@ def dma_context(report: DmaReport) -> dict[str, Any]:
         "miit_level": LevelNamer(cache={})(miit, miit.level) if miit else "",
         "page_counter": mark_safe(page_counter_content()),  # noqa: S308  (css_string escapes every part)
         "stylesheet": STYLESHEET,
+        **issue_context(assessment, request),
     }
 
 
-def render_dma_pdf(report: DmaReport) -> bytes:
+def render_dma_pdf(report: DmaReport, request: Any = None) -> bytes:
     """The printable summary of a scored EU DMA assessment: overall, band, dimensions and questions."""
-    return _write_pdf(render_to_string(DMA_TEMPLATE, dma_context(report)))
+    return _write_pdf(render_to_string(DMA_TEMPLATE, dma_context(report, request)))

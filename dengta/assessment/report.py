@@ -13,8 +13,8 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dengta.assessment import selectors, texts
-from dengta.assessment.models import Assessment
+from dengta.assessment import issuing, selectors, texts
+from dengta.assessment.models import Assessment, ReportIssue
 from dengta.assessment.scoring.bands import BandFramework
 from dengta.assessment.scoring.eu_dma import DmaFramework
 from dengta.assessment.scoring.framework import UNIT, format_points
@@ -80,10 +80,16 @@ class PlanStep:
 
 
 @dataclass
+class EvidenceRow:
+    evidence: Any
+    item_name: str  # the item's or scenario's name in the framework (the code stays in the Excel's sheet)
+
+
+@dataclass
 class Report:
     assessment: Assessment
-    framework_label: str
-    provisional: bool
+    framework_label: str  # code@version: for the API and the Excel's technical sheet, not for people
+    provisional: bool  # the level rule is provisional and not yet confirmed against the official document
     level: int
     level_name: str
     level_meaning: str
@@ -114,6 +120,9 @@ class Report:
     plan_target_name: str = ""
     level_by_points_name: str = ""
     level_by_scenarios_name: str = ""
+    framework_title: str = ""  # the framework's title and version as people name it
+    issue: ReportIssue | None = None
+    evidence_rows: list[EvidenceRow] = field(default_factory=list)
     translation_note: str = ""  # said beside texts that are our translation, not the index's wording
 
 
@@ -244,6 +253,20 @@ def _delta_labels(fw: Compiled) -> dict[str, Any]:
     }
 
 
+def _issue(assessment: Assessment) -> ReportIssue | None:
+    return ReportIssue.objects.select_related("superseded_by").filter(assessment=assessment).first()
+
+
+def _evidence_rows(fw: Compiled, assessment: Assessment) -> list[EvidenceRow]:
+    rows = []
+    for e in assessment.evidence.select_related("uploaded_by"):
+        item = fw.item(e.item_code)
+        scenario = fw.scenario(e.item_code) if item is None else None
+        name = item.name if item else (scenario.name if scenario else _("（已不在此版本中的评测项）"))
+        rows.append(EvidenceRow(evidence=e, item_name=name))
+    return rows
+
+
 def build_report(assessment: Assessment, viewer: Viewer, *, official: bool = False) -> Report:
     fw = texts.for_display(assessment.framework.compiled(), official=official)
     result = assessment.result or {}
@@ -255,7 +278,9 @@ def build_report(assessment: Assessment, viewer: Viewer, *, official: bool = Fal
         return Report(
             assessment=assessment,
             framework_label=assessment.framework.label,
-            provisional=assessment.framework.provisional,
+            provisional=issuing.rule_unverified(assessment.framework),
+            framework_title=issuing.framework_name(assessment.framework),
+            issue=_issue(assessment),
             level=level,
             level_name=name,
             level_meaning=meaning,
@@ -312,7 +337,9 @@ def build_report(assessment: Assessment, viewer: Viewer, *, official: bool = Fal
     return Report(
         assessment=assessment,
         framework_label=assessment.framework.label,
-        provisional=assessment.framework.provisional,
+        provisional=issuing.rule_unverified(assessment.framework),
+        framework_title=issuing.framework_name(assessment.framework),
+        issue=_issue(assessment),
         level=level,
         level_name=name,
         level_meaning=meaning,
@@ -340,6 +367,7 @@ def build_report(assessment: Assessment, viewer: Viewer, *, official: bool = Fal
         peers=selectors.peer_medians(assessment) if assessment.has_score else [],
         history=history,
         evidence=list(assessment.evidence.all()),
+        evidence_rows=_evidence_rows(fw, assessment),
         plan_target_name=level_name(fw, int(plan.get("target_level", 2)))[0],
         level_by_points_name=level_name(fw, int(result.get("level_by_points", 0)))[0],
         level_by_scenarios_name=level_name(fw, int(result.get("level_by_scenarios", 0)))[0],

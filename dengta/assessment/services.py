@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dengta.assessment import dma, workflows
+from dengta.assessment import dma, issuing, workflows
 from dengta.assessment.models import Assessment, Evidence, Framework, Kind, Phase, State
 from dengta.assessment.scoring.answers import Answers, Parsed, missing_answers, parse_answers
 from dengta.assessment.scoring.bands import BandFramework, level_for_total
@@ -388,7 +388,7 @@ def _submit_dma(*, actor: Any, assessment: Assessment) -> Assessment:
     result = score_dma(fw, answers)
     data = {**result.to_json(), "framework": fw.code, "version": fw.version}
     level = fw.bands.index(result.band) + 1
-    return run_transition(
+    scored = run_transition(
         submitted,
         workflows.SCORE,
         actor=actor,
@@ -403,6 +403,9 @@ def _submit_dma(*, actor: Any, assessment: Assessment) -> Assessment:
         payload={"total": data["overall"], "level": level, "framework": submitted.framework.label},
         **_scope(submitted.enterprise),
     )
+    # A scored self-assessment or diagnosis is final: its report is issued now (dengta.assessment.issuing).
+    issuing.issue_if_final(actor=actor, assessment=scored)
+    return scored
 
 
 def _score(*, actor: Any, assessment: Assessment, answers: Answers) -> Assessment:
@@ -430,12 +433,14 @@ def _score(*, actor: Any, assessment: Assessment, answers: Answers) -> Assessmen
         payload={"total": data["total_text"], "level": result.level, "framework": assessment.framework.label},
         **_scope(assessment.enterprise),
     )
+    # Final unless on-site (issued at sign-off instead): see dengta.assessment.issuing.
+    issuing.issue_if_final(actor=actor, assessment=scored)
     return scored
 
 
 @transaction.atomic
 def assessment_sign_off(*, actor: Any, assessment: Assessment) -> Assessment:
-    return run_transition(
+    signed = run_transition(
         assessment,
         workflows.SIGN_OFF,
         actor=actor,
@@ -443,6 +448,8 @@ def assessment_sign_off(*, actor: Any, assessment: Assessment) -> Assessment:
         payload={"level": assessment.level},
         **_scope(assessment.enterprise),
     )
+    issuing.issue_if_final(actor=actor, assessment=signed)
+    return signed
 
 
 @transaction.atomic

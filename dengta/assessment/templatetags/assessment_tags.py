@@ -1,38 +1,39 @@
-"""Template filters for assessment figures. Points are shown exactly (46.925, not 46.93): the index's
-points have up to four decimals and rounding them would hide why a level was or was not reached."""
+"""Template filters for assessment figures: every page writes points, counts and percentages through
+dengta.assessment.formats, so one figure reads the same on the report, the PDF, the panels and the lists."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+
+from dengta.assessment import formats
 
 register = template.Library()
 
 
 @register.filter
 def points(value: Any) -> str:
-    """A Decimal (or number) of points without trailing zeros; "—" when absent."""
-    if value is None or value == "":
-        return "—"
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    text = format(number.quantize(Decimal("0.0001")).normalize(), "f")
-    return "0" if text in ("-0", "") else text
+    """Points as the index writes them: up to four decimals, trailing zeros dropped; "—" when absent."""
+    return formats.points_text(value)
 
 
 @register.filter
 def signed_points(value: Any) -> str:
     """A change in points with its sign (+7.5, −2, 0)."""
-    if value is None:
-        return "—"
-    text = points(value)
-    if text.startswith("-"):
-        return "−" + text[1:]
-    return text if text == "0" else "+" + text
+    return formats.signed_points_text(value)
+
+
+@register.filter
+def count(value: Any) -> str:
+    """A count with thousands separators."""
+    return formats.count_text(value)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A percentage with one decimal."""
+    return formats.percent_text(value)
 
 
 @register.filter
@@ -62,3 +63,21 @@ def band_name(assessment: Any) -> str:
     if (get_language() or "").startswith("en"):
         return str(result.get("band") or "—")
     return str(result.get("band_zh") or result.get("band") or "—")
+
+
+@register.simple_tag(takes_context=True)
+def verification_url(context: Any, issue: Any) -> str:
+    """The public verification address of an issued report (DENGTA_PUBLIC_URL, else this request's host)."""
+    from dengta.assessment.issuing import verification_url as url_of
+
+    return url_of(issue, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def verification_qr(context: Any, issue: Any) -> str:
+    """The QR code of the verification address, as inline SVG."""
+    from django.utils.safestring import mark_safe
+
+    from dengta.assessment.charts import qr_svg
+
+    return mark_safe(qr_svg(verification_url(context, issue), scale=2))  # noqa: S308  (segno's SVG)

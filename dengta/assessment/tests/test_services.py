@@ -175,7 +175,13 @@ def test_submit_scores_and_stores_the_result(world: Any) -> None:
 
 def test_submit_writes_the_submitted_and_scored_events(world: Any) -> None:
     assessment = self_assessment(world)
-    assert verbs(assessment) == ["assessment.created", "assessment.submitted", "assessment.scored"]
+    # Scoring makes a self-assessment final, so its report is issued in the same transaction.
+    assert verbs(assessment) == [
+        "assessment.created",
+        "assessment.submitted",
+        "assessment.scored",
+        "assessment.report_issued",
+    ]
     scored = Event.objects.get(verb="assessment.scored", target_id=str(assessment.pk))
     assert scored.payload["from"] == "submitted" and scored.payload["to"] == "scored"
     assert scored.payload["total"] == "46.925" and scored.payload["level"] == 2
@@ -327,7 +333,7 @@ def test_onsite_is_scored_but_final_only_when_signed_off(world: Any) -> None:
     assert signed.state == State.SIGNED_OFF and signed.is_final
     assert signed.signed_off_by == world.members["expert"].user and signed.signed_off_at is not None
     assert Assessment.objects.final().filter(pk=assessment.pk).exists()
-    assert verbs(signed)[-1] == "assessment.signed_off"
+    assert verbs(signed)[-2:] == ["assessment.signed_off", "assessment.report_issued"]
     assert signed.total == Decimal("46.925") and signed.level == 2
 
 

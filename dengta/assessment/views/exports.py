@@ -52,10 +52,10 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not assessment.has_score:
         raise Http404  # a draft or a submission not yet scored has no report
     if is_dma(assessment):
-        body = pdf.render_dma_pdf(build_dma_report(assessment, request_viewer(request)))
+        body = pdf.render_dma_pdf(build_dma_report(assessment, request_viewer(request)), request)
     else:
         # The printed report is an official document: the index's own Chinese wording, never our translation.
-        body = pdf.render_pdf(build_report(assessment, request_viewer(request), official=True))
+        body = pdf.render_pdf(build_report(assessment, request_viewer(request), official=True), request)
     response = HttpResponse(body, content_type=PDF)
     response["Content-Disposition"] = content_disposition(
         f"assessment-{assessment.pk}-report.pdf", _display_name(assessment, _("评测报告"), "pdf")
