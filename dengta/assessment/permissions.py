@@ -6,6 +6,8 @@ jurisdiction, a provider what it wrote, an expert their assignments); these rule
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from dengta.assessment.models import Assessment, Kind, State
@@ -131,6 +133,19 @@ def can_correct(viewer: Viewer, assessment: Assessment) -> Decision:
 
 def can_add_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
     return can_edit(viewer, assessment)
+
+
+def can_confirm_level_rule(viewer: Viewer, framework: Any) -> Decision:
+    """Confirming a level-rule version against the official document is the same staff's call as correcting
+    it (miit-2024-level-rule.md); a version is confirmed once, and only a MIIT 2024 version has the rule."""
+    allowed = can_revise_level_rule(viewer)
+    if not allowed:
+        return allowed
+    if framework.kind != framework.Kind.MIIT2024 or not framework.provisional:
+        return Decision.conflict(_("此版本没有待核实的等级判定规则"))
+    if hasattr(framework, "rule_confirmation"):
+        return Decision.conflict(_("此版本的等级判定规则已经核实过"))
+    return Decision.allow(_("部委项目管理人员可以记录等级规则的核实依据"))
 
 
 def can_revise_level_rule(viewer: Viewer) -> Decision:

@@ -81,3 +81,11 @@ def verification_qr(context: Any, issue: Any) -> str:
     from dengta.assessment.charts import qr_svg
 
     return mark_safe(qr_svg(verification_url(context, issue), scale=2))  # noqa: S308  (segno's SVG)
+
+
+@register.filter
+def framework_title(framework: Any) -> str:
+    """A framework version's title as people name it, in English where its data has an English title."""
+    from dengta.assessment.issuing import framework_title as title_of
+
+    return title_of(framework)

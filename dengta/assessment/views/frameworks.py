@@ -15,15 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from dengta.assessment import permissions, services
-from dengta.assessment.models import Framework
+from dengta.assessment import issuing, permissions, services
+from dengta.assessment.models import Framework, LevelRuleConfirmation
 from dengta.assessment.scoring.bands import BandFramework
 from dengta.assessment.scoring.eu_dma import DmaFramework
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.framework import format_points
 from dengta.assessment.texts import for_display, translation_note
 from dengta.core.access import request_viewer
+from dengta.core.decisions import require
 from dengta.registry.forms import StyledForm
 
 
@@ -37,27 +39,80 @@ def framework_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/framework_list.html", context)
 
 
+def official_source(framework: Framework) -> str:
+    """Where the index comes from, in plain words: the issuing document and the index's own title."""
+    items = (framework.content or {}).get("items") or {}
+    source = items.get("source") if isinstance(items.get("source"), dict) else {}
+    if framework.kind == Framework.Kind.EU_DMA:
+        owner = str((source or {}).get("official_title") or framework.title)
+        return _("欧盟委员会联合研究中心（JRC）发布的《%(title)s》") % {"title": owner}
+    name = str((source or {}).get("typeName") or framework.title)
+    if framework.document:
+        return _("工业和信息化部办公厅《%(name)s》（%(document)s）") % {
+            "name": name,
+            "document": framework.document,
+        }
+    return _("《%(name)s》") % {"name": name}
+
+
+class RuleConfirmForm(StyledForm):
+    document_title = forms.CharField(
+        label=gettext_lazy("文件名称"),
+        max_length=200,
+        help_text=gettext_lazy("例如：关于印发中小企业数字化水平评测指标（2024年版）的通知"),
+    )
+    document_reference = forms.CharField(
+        label=gettext_lazy("文号及页码"),
+        max_length=120,
+        help_text=gettext_lazy("例如：工信厅企业〔2024〕56号 附件第 7 页"),
+    )
+    document_date = forms.DateField(
+        label=gettext_lazy("文件日期"),
+        help_text=gettext_lazy("格式 YYYY-MM-DD"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 @login_required
-def framework_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
+def framework_detail(
+    request: HttpRequest, code: str, version: str, confirm_form: RuleConfirmForm | None = None
+) -> HttpResponse:
     framework = get_object_or_404(Framework, code=code, version=version)
     compiled = for_display(framework.compiled())  # the index's texts in the page's language
     rules = framework.content.get("rules", {})
     level_rule = rules.get("level_rule", {})
+    viewer = request_viewer(request)
     context: dict[str, Any] = {
         "framework": framework,
-        "source": rules.get("items_source") or rules.get("source", ""),
+        "framework_title": issuing.framework_title(framework),
+        "official_source": official_source(framework),
+        # Provenance of the data files, for the "技术信息" details toggle only (developer notes, in English).
+        "technical": [
+            note
+            for note in (
+                rules.get("items_source"),
+                rules.get("source") if isinstance(rules.get("source"), str) else "",
+                level_rule.get("source", ""),
+            )
+            if note
+        ],
         "status_note": level_rule.get("status_note", ""),
         "revision_note": level_rule.get("revision_note", ""),
         "revised_from": level_rule.get("revised_from", ""),
         "boundary_rule": rules.get("boundary_rule", ""),
         "used": framework.assessments.count(),
         "translation_note": translation_note(compiled),
-        "can_revise": bool(permissions.can_revise_level_rule(request_viewer(request)))
+        "can_revise": bool(permissions.can_revise_level_rule(viewer))
         and framework.kind == Framework.Kind.MIIT2024,
+        "confirmation": LevelRuleConfirmation.objects.filter(framework=framework)
+        .select_related("confirmed_by")
+        .first(),
+        "can_confirm": bool(permissions.can_confirm_level_rule(viewer, framework)),
+        "confirm_form": confirm_form or RuleConfirmForm(),
         "crumbs": [
             (_("数字化评测"), reverse("assessment:list")),
             (_("评测框架"), reverse("assessment:framework_list")),
-            (framework.label, ""),
+            (f"{issuing.framework_title(framework)} {framework.version}", ""),
         ],
     }
     if isinstance(compiled, Compiled):
@@ -230,8 +285,33 @@ def revise_level_rule(request: HttpRequest, code: str, version: str) -> HttpResp
     return render(request, "assessment/framework_rule.html", context)
 
 
+@login_required
+@require_POST
+def confirm_level_rule(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    framework = get_object_or_404(Framework, code=code, version=version)
+    decision = permissions.can_confirm_level_rule(request_viewer(request), framework)
+    require(decision)
+    form = RuleConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            issuing.framework_rule_confirm(
+                actor=request.user,
+                framework=framework,
+                document_title=form.cleaned_data["document_title"],
+                document_reference=form.cleaned_data["document_reference"],
+                document_date=form.cleaned_data["document_date"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已记录核实依据；按此版本评分的报告不再标注“等级规则待核实”。"))
+            return redirect("assessment:framework_detail", code=framework.code, version=framework.version)
+    return framework_detail(request, code, version, confirm_form=form)
+
+
 urlpatterns = [
     path("frameworks/", framework_list, name="framework_list"),
     path("frameworks/<slug:code>/<str:version>/", framework_detail, name="framework_detail"),
     path("frameworks/<slug:code>/<str:version>/rule/", revise_level_rule, name="framework_rule"),
+    path("frameworks/<slug:code>/<str:version>/confirm/", confirm_level_rule, name="framework_confirm"),
 ]
