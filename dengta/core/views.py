@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.dashboard import panels_for
-from dengta.core.events import verify_chain
+from dengta.core.events import shown_events, verify_chain
 from dengta.core.lists import paginate, xlsx_response
 from dengta.core.models import Event, Job
 from dengta.core.permissions import can_view_events
+from dengta.core.verbs import target_type_choices, verb_choices
 
 
 @login_required
@@ -82,7 +83,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("target_type")
     )
-    context = {"filters": filters, "verbs": list(verbs), "target_types": list(types), **paginate(request, qs)}
+    context = {
+        "filters": filters,
+        "verbs": verb_choices(verbs),
+        "target_types": target_type_choices(types),
+        **paginate(request, qs),
+    }
+    # People read names: the verb's label, the object's kind, the actor's name and organisation.
+    context["rows"] = shown_events(context["object_list"])
     # The chain is national: only auditors who see everything may learn its length and where it breaks.
     if request.GET.get("verify") == "1" and viewer.sees_all:
         context["chain"] = verify_chain()
@@ -96,7 +104,7 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
     if not can_view_events(viewer):
         raise Http404
     event = get_visible_or_404(Event.objects.all(), viewer, seq=seq)
-    return render(request, "core/event_detail.html", {"event": event})
+    return render(request, "core/event_detail.html", {"event": event, "shown": shown_events([event])[0]})
 
 
 @login_required

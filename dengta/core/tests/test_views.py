@@ -112,8 +112,11 @@ def test_event_list_for_oversight_is_scoped_to_its_jurisdiction(cast: Any, event
     assert "标签-guangzhou" in html
     assert "标签-zhejiang" not in html
     assert "标签-shenzhen" not in html
-    # Filter choices come from visible events only.
-    assert response.context["verbs"] == ["enterprise.registered", "membership.granted"]
+    # Filter choices come from visible events only, each code shown by its label.
+    assert response.context["verbs"] == [
+        ("enterprise.registered", "企业已登记"),
+        ("membership.granted", "成员已加入机构"),
+    ]
 
 
 def test_event_list_for_auditor_role_elsewhere(cast: Any, events: Any) -> None:
