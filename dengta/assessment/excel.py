@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dengta.assessment import issuing
 from dengta.assessment.dma import DmaReport, framework_name
 from dengta.assessment.report import Report
 from dengta.assessment.scoring.framework import UNIT
@@ -95,8 +96,8 @@ def summary_rows(report: Report) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [
         (_("企业"), a.enterprise.name),
         (_("统一社会信用代码"), a.enterprise.uscc),
-        (_("评测框架"), a.framework.title),
-        (_("框架版本"), a.framework.label),
+        (_("评测框架"), issuing.framework_title(a.framework)),
+        (_("框架版本"), a.framework.version),
         (_("评测方式"), a.get_kind_display()),
         (_("阶段"), a.get_phase_display()),
         (_("状态"), a.get_state_display()),
@@ -105,19 +106,65 @@ def summary_rows(report: Report) -> list[tuple[str, Any]]:
         (_("评分时间"), a.scored_at),
         (_("签署时间"), a.signed_off_at),
         (_("评测日期"), a.assessed_on),
-        (_("评分程序版本"), a.engine_version),
-        (_("总分"), a.total if a.has_score else None),
+        *_issue_rows(report),
+        (_("总分"), _points(a.total) if a.has_score else None),
         (_("等级"), report.level_name if a.has_score else ""),
         (_("等级（数字）"), a.level if a.has_score else None),
     ]
     for d in report.dimensions:
-        rows.append((_("%(name)s得分") % {"name": d["name"]}, d["points"] if a.has_score else None))
+        rows.append((_("%(name)s得分") % {"name": d["name"]}, _points(d["points"]) if a.has_score else None))
     if a.has_score and report.dimensions:
         rows.append((_("数字化经营（场景平均等级占比，%）"), round(report.scenario_dimension_pct, 1)))
     if report.provisional:
         rows.append((_("说明"), _("等级判定规则待核实，等级结论仅供参考")))
     rows.append((_("导出时间"), timezone.now()))
     return rows
+
+
+def _points(value: Any) -> Decimal | None:
+    """Points as a number with the index's precision and no trailing zeros, so the spreadsheet shows
+    46.925 and 50 as the report does (dengta.assessment.formats)."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.0001")).normalize()
+
+
+def _issue_rows(report: Report) -> list[tuple[str, Any]]:
+    issue = report.issue
+    if issue is None:
+        return []
+    rows: list[tuple[str, Any]] = [
+        (_("报告编号"), issue.number),
+        (_("出具机构"), issue.issuer),
+        (_("出具日期"), issue.issued_on),
+    ]
+    if issue.signer_name:
+        rows.append((_("签署专家"), issue.signer_name))
+    return rows
+
+
+def technical_rows(report: Report, fw: Compiled | None) -> list[list[Any]]:
+    """The internal codes behind the names on the other sheets, for systems that read the export (the
+    people reading it see names only)."""
+    a = report.assessment
+    rows: list[list[Any]] = [
+        [_("评测框架"), a.framework.label, issuing.framework_name(a.framework)],
+        [_("框架校验和（SHA-256）"), a.framework.checksum, ""],
+        [_("评分程序版本"), a.engine_version, ""],
+    ]
+    if report.issue is not None:
+        rows.append([_("报告摘要（SHA-256）"), report.issue.digest, report.issue.number])
+    if fw is not None:
+        rows += [[_("评测项"), item.code, item.name] for item in fw.items]
+        rows += [[_("场景"), s.code, s.name] for s in fw.scenarios]
+        rows += [[_("填报数据"), spec.code, _number_label(spec)] for spec in fw.collected]
+    rows += [[_("佐证材料"), e.item_code, e.original_name] for e in report.evidence]
+    return rows
+
+
+def _number_label(spec: Any) -> str:
+    english = (get_language() or "").startswith("en")
+    return str(spec.label_en if english and spec.label_en else spec.label_zh)
 
 
 def _chosen_answers(report: Report) -> dict[str, list[str]]:
@@ -146,7 +193,6 @@ def item_rows(report: Report, fw: Compiled) -> list[list[Any]]:
         points = result.get("item_points", {}).get(item.code) if scored else None
         rows.append(
             [
-                item.code,
                 dims.get(item.dimension, item.dimension),
                 fw.indicators[item.indicator].name,
                 item.name,
@@ -154,8 +200,8 @@ def item_rows(report: Report, fw: Compiled) -> list[list[Any]]:
                 ";".join(keys),
                 "；".join(texts),
                 ";".join(scored_keys),
-                None if points is None else Decimal(points) / UNIT,
-                Decimal(item.points) / UNIT,
+                None if points is None else _points(Decimal(points) / UNIT),
+                _points(Decimal(item.points) / UNIT),
                 _yes(item.code in derived) if scored else "",
                 (_("所选 %(chosen)s，按数据计为 %(computed)s") % c) if c else "",
             ]
@@ -172,17 +218,17 @@ def scenario_rows(report: Report, fw: Compiled) -> list[list[Any]]:
         raw = levels.get(s.code)
         level = int(raw) if raw not in (None, "") else None
         text = s.levels[level - 1] if level and level <= len(s.levels) else ""
-        rows.append([s.code, s.group, s.name, _yes(s.constrained), level, text])
+        rows.append([s.group, s.name, _yes(s.constrained), level, text])
     return rows
 
 
 def number_rows(report: Report, fw: Compiled) -> list[list[Any]]:
     values = (report.assessment.answers or {}).get("numbers") or {}
-    english = (get_language() or "").startswith("en")
     rows = []
     for spec in fw.collected:
-        label = spec.label_en if english and spec.label_en else spec.label_zh
-        rows.append([spec.code, label, spec.unit, _decimal(values.get(spec.code)), spec.item])
+        item = fw.item(spec.item)
+        related = item.name if item else ""
+        rows.append([_number_label(spec), spec.unit, _decimal(values.get(spec.code)), related])
     return rows
 
 
@@ -193,7 +239,7 @@ def evidence_rows(report: Report, fw: Compiled | None) -> list[list[Any]]:
         scenario = fw.scenario(e.item_code) if fw and item is None else None
         name = item.name if item else (scenario.name if scenario else "")
         uploader = e.uploaded_by.get_full_name() or e.uploaded_by.get_username()
-        row = [e.item_code, name, e.original_name, e.content_type, e.size, e.sha256, e.description]
+        row = [name, e.original_name, e.content_type, e.size, e.sha256, e.description]
         rows.append([*row, e.created_at, uploader])
     return rows
 
@@ -205,27 +251,28 @@ def answers_workbook(report: Report) -> bytes:
     wb.remove(wb.active)
     add_sheet(wb, _("概要"), [_("项目"), _("内容")], summary_rows(report))
     item_headers = [
-        _("编码"), _("维度"), _("指标"), _("评测项"), _("问题"), _("所选选项"), _("所选选项内容"),
+        _("维度"), _("指标"), _("评测项"), _("问题"), _("所选选项"), _("所选选项内容"),
         _("计分选项"), _("得分"), _("满分"), _("按数据计算"), _("与数据矛盾"),
     ]  # fmt: skip
     add_sheet(wb, _("评测项"), item_headers, item_rows(report, miit) if miit else [])
     add_sheet(
         wb,
         _("场景"),
-        [_("编码"), _("场景组"), _("场景"), _("约束性"), _("等级"), _("等级说明")],
+        [_("场景组"), _("场景"), _("约束性"), _("等级"), _("等级说明")],
         scenario_rows(report, miit) if miit else [],
     )
     add_sheet(
         wb,
         _("填报数据"),
-        [_("编码"), _("名称"), _("单位"), _("数值"), _("相关评测项")],
+        [_("名称"), _("单位"), _("数值"), _("相关评测项")],
         number_rows(report, miit) if miit else [],
     )
     evidence_headers = [
-        _("评测项编码"), _("评测项"), _("文件名"), _("文件类型"), _("大小（字节）"), "SHA-256", _("说明"),
+        _("评测项"), _("文件名"), _("文件类型"), _("大小（字节）"), "SHA-256", _("说明"),
         _("上传时间"), _("上传人"),
     ]  # fmt: skip
     add_sheet(wb, _("佐证材料"), evidence_headers, evidence_rows(report, miit))
+    add_sheet(wb, _("技术信息"), [_("类别"), _("编码"), _("名称")], technical_rows(report, miit))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

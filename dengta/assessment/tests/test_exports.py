@@ -148,7 +148,7 @@ def test_page_counter_and_css_strings() -> None:
     assert pdf.page_counter_content() == '"第 " counter(page) " 页 / 共 " counter(pages) " 页"'
     assert pdf.css_string('a"b\\c</style>') == '"a\\"b\\\\c\\3c /style>"'
     assert pdf.num("46.9250") == "46.925" and pdf.num(50) == "50" and pdf.num("12.345", 1) == "12.3"
-    assert pdf.signed(3) == "+3" and pdf.signed(-1) == "-1" and pdf.signed(None) == "—"
+    assert pdf.signed(3) == "+3" and pdf.signed(-1) == "−1" and pdf.signed(None) == "—"  # a true minus
 
 
 def test_content_disposition_is_safe() -> None:
@@ -250,7 +250,15 @@ def test_report_html_has_every_section(world: Any) -> None:
     html = _html(world, t1)
     assert '<html lang="zh-hans">' in html
     assert world.registered.own.name in html
-    assert "等级规则待核实" in html  # the MIIT 2024 level rule is provisional
+    # The MIIT 2024 level rule is provisional: one discreet footnote, not a banner.
+    assert html.count("尚未与工信部正式文件逐条核对") == 1 and 'class="warning"' not in html
+    issue = t1.issue
+    assert issue.number in html and issue.issuer in html and issue.digest in html
+    assert (
+        f'<meta name="keywords" content="dengta-report:{issue.number} dengta-digest:{issue.digest}">' in html
+    )
+    assert "中小企业数字化水平评测指标（2024年版）制造业 2024.1" in html
+    assert "miit-2024-manufacturing@2024.1" not in html
     assert "二级" in html and "利用信息技术手段或管理工具实现了单一业务数字化管理" in html  # badge + meaning
     ElementTree.fromstring(re.search(r"<svg.*?</svg>", html, flags=re.S).group(0))  # type: ignore[union-attr]
     assert html.count('class="tile"') == 16 and html.count("★") >= 10  # 16 scenarios, 10 constrained + legend
@@ -298,7 +306,9 @@ def test_historical_result_report_and_export(world: Any) -> None:
     wb = _book(world.client("enterprise").get(xlsx_url(a)))
     summary = {row[0].value: row[1].value for row in wb["概要"].iter_rows(min_row=2)}
     assert summary["总分"] == pytest.approx(52.5) and summary["等级（数字）"] == 2
-    assert [ws.max_row for ws in wb.worksheets[1:]] == [1, 1, 1, 1]
+    assert [ws.max_row for ws in wb.worksheets[1:5]] == [1, 1, 1, 1]
+    technical = {r[1].value for r in wb["技术信息"].iter_rows(min_row=2)}
+    assert a.framework.label in technical
 
 
 # ----------------------------------------------------------------------------------------------- Excel
@@ -315,17 +325,20 @@ def _column(ws: Any, header: str) -> int:
 
 
 @pytest.mark.django_db
-def test_excel_has_the_answers_in_five_sheets(world: Any) -> None:
+def test_excel_has_the_answers_in_five_sheets_and_the_codes_on_a_technical_one(world: Any) -> None:
     a = self_assessment(world, level=2)
     response = world.client("enterprise").get(xlsx_url(a))
     assert f'filename="assessment-{a.pk}-answers.xlsx"' in response["Content-Disposition"]
     wb = _book(response)
-    assert wb.sheetnames == ["概要", "评测项", "场景", "填报数据", "佐证材料"]
+    assert wb.sheetnames == ["概要", "评测项", "场景", "填报数据", "佐证材料", "技术信息"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1] if c.value)
     summary = {row[0].value: row[1].value for row in wb["概要"].iter_rows(min_row=2)}
     assert summary["企业"] == a.enterprise.name and summary["统一社会信用代码"] == a.enterprise.uscc
-    assert summary["框架版本"] == a.framework.label and summary["评测方式"] == "企业自评"
+    assert summary["评测框架"] == "中小企业数字化水平评测指标（2024年版）制造业"
+    assert summary["框架版本"] == "2024.1" and summary["评测方式"] == "企业自评"
+    issue = a.issue
+    assert summary["报告编号"] == issue.number and summary["出具机构"] == issue.issuer
     assert (
         summary["总分"] == pytest.approx(46.925)
         and summary["等级"] == "二级"
@@ -336,8 +349,8 @@ def test_excel_has_the_answers_in_five_sheets(world: Any) -> None:
     )
     items = wb["评测项"]
     assert items.max_row == 1 + 15
-    rows = {r[0].value: r for r in items.iter_rows(min_row=2)}
-    data = rows["base.data.collection"]
+    rows = {r[_column(items, "评测项") - 1].value: r for r in items.iter_rows(min_row=2)}
+    data = rows["数据采集"]
     assert data[_column(items, "所选选项") - 1].value == "B;C;D;E;F;G;H;I;J"
     assert data[_column(items, "得分") - 1].value == pytest.approx(6.3)
     assert data[_column(items, "满分") - 1].data_type == "n"
@@ -346,8 +359,15 @@ def test_excel_has_the_answers_in_five_sheets(world: Any) -> None:
     levels = [r[_column(scenarios, "等级") - 1].value for r in scenarios.iter_rows(min_row=2)]
     assert all(isinstance(v, int) for v in levels) and levels.count(2) == 6
     numbers = wb["填报数据"]
-    assert [c.value for c in numbers[1]] == ["编码", "名称", "单位", "数值", "相关评测项"]
-    assert numbers["A2"].value == "equipment_total" and numbers["B2"].value == "生产设备总数"
+    assert [c.value for c in numbers[1]] == ["名称", "单位", "数值", "相关评测项"]
+    assert numbers["A2"].value == "生产设备总数" and numbers["D2"].value == "设备数字化"
+    # People read names; the codes are on the technical sheet only.
+    human = [c.value for ws in wb.worksheets[:5] for row in ws.iter_rows() for c in row]
+    assert not [v for v in human if isinstance(v, str) and ("base." in v or "@2024.1" in v)]
+    technical = {r[1].value: r[2].value for r in wb["技术信息"].iter_rows(min_row=2)}
+    assert technical["base.data.collection"] == "数据采集" and technical["equipment_total"] == "生产设备总数"
+    assert technical[a.framework.label].startswith("中小企业数字化水平评测指标")
+    assert technical[issue.digest] == issue.number
 
 
 @pytest.mark.django_db
@@ -359,12 +379,12 @@ def test_numbers_derived_options_and_contradictions(world: Any) -> None:
     assessment_save_answers(actor=actor, assessment=a, numbers=numbers)
     a = assessment_submit(actor=actor, assessment=a, pledge=True)
     wb = _book(world.client("enterprise").get(xlsx_url(a)))
-    values = {r[0].value: r[3] for r in wb["填报数据"].iter_rows(min_row=2)}
-    assert values["equipment_total"].value == 100 and values["equipment_total"].data_type == "n"
-    assert values["digital_investment"].value == pytest.approx(12.5)
-    assert values["energy_last"].value is None
+    values = {r[0].value: r[2] for r in wb["填报数据"].iter_rows(min_row=2)}
+    assert values["生产设备总数"].value == 100 and values["生产设备总数"].data_type == "n"
+    assert values["近三年年均数字化投入"].value == pytest.approx(12.5)
+    assert values["上年综合能源消费量"].value is None
     items = wb["评测项"]
-    row = next(r for r in items.iter_rows(min_row=2) if r[0].value == "base.equipment.digitization")
+    row = next(r for r in items.iter_rows(min_row=2) if r[_column(items, "评测项") - 1].value == "设备数字化")
     assert row[_column(items, "所选选项") - 1].value == "C"
     assert row[_column(items, "计分选项") - 1].value == "D"
     assert row[_column(items, "按数据计算") - 1].value == "是"
@@ -380,7 +400,7 @@ def test_excel_of_a_draft_has_answers_and_no_points(world: Any) -> None:
     summary = {row[0].value: row[1].value for row in wb["概要"].iter_rows(min_row=2)}
     assert summary["状态"] == "草稿" and summary["总分"] is None
     items = wb["评测项"]
-    row = next(r for r in items.iter_rows(min_row=2) if r[0].value == "base.equipment.network")
+    row = next(r for r in items.iter_rows(min_row=2) if r[_column(items, "评测项") - 1].value == "网络建设")
     assert row[_column(items, "所选选项") - 1].value == "B;C"
     assert row[_column(items, "得分") - 1].value is None
 
@@ -421,7 +441,7 @@ def test_excel_in_english(world: Any) -> None:
     assert summary["Unified social credit code"] == a.enterprise.uscc
     assert "Level 2" in summary.values()
     numbers = wb.worksheets[3]
-    assert numbers["B2"].value == "Production equipment, total"
+    assert numbers["A2"].value == "Production equipment, total"
 
 
 # ------------------------------------------------------------------------------------------------ access
