@@ -250,8 +250,9 @@ def test_export_xlsx_holds_visible_events_only(cast: Any, events: Any) -> None:
     assert "events.xlsx" in response["Content-Disposition"]
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "序号"
-    assert {row[5] for row in rows[1:]} == {"标签-guangzhou", "标签-own"}
-    assert {row[6] for row in rows[1:]} == {events["guangzhou"].hash, events["own"].hash}
+    column = {str(title): n for n, title in enumerate(rows[0])}
+    assert {row[column["对象"]] for row in rows[1:]} == {"标签-guangzhou", "标签-own"}
+    assert {row[column["哈希"]] for row in rows[1:]} == {events["guangzhou"].hash, events["own"].hash}
 
 
 # --- job progress ----------------------------------------------------------------------------------------
