@@ -98,6 +98,112 @@ class Enterprise(TimeStampedModel):
         return self.name
 
 
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已退回")
+    SUPERSEDED = "superseded", _("已被替换")
+
+
+class EnterpriseChangeQuerySet(models.QuerySet["EnterpriseChange"]):
+    def visible_to(self, viewer: Viewer) -> EnterpriseChangeQuerySet:
+        return self.filter(
+            scope_q(viewer, region_field="enterprise__region", org_field="enterprise__organization_id")
+        )
+
+
+class EnterpriseChange(TimeStampedModel):
+    """A change an enterprise proposed to its own classification-relevant figures (docs/registry.md).
+
+    The enterprise's row keeps its confirmed figures, size class and 规上 flag until the authority covering
+    the enterprise confirms the change (the values apply, the size is computed again) or rejects it with a
+    reason. A proposed field left empty (NULL) is not part of the change. ``previous`` is what the official
+    figures were when the change was submitted; ``warnings`` are the plausibility warnings the person saw
+    (dengta.registry.plausibility), kept so the reviewer sees them too.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="changes", verbose_name=_("企业")
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=ChangeState.choices, default=ChangeState.PENDING, db_index=True
+    )
+    industry = models.ForeignKey(
+        "reference.Industry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("行业"),
+    )
+    employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
+    revenue = models.DecimalField(_("营业收入（元）"), max_digits=16, decimal_places=2, null=True, blank=True)
+    total_assets = models.DecimalField(
+        _("资产总额（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    # NULL: the tier is not part of the change; "" proposes "no tier".
+    tier = models.CharField(  # noqa: DJ001
+        _("专精特新"), max_length=20, choices=Tier.choices, null=True, blank=True
+    )
+    previous = models.JSONField(_("变更前的数据"), default=dict)
+    warnings = models.JSONField(_("合理性提示"), default=list, blank=True)
+    figures_checked = models.BooleanField(_("已核对数据"), default=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reason = models.TextField(_("退回理由"), blank=True)
+
+    objects = EnterpriseChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("企业信息变更")
+        verbose_name_plural = _("企业信息变更")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(state="pending"),
+                name="registry_enterprisechange_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revenue__isnull=True) | models.Q(revenue__gte=0),
+                name="registry_enterprisechange_revenue_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_assets__isnull=True) | models.Q(total_assets__gte=0),
+                name="registry_enterprisechange_assets_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="rejected") | ~models.Q(reason=""),
+                name="registry_enterprisechange_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+    def proposed(self) -> dict[str, object]:
+        """The proposed values by model field name (industry as the Industry), only the fields changed."""
+        values: dict[str, object] = {}
+        if self.industry_id is not None:
+            values["industry"] = self.industry
+        for name in ("employees", "revenue", "total_assets", "tier"):
+            value = getattr(self, name)
+            if value is not None:
+                values[name] = value
+        return values
+
+
 class ProviderQuerySet(models.QuerySet["Provider"]):
     def visible_to(self, viewer: Viewer) -> ProviderQuerySet:
         return self.filter(scope_q(viewer, region_field="organization__region", org_field="organization_id"))
