@@ -466,11 +466,37 @@ class CountsSerializer(serializers.Serializer[Any]):
     )
 
 
+class ReportIssueSerializer(serializers.Serializer[Any]):
+    """The issue of a final report (dengta.assessment.issuing): null until the result is final."""
+
+    number = serializers.CharField(help_text="report number DT-<year>-<region code>-<sequence>")
+    issuer = serializers.CharField()
+    issued_on = serializers.DateField(help_text="date of issue, Asia/Shanghai")
+    framework_title = serializers.CharField()
+    framework_version = serializers.CharField()
+    signer = serializers.CharField(source="signer_name", help_text="the signing expert (on-site results)")
+    digest = serializers.CharField(help_text="SHA-256 of the canonical key figures")
+    verification_url = serializers.SerializerMethodField(help_text="the public verification page")
+    superseded_by = serializers.CharField(
+        source="superseded_by.number",
+        allow_null=True,
+        default=None,
+        help_text="the number of the correction that replaced it",
+    )
+
+    def get_verification_url(self, issue: Any) -> str:
+        from dengta.assessment.issuing import verification_url
+
+        return verification_url(issue, self.context.get("request"))
+
+
 class ReportSerializer(serializers.Serializer[Any]):
     """The report data of one scored assessment (dengta.assessment.report.build_report)."""
 
     assessment = AssessmentRefSerializer()
     framework = serializers.CharField(source="framework_label")
+    framework_title = serializers.CharField(help_text="the framework's title and version, for people")
+    issue = ReportIssueSerializer(allow_null=True)
     provisional = serializers.BooleanField(help_text="scored with a level rule that awaits confirmation")
     level = serializers.IntegerField()
     level_name = serializers.CharField()
