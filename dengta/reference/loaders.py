@@ -29,6 +29,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 REGIONS_CSV = DATA_DIR / "regions" / "regions.csv"
 REGIONS_SOURCE = DATA_DIR / "regions" / "source.json"
+# Unofficial English names, generated once by scripts/build_region_names_en.py (pypinyin) and committed.
+REGIONS_NAMES_EN = DATA_DIR / "regions" / "names-en.csv"
 INDUSTRIES_CSV = DATA_DIR / "industries" / "gbt4754-2017.csv"
 INDUSTRIES_SOURCE = DATA_DIR / "industries" / "source.json"
 SUB_INDUSTRIES_JSON = DATA_DIR / "sub-industries" / "catalogue-v1.json"
@@ -39,7 +41,7 @@ KINDS = ("regions", "industries", "sub_industries", "size_standard")
 DEPENDS_ON = {"sub_industries": ("industries",)}
 # Part of every checksum, so that a change in how rows are derived from the files (paths, full names) reloads
 # them even though the files are unchanged. Bump it with any such change.
-LOADER_REVISION = b"reference-loader-2"
+LOADER_REVISION = b"reference-loader-3"
 _BATCH = 1000
 
 
@@ -223,9 +225,23 @@ def parse_regions(blob: bytes) -> list[dict[str, Any]]:
 PSEUDO_REGION_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
 
-def _region_objects(rows: list[dict[str, Any]], version: str) -> list[Region]:
+def parse_region_names_en(blob: bytes, codes: set[str]) -> dict[str, str]:
+    names = {raw["code"]: raw["name_en"].strip() for raw in _csv_rows(blob)}
+    missing = sorted(codes - set(names))
+    if missing or any(not n for n in names.values()):
+        raise ReferenceDataError(f"names-en.csv lacks English names for {missing[:5] or 'some rows'}")
+    return names
+
+
+def _region_objects(
+    rows: list[dict[str, Any]], version: str, names_en: dict[str, str] | None = None
+) -> list[Region]:
     by_code = {r["code"]: r for r in rows}
+    names_en = names_en or {}
     paths: dict[str, str] = {}
+    # English full names run from the smallest unit up ("Nanshan District, Shenzhen, Guangdong"); like the
+    # Chinese ones they skip the pseudo-divisions, so these hold what a node contributes to its descendants.
+    suffixes_en: dict[str, str] = {}
     # What a node contributes to its descendants' full names: pseudo-divisions contribute nothing, so
     # 110101 reads 北京市东城区 while 110100 itself still reads 北京市市辖区.
     prefixes: dict[str, str] = {}
@@ -240,15 +256,21 @@ def _region_objects(rows: list[dict[str, Any]], version: str) -> list[Region]:
             raise ReferenceDataError(f"region {row['code']}: level does not match its parent")
         inherited = prefixes[parent] if parent else ""
         prefixes[row["code"]] = inherited + ("" if row["name"] in PSEUDO_REGION_NAMES else row["name"])
+        name_en = names_en.get(row["code"], "")
+        inherited_en = suffixes_en[parent] if parent else ""
+        own_en = "" if row["name"] in PSEUDO_REGION_NAMES else name_en
+        suffixes_en[row["code"]] = ", ".join(p for p in (own_en, inherited_en) if p)
         paths[row["code"]] = (paths[parent] if parent else "") + row["code"] + "/"
         objs.append(
             Region(
                 code=row["code"],
                 name=row["name"],
+                name_en=name_en,
                 level=row["level"],
                 parent_id=parent,
                 path=paths[row["code"]],
                 full_name=inherited + row["name"],
+                full_name_en=", ".join(p for p in (name_en, inherited_en) if p),
                 is_separately_planned=row["is_separately_planned"],
                 is_reporting_unit=row["is_reporting_unit"],
                 is_custom=row["is_custom"],
@@ -259,9 +281,13 @@ def _region_objects(rows: list[dict[str, Any]], version: str) -> list[Region]:
 
 
 def _load_regions(blobs: list[bytes], meta: Meta) -> tuple[int, int, int, int, int]:
-    objs = _region_objects(parse_regions(blobs[0]), meta.version)
+    rows = parse_regions(blobs[0])
+    names_en = parse_region_names_en(blobs[2], {r["code"] for r in rows})
+    objs = _region_objects(rows, meta.version, names_en)
     fields = [
         "name",
+        "name_en",
+        "full_name_en",
         "level",
         "parent",
         "path",
@@ -296,6 +322,7 @@ def parse_industries(blob: bytes) -> list[dict[str, Any]]:
             {
                 "code": code,
                 "name": raw["name"].strip(),
+                "name_en": (raw.get("name_en") or "").strip(),
                 "level": level,
                 "parent": raw["parent"].strip() or None,
                 "focus_sector": raw.get("focus_sector", "").strip(),
@@ -324,6 +351,7 @@ def _industry_objects(rows: list[dict[str, Any]], version: str) -> list[Industry
             Industry(
                 code=row["code"],
                 name=row["name"],
+                name_en=row["name_en"],
                 level=row["level"],
                 parent_id=parent,
                 focus_sector=row["focus_sector"],
@@ -335,7 +363,7 @@ def _industry_objects(rows: list[dict[str, Any]], version: str) -> list[Industry
 
 def _load_industries(blobs: list[bytes], meta: Meta) -> tuple[int, int, int, int, int]:
     objs = _industry_objects(parse_industries(blobs[0]), meta.version)
-    fields = ["name", "level", "parent", "focus_sector", "dataset_version"]
+    fields = ["name", "name_en", "level", "parent", "focus_sector", "dataset_version"]
     created = updated = 0
     for level in (1, 2, 3, 4):
         new, changed = _upsert(Industry, [o for o in objs if o.level == level], fields, "code")
@@ -425,6 +453,11 @@ class _Spec:
     keep_document: bool = False  # store the whole file on ReferenceDataset.data
 
 
+def _provenance(raw_meta: dict[str, Any]) -> dict[str, Any]:
+    """The source note without the rows (a catalogue's entries): what pages show about where data is from."""
+    return {key: value for key, value in raw_meta.items() if key != "entries"}
+
+
 def _first_json(blobs: list[bytes]) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(blobs[0])
     return doc
@@ -436,7 +469,7 @@ def _second_json(blobs: list[bytes]) -> dict[str, Any]:
 
 
 SPECS: dict[str, _Spec] = {
-    "regions": _Spec((REGIONS_CSV, REGIONS_SOURCE), Region, _second_json, _load_regions),
+    "regions": _Spec((REGIONS_CSV, REGIONS_SOURCE, REGIONS_NAMES_EN), Region, _second_json, _load_regions),
     "industries": _Spec((INDUSTRIES_CSV, INDUSTRIES_SOURCE), Industry, _second_json, _load_industries),
     "sub_industries": _Spec((SUB_INDUSTRIES_JSON,), SubIndustry, _first_json, _load_sub_industries),
     "size_standard": _Spec((SIZE_STANDARD_JSON,), None, _first_json, _load_size_standard, keep_document=True),
@@ -458,7 +491,7 @@ def load_dataset(kind: str) -> LoadResult:
     meta = _meta(raw_meta)
     with transaction.atomic():
         rows, created, updated, deleted, kept = spec.load(blobs, meta)
-        _record(kind, meta, checksum, rows, data=raw_meta if spec.keep_document else None)
+        _record(kind, meta, checksum, rows, data=raw_meta if spec.keep_document else _provenance(raw_meta))
     return LoadResult(kind, meta.version, rows, False, created, updated, deleted, kept)
 
 

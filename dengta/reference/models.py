@@ -7,7 +7,12 @@ nothing here is edited by hand (ARCHITECTURE.md, convention 12).
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def _in_english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 class ReferenceDataset(models.Model):
@@ -54,6 +59,8 @@ class Region(models.Model):
 
     code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
     name = models.CharField(_("名称"), max_length=60)
+    # Unofficial romanisation (data/regions/names-en.csv, scripts/build_region_names_en.py).
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -66,6 +73,8 @@ class Region(models.Model):
     # "110000/110100/110101/": the codes from the root down; jurisdiction checks are prefix matches.
     path = models.CharField(_("路径"), max_length=30, unique=True)
     full_name = models.CharField(_("全称"), max_length=120)
+    # "Nanshan District, Shenzhen, Guangdong": English runs from the smallest unit up.
+    full_name_en = models.CharField(_("英文全称"), max_length=300, blank=True)
     # 计划单列市 report directly to the ministries and are not in their province's jurisdiction by default.
     is_separately_planned = models.BooleanField(_("计划单列市"), default=False)
     # Province-level units that report upward on their own: provinces, 计划单列市, 新疆生产建设兵团.
@@ -82,6 +91,16 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.full_name or self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: the (unofficial) English name on English pages, if any."""
+        return self.name_en if _in_english() and self.name_en else self.name
+
+    @property
+    def display_full_name(self) -> str:
+        """The full name (province, city, county) in the active language."""
+        return self.full_name_en if _in_english() and self.full_name_en else (self.full_name or self.name)
+
 
 class Industry(models.Model):
     """A GB/T 4754-2017 code: section (门类 "C"), division (大类 "C36"), group ("C367") or class ("C3670")."""
@@ -94,6 +113,8 @@ class Industry(models.Model):
 
     code = models.CharField(_("行业代码"), max_length=5, primary_key=True)
     name = models.CharField(_("名称"), max_length=120)
+    # Unofficial translation (data/industries, ISIC Rev.4 wording where it has an obvious equivalent).
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -118,6 +139,11 @@ class Industry(models.Model):
     def is_focus(self) -> bool:
         return bool(self.focus_sector)
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: the (unofficial) English name on English pages, if any."""
+        return self.name_en if _in_english() and self.name_en else self.name
+
 
 class SubIndustry(models.Model):
     """A 细分行业 as pilots name it, bound to one or more GB/T 4754 codes (DOMAIN.md 5.1, 5.2)."""
@@ -139,3 +165,7 @@ class SubIndustry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if _in_english() and self.name_en else self.name

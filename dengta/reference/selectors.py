@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,23 @@ class ReferenceDataNotLoaded(LookupError):
 
 def current_dataset(kind: str) -> ReferenceDataset | None:
     return ReferenceDataset.objects.filter(kind=kind, is_current=True).first()
+
+
+# Keys of a data file's source note that are its content or its plain-words summary, not technical provenance.
+_NOT_TECHNICAL = frozenset(
+    {"official", "sectors", "mapping", "designated_size", "indicators", "semantics", "focus_sectors", "rules"}
+)
+
+
+def provenance(dataset: ReferenceDataset) -> dict[str, Any]:
+    """Where a dataset comes from: ``official`` in plain words for everyone (publisher, title, date,
+    coverage); ``technical`` (packages, hashes, how the file was built) for specialists behind a toggle."""
+    data = dataset.data or {}
+    technical = {k: v for k, v in data.items() if k not in _NOT_TECHNICAL}
+    return {
+        "official": data.get("official") or {},
+        "technical": json.dumps(technical, ensure_ascii=False, indent=2) if technical else "",
+    }
 
 
 def datasets() -> list[ReferenceDataset]:
@@ -62,7 +80,9 @@ def region_search(*, q: str = "", level: str = "", flag: str = "") -> QuerySet[R
     qs = Region.objects.select_related("parent")
     q = q.strip()
     if q:
-        qs = qs.filter(Q(code__startswith=q) | Q(name__icontains=q) | Q(full_name__icontains=q))
+        qs = qs.filter(
+            Q(code__startswith=q) | Q(name__icontains=q) | Q(full_name__icontains=q) | Q(name_en__icontains=q)
+        )
     if level.isdigit() and int(level) in Region.Level.values:
         qs = qs.filter(level=int(level))
     if flag == "reporting":
@@ -86,7 +106,7 @@ def industry_search(*, q: str = "", level: str = "", focus: str = "") -> QuerySe
     qs = Industry.objects.select_related("parent")
     q = q.strip()
     if q:
-        qs = qs.filter(Q(code__istartswith=q) | Q(name__icontains=q))
+        qs = qs.filter(Q(code__istartswith=q) | Q(name__icontains=q) | Q(name_en__icontains=q))
     if level.isdigit() and int(level) in Industry.Level.values:
         qs = qs.filter(level=int(level))
     if focus == "1":

@@ -40,8 +40,16 @@ def _params(request: HttpRequest, *names: str) -> dict[str, str]:
 @_reference_page
 def index(request: HttpRequest) -> HttpResponse:
     loaded = {d.kind: d for d in selectors.datasets()}
-    kinds = [(kind, label, loaded.get(kind)) for kind, label in ReferenceDataset.Kind.choices]
+    kinds = [
+        (kind, label, loaded.get(kind), selectors.provenance(loaded[kind]) if kind in loaded else None)
+        for kind, label in ReferenceDataset.Kind.choices
+    ]
     return render(request, "reference/index.html", {"kinds": kinds})
+
+
+def _dataset_context(kind: str) -> dict[str, Any]:
+    dataset = selectors.current_dataset(kind)
+    return {"dataset": dataset, "provenance": selectors.provenance(dataset) if dataset else None}
 
 
 @_reference_page
@@ -51,7 +59,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "filters": filters,
         "levels": Region.Level.choices,
-        "dataset": selectors.current_dataset(ReferenceDataset.Kind.REGIONS),
+        **_dataset_context(ReferenceDataset.Kind.REGIONS),
         **paginate(request, qs, per_page=50),
     }
     return render(request, "reference/region_list.html", context)
@@ -65,7 +73,7 @@ def industry_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "levels": Industry.Level.choices,
         "focus_sectors": selectors.focus_sectors(),
-        "dataset": selectors.current_dataset(ReferenceDataset.Kind.INDUSTRIES),
+        **_dataset_context(ReferenceDataset.Kind.INDUSTRIES),
         **paginate(request, qs, per_page=50),
     }
     return render(request, "reference/industry_list.html", context)
@@ -78,7 +86,7 @@ def sub_industry_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "filters": filters,
         "focus_sectors": selectors.focus_sectors(),
-        "dataset": selectors.current_dataset(ReferenceDataset.Kind.SUB_INDUSTRIES),
+        **_dataset_context(ReferenceDataset.Kind.SUB_INDUSTRIES),
         **paginate(request, qs, per_page=50),
     }
     return render(request, "reference/sub_industry_list.html", context)
@@ -87,7 +95,7 @@ def sub_industry_list(request: HttpRequest) -> HttpResponse:
 @_reference_page
 def size_standard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
-        "dataset": selectors.current_dataset(ReferenceDataset.Kind.SIZE_STANDARD),
+        **_dataset_context(ReferenceDataset.Kind.SIZE_STANDARD),
         "table": selectors.size_standard_table(),
     }
     return render(request, "reference/size_standard.html", context)

