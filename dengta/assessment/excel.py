@@ -1,27 +1,18 @@
 """Excel export of one assessment's answers (issue 3, Build point 6): a summary, the items with the options
 chosen and their points, the scenario levels, the collected numbers and the evidence list.
 
-Every text cell is written as text, never as a formula: answers, names and file names come from users, and a
-cell starting with = + - @ would otherwise run in the spreadsheet (OWASP "CSV injection"). Such cells also get
-Excel's quote prefix, so they stay text when edited. Numbers are written as numbers.
+Every cell goes through the one safe writer (dengta.core.spreadsheets): answers, names and file names come
+from users and are written as text, never as a formula; numbers are written as numbers.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from dengta.assessment import issuing
 from dengta.assessment.dma import DmaReport, framework_name
@@ -29,50 +20,7 @@ from dengta.assessment.report import Report
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.texts import for_display
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-BOLD = Font(bold=True)
-
-
-def write_cell(cell: Cell, value: Any) -> None:
-    """Set ``cell`` to ``value``: text stays text (with the quote prefix where it could read as a formula),
-    Decimals and ints stay numbers, datetimes are shown in Asia/Shanghai."""
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # never "f" (formula) or "e" (error code), whatever the text looks like
-        if value.lstrip(" ").startswith(FORMULA_PREFIXES):
-            cell.quotePrefix = True
-        return
-    if isinstance(value, datetime):
-        cell.value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return
-    if isinstance(value, date):
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd"
-        return
-    cell.value = value
-
-
-def add_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Worksheet:
-    ws = wb.create_sheet(title=title[:31])
-    for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=col)
-        write_cell(cell, header)
-        cell.font = BOLD
-    for r, row in enumerate(rows, start=2):
-        for col, value in enumerate(row, start=1):
-            write_cell(ws.cell(row=r, column=col), value)
-    ws.freeze_panes = "A2"
-    for col, header in enumerate(headers, start=1):
-        longest = max([_width(header)] + [_width(row[col - 1]) for row in rows[:500] if len(row) >= col])
-        ws.column_dimensions[get_column_letter(col)].width = min(max(8, longest + 2), 60)
-    return ws
-
-
-def _width(value: Any) -> int:
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+from dengta.core.spreadsheets import Book
 
 
 def _yes(flag: bool) -> str:
@@ -247,22 +195,19 @@ def evidence_rows(report: Report, fw: Compiled | None) -> list[list[Any]]:
 def answers_workbook(report: Report) -> bytes:
     fw = for_display(report.assessment.framework.compiled())  # the index's texts in the page's language
     miit = fw if isinstance(fw, Compiled) else None
-    wb = Workbook()
-    wb.remove(wb.active)
-    add_sheet(wb, _("概要"), [_("项目"), _("内容")], summary_rows(report))
+    book = Book()
+    book.table(_("概要"), [_("项目"), _("内容")], summary_rows(report))
     item_headers = [
         _("维度"), _("指标"), _("评测项"), _("问题"), _("所选选项"), _("所选选项内容"),
         _("计分选项"), _("得分"), _("满分"), _("按数据计算"), _("与数据矛盾"),
     ]  # fmt: skip
-    add_sheet(wb, _("评测项"), item_headers, item_rows(report, miit) if miit else [])
-    add_sheet(
-        wb,
+    book.table(_("评测项"), item_headers, item_rows(report, miit) if miit else [])
+    book.table(
         _("场景"),
         [_("场景组"), _("场景"), _("约束性"), _("等级"), _("等级说明")],
         scenario_rows(report, miit) if miit else [],
     )
-    add_sheet(
-        wb,
+    book.table(
         _("填报数据"),
         [_("名称"), _("单位"), _("数值"), _("相关评测项")],
         number_rows(report, miit) if miit else [],
@@ -271,11 +216,9 @@ def answers_workbook(report: Report) -> bytes:
         _("评测项"), _("文件名"), _("文件类型"), _("大小（字节）"), "SHA-256", _("说明"),
         _("上传时间"), _("上传人"),
     ]  # fmt: skip
-    add_sheet(wb, _("佐证材料"), evidence_headers, evidence_rows(report, miit))
-    add_sheet(wb, _("技术信息"), [_("类别"), _("编码"), _("名称")], technical_rows(report, miit))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    book.table(_("佐证材料"), evidence_headers, evidence_rows(report, miit))
+    book.table(_("技术信息"), [_("类别"), _("编码"), _("名称")], technical_rows(report, miit))
+    return book.to_bytes()
 
 
 # ------------------------------------------------------------------------------------------------ EU DMA
@@ -317,11 +260,8 @@ def dma_answer_rows(report: DmaReport) -> list[list[Any]]:
 
 def dma_workbook(report: DmaReport) -> bytes:
     """The answers of an EU DMA assessment: a summary, then one row per item or table row answered."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    add_sheet(wb, _("概要"), [_("项目"), _("内容")], dma_summary_rows(report))
+    book = Book()
+    book.table(_("概要"), [_("项目"), _("内容")], dma_summary_rows(report))
     headers = [_("题号"), _("维度"), _("题目"), _("编码"), _("选项或行"), _("回答"), _("该题得分（0–10）")]
-    add_sheet(wb, _("答卷"), headers, dma_answer_rows(report))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    book.table(_("答卷"), headers, dma_answer_rows(report))
+    return book.to_bytes()

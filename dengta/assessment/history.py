@@ -18,7 +18,6 @@ elsewhere.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -36,9 +35,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from dengta.assessment.models import Assessment, Framework, Kind
 from dengta.assessment.permissions import can_import_history
@@ -47,6 +43,7 @@ from dengta.assessment.services import current_framework, historical_record
 from dengta.core.access import Viewer
 from dengta.core.jobs import job_create, job_enqueue, register_job
 from dengta.core.models import Job
+from dengta.core.spreadsheets import Book
 from dengta.orgs.models import Membership
 from dengta.orgs.viewer import viewer_for_membership
 from dengta.registry import uscc
@@ -554,37 +551,33 @@ def _levels(rows: Iterable[HistoryRow]) -> dict[int, int]:
 
 def template_workbook(fw: BandFramework) -> bytes:
     """The header row as the importer expects it, and a sheet explaining the columns and the 2022 bands."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "历史评测结果"
-    bold = Font(bold=True)
+    book = Book()
+    sheet = book.sheet("历史评测结果")
     formats = {"uscc": "@", "assessed_on": "yyyy-mm-dd", "total": "0.####", "note": "@"}
+    sheet.widths([24 if column.key != "note" else 40 for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index, value=column.title)
-        cell.font = bold
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = 24 if column.key != "note" else 40
         # A column style applies to the cells typed later: codes stay text (Excel keeps only 15 digits of a
         # number), dates stay dates.
-        ws.column_dimensions[letter].number_format = formats[column.key]
-    ws.freeze_panes = "A2"
+        sheet.column_format(index, formats[column.key])
+    sheet.row([column.title for column in COLUMNS], bold=True)
+    sheet.freeze_header()
 
-    help_sheet = wb.create_sheet("填写说明")
-    help_sheet.append(["列名", "英文别名 (English key)", "必填 required", "说明", "Notes", "示例 example"])
+    help_sheet = book.sheet("填写说明")
+    help_sheet.widths([22, 22, 14, 60, 60, 22])
+    help_sheet.row(
+        ["列名", "英文别名 (English key)", "必填 required", "说明", "Notes", "示例 example"], bold=True
+    )
     for column in COLUMNS:
         required = "是 yes" if column.key in REQUIRED else "否 no"
-        help_sheet.append(
-            [column.title, column.key, required, column.help_zh, column.help_en, column.example]
-        )
-    help_sheet.append([])
-    help_sheet.append([f"{fw.title}（{fw.version}）分档 bands", "总分 total", "", "", "Level"])
+        help_sheet.row([column.title, column.key, required, column.help_zh, column.help_en, column.example])
+    help_sheet.row([])
+    help_sheet.row([f"{fw.title}（{fw.version}）分档 bands", "总分 total", "", "", "Level"])
     below = fw.bands[0].minimum if fw.bands else Decimal(0)
-    help_sheet.append(["无等级", f"< {_points(below)}", "", "", "no level"])
+    help_sheet.row(["无等级", f"< {_points(below)}", "", "", "no level"])
     for band in fw.bands:
         upper = f"< {_points(band.maximum)}" if band is not fw.bands[-1] else f"≤ {_points(fw.scored_total)}"
-        help_sheet.append([band.name_zh, f"≥ {_points(band.minimum)}，{upper}", "", "", band.name_en])
-    help_sheet.append([])
+        help_sheet.row([band.name_zh, f"≥ {_points(band.minimum)}，{upper}", "", "", band.name_en])
+    help_sheet.row([])
     for line in (
         "第一行是列名，从第二行起每行一个历史评测结果；列的顺序可以调整，列名也可以用英文别名。",
         "The first row holds the headers; one result per row from row 2. Headers may be in any order.",
@@ -595,14 +588,8 @@ def template_workbook(fw: BandFramework) -> bytes:
         "同一企业同一天只能有一个历史结果；已导入的结果不能再次导入。",
         "One result per enterprise and day; a result already imported cannot be imported again.",
     ):
-        help_sheet.append([line])
-    for letter, width in zip("ABCDEF", (22, 22, 14, 60, 60, 22), strict=True):
-        help_sheet.column_dimensions[letter].width = width
-    for cell in help_sheet[1]:
-        cell.font = bold
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        help_sheet.row([line])
+    return book.to_bytes()
 
 
 # -------------------------------------------------------------------------------------------------- the job

@@ -13,7 +13,6 @@ module so Celery workers know the kind); ``manage.py rescore_compare`` runs it d
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,9 +23,7 @@ from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from dengta.assessment.excel import add_sheet
 from dengta.assessment.models import Assessment, Framework, Kind, Phase
 from dengta.assessment.permissions import can_revise_level_rule
 from dengta.assessment.scoring.answers import parse_answers
@@ -36,6 +33,7 @@ from dengta.core.access import Viewer
 from dengta.core.events import record_event
 from dengta.core.jobs import job_create, job_enqueue, job_progress, register_job
 from dengta.core.models import Job
+from dengta.core.spreadsheets import Book
 from dengta.orgs.models import Membership
 from dengta.orgs.viewer import viewer_for_membership
 
@@ -262,15 +260,10 @@ def change_rows(changes: Sequence[Change]) -> list[list[Any]]:
 
 
 def changes_workbook(outcome: RescoreOutcome) -> bytes:
-    """The changed rows as .xlsx; user text (names) is written as text, never as a formula (excel.py)."""
-    wb = Workbook()
-    default = wb.active
-    if default is not None:
-        wb.remove(default)
-    add_sheet(wb, _("等级变化的评测"), change_headers(), change_rows(outcome.changes))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """The changed rows as .xlsx; names are written as text, never as a formula (core.spreadsheets)."""
+    book = Book()
+    book.table(_("等级变化的评测"), change_headers(), change_rows(outcome.changes))
+    return book.to_bytes()
 
 
 # -------------------------------------------------------------------------------------------------- the job

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心 Core")
 
     def ready(self) -> None:
-        from dengta.core import panels
+        # Importing exports registers the export job and core's own list exports (web and workers).
+        from dengta.core import exports, panels  # noqa: F401
 
         panels.register()

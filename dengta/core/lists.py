@@ -1,26 +1,41 @@
-"""Helpers shared by list pages: sorting by whitelisted columns, pagination, Excel export."""
+"""Helpers shared by list pages: sorting by whitelisted columns, pagination (Excel export: core.exports)."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from openpyxl import Workbook
+from django.http import HttpRequest, QueryDict
+
+from dengta.core.exports import EXPORT_MAX_ROWS, JOB_THRESHOLD, attachment, xlsx_response
+
+# xlsx_response and attachment are re-exported for list views that build their rows themselves.
+__all__ = [
+    "EXPORT_MAX_ROWS",
+    "JOB_THRESHOLD",
+    "apply_sort",
+    "attachment",
+    "paginate",
+    "sort_by",
+    "xlsx_response",
+]
 
 PAGE_SIZE = 25
-EXPORT_MAX_ROWS = 100_000
 
 
 def apply_sort(
     request: HttpRequest, qs: QuerySet[Any], allowed: dict[str, str], default: str
 ) -> tuple[QuerySet[Any], str]:
     """Order by ``?sort=key`` or ``?sort=-key`` when key is whitelisted; unknown keys fall back to default."""
-    raw = request.GET.get("sort", default)
+    return sort_by(request.GET, qs, allowed, default)
+
+
+def sort_by(
+    params: QueryDict, qs: QuerySet[Any], allowed: dict[str, str], default: str
+) -> tuple[QuerySet[Any], str]:
+    """``apply_sort`` from query parameters alone: an export job sorts as the page it was started from."""
+    raw = params.get("sort", default)
     key = raw.lstrip("-")
     if key not in allowed:
         raw, key = default, default.lstrip("-")
@@ -40,24 +55,11 @@ def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PAGE_SIZE)
         "object_list": page.object_list,
         "querystring_without_page": f"{encoded}&" if encoded else "",
         "querystring": encoded,
+        # Shown next to the export link before anyone starts it (core/_export_button.html).
+        "export_limits": {
+            "max": EXPORT_MAX_ROWS,
+            "job": JOB_THRESHOLD,
+            "max_text": f"{EXPORT_MAX_ROWS:,}",
+            "job_text": f"{JOB_THRESHOLD:,}",
+        },
     }
-
-
-def xlsx_response(
-    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Sheet1"
-) -> HttpResponse:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31])
-    ws.append(list(headers))
-    for count, row in enumerate(rows):
-        if count >= EXPORT_MAX_ROWS:
-            break
-        ws.append(list(row))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

@@ -1,21 +1,17 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _
 
-from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.dashboard import panels_for
 from dengta.core.events import shown_events, verify_chain
-from dengta.core.lists import paginate, xlsx_response
+from dengta.core.exports import EXPORT_JOB_KIND, attachment, export_response
+from dengta.core.lists import paginate
 from dengta.core.models import Event, Job
 from dengta.core.permissions import can_view_events
+from dengta.core.selectors import events_for
 from dengta.core.verbs import target_type_choices, verb_choices
 
 
@@ -27,55 +23,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(viewer)})
 
 
-def _event_filters(request: HttpRequest, viewer: Viewer) -> tuple[QuerySet[Event], dict[str, str]]:
-    qs: QuerySet[Event] = Event.objects.visible_to(viewer).select_related("actor")
-    f = {k: request.GET.get(k, "").strip() for k in ("q", "verb", "target_type", "actor", "start", "end")}
-    if f["q"]:
-        qs = qs.filter(target_label__icontains=f["q"])
-    if f["verb"]:
-        qs = qs.filter(verb=f["verb"])
-    if f["target_type"]:
-        qs = qs.filter(target_type=f["target_type"])
-    if f["actor"]:
-        qs = qs.filter(actor_label__icontains=f["actor"])
-    tz = timezone.get_current_timezone()
-    start, end = _date_or_none(f["start"]), _date_or_none(f["end"])
-    if start:
-        qs = qs.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=tz))
-    if end:
-        qs = qs.filter(created_at__lte=datetime.combine(end, time.max, tzinfo=tz))
-    return qs.order_by("-seq"), f
-
-
-def _date_or_none(raw: str) -> date | None:
-    """A filter date, or None when it is empty, malformed or impossible (2024-02-30)."""
-    try:
-        return parse_date(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     if not can_view_events(viewer):
         raise Http404
-    qs, filters = _event_filters(request, viewer)
     if request.GET.get("export") == "xlsx":
-        rows = (
-            (
-                e.seq,
-                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_label,
-                e.verb,
-                e.target_type,
-                e.target_label,
-                e.hash,
-            )
-            for e in qs.iterator()
-        )
-        headers = [_("序号"), _("时间"), _("操作人"), _("动作"), _("对象类型"), _("对象"), _("哈希")]
-        return xlsx_response("events.xlsx", headers, rows, sheet_title="events")
+        return export_response(request, "core.events")
+    qs, filters = events_for(viewer, request.GET)
     verbs = Event.objects.visible_to(viewer).values_list("verb", flat=True).distinct().order_by("verb")
     types = (
         Event.objects.visible_to(viewer)
@@ -115,3 +70,28 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     if job is None:
         raise Http404
     return render(request, "core/_job_progress.html", {"job": job})
+
+
+def _own_export_job(request: HttpRequest, pk: int) -> Job:
+    """An export job of the viewer's own; anyone else's is "not found" (like job_status)."""
+    viewer = request_viewer(request)
+    job = Job.objects.filter(pk=pk, kind=EXPORT_JOB_KIND, created_by=viewer.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A large list export running in the background: its progress, then its download."""
+    return render(request, "core/export_job.html", {"job": _own_export_job(request, pk)})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_export_job(request, pk)
+    if job.status != Job.Status.SUCCEEDED or not job.output_file:
+        raise Http404
+    with job.output_file.open("rb") as handle:
+        data = handle.read()
+    return attachment(data, str(job.params.get("file_name") or "export.xlsx"))

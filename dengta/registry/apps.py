@@ -37,6 +37,7 @@ class RegistryConfig(AppConfig):
         from dengta.core.dashboard import Panel, register_panel
 
         # Importing the job module registers the import handler with dengta.core.jobs (web and workers).
+        from dengta.registry import exports  # noqa: F401
         from dengta.registry.importing import jobs  # noqa: F401
 
         register_panel(

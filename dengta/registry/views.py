@@ -8,7 +8,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +15,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
-from dengta.core.lists import apply_sort, paginate, xlsx_response
+from dengta.core.exports import export_response
+from dengta.core.lists import apply_sort, paginate
 from dengta.core.models import Job
 from dengta.reference.selectors import focus_sectors
 from dengta.registry import permissions, selectors, services, sizing
+from dengta.registry.exports import ENTERPRISE_SORTS, PROVIDER_SORTS
 from dengta.registry.forms import (
     EnterpriseEditForm,
     EnterpriseRegisterForm,
@@ -29,19 +30,7 @@ from dengta.registry.forms import (
 from dengta.registry.importing.jobs import start_import
 from dengta.registry.importing.report import template_workbook
 from dengta.registry.models import Enterprise, Provider, SizeClass, Tier
-from dengta.registry.rules import ten_k_from_yuan
 
-ENTERPRISE_SORTS = {
-    "name": "name",
-    "uscc": "uscc",
-    "region": "region__code",
-    "industry": "industry__code",
-    "employees": "employees",
-    "revenue": "revenue",
-    "assets": "total_assets",
-    "created": "created_at",
-}
-PROVIDER_SORTS = {"name": "organization__name", "region": "organization__region__code", "kind": "kind"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,41 +43,6 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
 # ------------------------------------------------------------------------------------------ enterprises
 
 
-def _export_enterprises(qs: QuerySet[Enterprise]) -> HttpResponse:
-    headers = [
-        _("企业名称"),
-        _("统一社会信用代码"),
-        _("行政区划代码"),
-        _("地区"),
-        _("行业代码"),
-        _("行业"),
-        _("从业人员（人）"),
-        _("营业收入（万元）"),
-        _("资产总额（万元）"),
-        _("企业规模"),
-        _("规上企业"),
-        _("专精特新"),
-    ]
-    rows = (
-        (
-            e.name,
-            e.uscc,
-            e.region_id,
-            e.region.full_name,
-            e.industry_id,
-            e.industry.name,
-            e.employees,
-            ten_k_from_yuan(e.revenue),
-            ten_k_from_yuan(e.total_assets),
-            e.get_size_class_display(),
-            _("是") if e.is_above_designated_size else _("否"),
-            e.get_tier_display() if e.tier else "",
-        )
-        for e in qs.iterator(chunk_size=2000)
-    )
-    return xlsx_response("enterprises.xlsx", headers, rows, sheet_title="enterprises")
-
-
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
@@ -97,7 +51,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.EnterpriseFilters.from_params(request.GET)
     qs, sort = apply_sort(request, selectors.enterprises_for(viewer, filters), ENTERPRISE_SORTS, "name")
     if request.GET.get("export") == "xlsx":
-        return _export_enterprises(qs)
+        return export_response(request, "registry.enterprises")
     context = {
         "crumbs": [(_("企业库"), "")],
         "filters": filters.as_dict(),
@@ -288,12 +242,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         request, selectors.providers_for(viewer, q=q, kind=kind, region=region), PROVIDER_SORTS, "name"
     )
     if request.GET.get("export") == "xlsx":
-        rows = (
-            (p.organization.name, p.uscc, p.get_kind_display(), str(p.organization.region or ""), p.website)
-            for p in qs.iterator(chunk_size=2000)
-        )
-        headers = [_("服务商名称"), _("统一社会信用代码"), _("服务商类型"), _("地区"), _("网址")]
-        return xlsx_response("providers.xlsx", headers, rows, sheet_title="providers")
+        return export_response(request, "registry.providers")
     context = {
         "filters": {"q": q, "kind": kind, "region": region},
         "sort": sort,

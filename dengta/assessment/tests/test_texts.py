@@ -219,6 +219,7 @@ def test_english_questionnaire_and_excel_show_english_texts(world: Any) -> None:
     page = client.get(reverse("assessment:fill_step", args=[a.pk, 0])).content.decode()
     assert "How far the enterprise&#x27;s networks are built and connected" in page
     assert "Share of digitised production equipment" in page
+    assert "Production equipment, total (machines)" in page  # the rules file's label_en, our unit
     assert "machines" in page and "网络建设" not in page
     scenarios = client.get(reverse("assessment:fill_step", args=[a.pk, 3])).content.decode()
     assert "Digital product lifecycle" in scenarios
@@ -239,3 +240,18 @@ def test_for_display_leaves_chinese_and_other_frameworks_alone(world: Any) -> No
         assert for_display(fw, official=True) is fw
         dma = Framework.objects.get(code="eu-dma-sme").compiled()
         assert for_display(dma) is dma
+
+
+@pytest.mark.django_db
+def test_english_questionnaire_errors_name_items_in_english(world: Any) -> None:
+    a = self_assessment(world, level=2, submit=False)
+    client = world.client("enterprise")
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("assessment:fill_step", args=[a.pk, 0]),
+        {"action": "save", "item:base.equipment.network": ["A", "B"]},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html.split('href="#item-base.equipment.network"', 1)[1].split("</a>", 1)[0]
+    assert "Network" in summary and CJK.findall(summary) == []

@@ -1,0 +1,63 @@
+"""The organisation list's export, and how an export job finds the Viewer of the person who started it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, QueryDict
+from django.utils.translation import gettext as _
+
+from dengta.core.access import Viewer
+from dengta.core.exports import Export, register_export
+from dengta.core.lists import sort_by
+from dengta.core.models import Job
+from dengta.orgs.models import AuthorityLevel, Membership, Organization, OrgType
+from dengta.orgs.permissions import can_list_organizations
+from dengta.orgs.viewer import viewer_for_membership
+
+SORTS = {"name": "name", "type": "type", "region": "region__code", "created": "created_at"}
+
+
+def viewer_for_job(job: Job) -> Viewer:
+    """The creator's Viewer in the organisation the job was started from, as the membership is now (rights
+    may change between asking and running; a person who left the organisation gets nothing)."""
+    membership = (
+        Membership.objects.active()
+        .select_related("organization", "organization__region", "user")
+        .filter(user_id=job.created_by_id, organization_id=job.organization_id_ref)
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied("the person who started the job is no longer a member of the organisation")
+    return viewer_for_membership(membership)
+
+
+def organizations_for(
+    viewer: Viewer, params: QueryDict
+) -> tuple[QuerySet[Organization], dict[str, str], str]:
+    """The organisation list as the page shows it: (rows, filters, sort)."""
+    qs: QuerySet[Organization] = Organization.objects.visible_to(viewer).select_related("region")
+    q = params.get("q", "").strip()
+    org_type = params.get("type", "")
+    level = params.get("level", "")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(region__name__icontains=q))
+    if org_type in OrgType.values:
+        qs = qs.filter(type=org_type)
+    if level in AuthorityLevel.values:
+        qs = qs.filter(authority_level=level)
+    qs, sort = sort_by(params, qs, SORTS, "type")
+    return qs, {"q": q, "type": org_type, "level": level}, sort
+
+
+def _row(o: Organization) -> tuple[str, ...]:
+    return (o.name, o.get_type_display(), o.get_authority_level_display(), str(o.region or ""))
+
+
+@register_export("orgs.organizations")
+def organizations_export(viewer: Viewer, params: QueryDict) -> Export:
+    if not can_list_organizations(viewer):
+        raise Http404
+    qs, _filters, _sort = organizations_for(viewer, params)
+    headers = [_("名称"), _("类型"), _("层级"), _("地区")]
+    return Export("organizations.xlsx", "Sheet1", headers, qs, _row)
