@@ -191,6 +191,21 @@ class Assessment(TimeStampedModel):
         verbose_name=_("更正的评测"),
     )
     note = models.TextField(_("备注"), blank=True)
+    # The arrangement of an on-site assessment (现场评定, DOMAIN.md 2.6): set by the arranging authority so
+    # the expert knows where to go, whom to ask for, when, and by when the result is due.
+    arranged_by_organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("安排机构"),
+    )
+    visit_at = models.DateTimeField(_("现场评定时间"), null=True, blank=True)
+    due_on = models.DateField(_("完成期限"), null=True, blank=True)
+    contact_name = models.CharField(_("企业联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    arrangement_note = models.TextField(_("安排说明"), blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -232,6 +247,18 @@ class Assessment(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.state == State.DRAFT
+
+    @property
+    def is_overdue(self) -> bool:
+        """An on-site assignment past its deadline and not yet signed off (dates in Asia/Shanghai)."""
+        from django.utils import timezone
+
+        return (
+            self.kind == Kind.ONSITE
+            and self.due_on is not None
+            and self.state != State.SIGNED_OFF
+            and self.due_on < timezone.localdate()
+        )
 
     def points(self) -> dict[str, Decimal | None]:
         return {"base": self.points_base, "mgmt": self.points_mgmt, "results": self.points_results}

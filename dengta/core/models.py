@@ -147,3 +147,64 @@ class Job(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_viewer(self, viewer: Viewer) -> NotificationQuerySet:
+        """The inbox of the viewer's active organisation: what is addressed to the organisation, and what is
+        addressed to this person in it (UI.md: the inbox in the top bar)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        return self.filter(organization_id_ref=viewer.organization_id).filter(
+            models.Q(user__isnull=True) | models.Q(user_id=getattr(viewer.user, "pk", None))
+        )
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message in an organisation's inbox (UI.md: "the result waits in the inbox").
+
+    The message is stored as its Chinese msgid with its parameters, and translated when shown, so each reader
+    sees it in their own language. Written in the same transaction as the change it reports: it exists
+    exactly when that change does.
+    """
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    organization_id_ref = models.BigIntegerField(_("收件机构ID"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("收件人"),
+    )
+    verb = models.CharField(_("动作"), max_length=80)
+    message = models.CharField(_("消息"), max_length=300)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [models.Index(fields=["organization_id_ref", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        from django.utils.translation import gettext
+
+        template = gettext(self.message)
+        try:
+            return template % (self.params or {})
+        except (KeyError, TypeError, ValueError):
+            # A catalogue entry whose placeholders no longer match: the untranslated text still reads.
+            return self.message % (self.params or {}) if self.params else self.message
