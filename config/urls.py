@@ -18,6 +18,12 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+# The app's own error pages, in the layout and the person's language (dengta.core.errors).
+handler400 = "dengta.core.errors.bad_request"
+handler403 = "dengta.core.errors.permission_denied"
+handler404 = "dengta.core.errors.page_not_found"
+handler500 = "dengta.core.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -53,7 +53,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dengta.orgs.middleware.ViewerMiddleware",
+    # A Conflict from dengta.core.decisions.require answers 409 with the in-app page (convention 15).
+    "dengta.core.errors.ConflictMiddleware",
 ]
+CSRF_FAILURE_VIEW = "dengta.core.errors.csrf_failure"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,7 +1,10 @@
 """Who may start, fill in, submit, sign off and correct assessments (ARCHITECTURE.md convention 5).
 
 Rows are first filtered by ``Assessment.objects.visible_to`` (an enterprise its own, an authority its
-jurisdiction, a provider what it wrote, an expert their assignments); these rules add the role and the state.
+jurisdiction, a provider what it wrote, an expert their assignments); these rules add the role (from the role
+table, dengta.orgs.roles) and the state. A step the state does not allow (submitting twice, correcting a
+draft) is ``Decision.conflict`` (409); a step the role may not take is ``Decision.deny`` (403) —
+ARCHITECTURE.md convention 15.
 """
 
 from __future__ import annotations
@@ -12,26 +15,22 @@ from django.utils.translation import gettext as _
 
 from dengta.assessment.models import Assessment, Kind, State
 from dengta.core.access import Viewer
+from dengta.core.capabilities import Capability
 from dengta.core.decisions import Decision
+from dengta.orgs.models import OrgType
 from dengta.registry.models import Enterprise
-
-WRITING_ROLES = frozenset({"admin", "staff"})
 
 
 def _anonymous() -> Decision:
     return Decision.deny(_("未登录"))
 
 
-def _covers(viewer: Viewer, enterprise: Enterprise) -> bool:
-    return viewer.sees_all or viewer.covers_path(enterprise.region.path)
-
-
 def can_start_self(viewer: Viewer, enterprise: Enterprise) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
-    if viewer.org_type != "enterprise" or enterprise.organization_id != viewer.organization_id:
+    if viewer.org_type != OrgType.ENTERPRISE or enterprise.organization_id != viewer.organization_id:
         return Decision.deny(_("企业自评只能由本企业填报"))
-    if viewer.role not in WRITING_ROLES:
+    if not viewer.can(Capability.SELF_ASSESS):
         return Decision.deny(_("只读角色不能填报"))
     return Decision.allow(_("本企业的管理员或经办人可以自评"))
 
@@ -39,7 +38,7 @@ def can_start_self(viewer: Viewer, enterprise: Enterprise) -> Decision:
 def can_start_diagnosis(viewer: Viewer) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
-    if viewer.org_type != "provider" or viewer.role not in WRITING_ROLES:
+    if not viewer.can(Capability.DIAGNOSE):
         return Decision.deny(_("只有服务商的管理员或经办人可以开展诊断"))
     return Decision.allow(_("服务商可以为企业开展诊断"))
 
@@ -48,41 +47,45 @@ def can_assign_onsite(viewer: Viewer, enterprise: Enterprise | None = None) -> D
     """On-site assessment is arranged by the authority that runs the pilot (DOMAIN.md 2.6)."""
     if not viewer.is_authenticated:
         return _anonymous()
-    writer = viewer.role in WRITING_ROLES and (
-        viewer.org_type == "authority"
-        or (viewer.org_type == "ministry" and viewer.has_platform_role("programme_staff"))
-    )
-    if not writer:
+    if not viewer.can(Capability.ARRANGE_ONSITE):
         return Decision.deny(_("只有主管部门的管理员、经办人或部委项目管理人员可以安排现场评定"))
-    if enterprise is not None and not _covers(viewer, enterprise):
+    if enterprise is not None and not viewer.covers_path(enterprise.region.path):
         return Decision.deny(_("该企业不在辖区范围内"))
     return Decision.allow(_("可以安排现场评定"))
 
 
 def can_import_history(viewer: Viewer) -> Decision:
-    return can_assign_onsite(viewer)
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if not viewer.can(Capability.IMPORT_ASSESSMENT_HISTORY):
+        return Decision.deny(_("只有主管部门的管理员、经办人或部委项目管理人员可以安排现场评定"))
+    return Decision.allow(_("可以安排现场评定"))
 
 
 def _is_author(viewer: Viewer, assessment: Assessment) -> bool:
-    if viewer.role not in WRITING_ROLES:
-        return False
     if assessment.kind == Kind.SELF:
         return (
-            viewer.org_type == "enterprise"
+            viewer.can(Capability.SELF_ASSESS)
             and assessment.enterprise.organization_id == viewer.organization_id
         )
     if assessment.kind == Kind.PROVIDER:
-        return viewer.org_type == "provider" and assessment.author_organization_id == viewer.organization_id
+        return viewer.can(Capability.DIAGNOSE) and assessment.author_organization_id == viewer.organization_id
     if assessment.kind == Kind.ONSITE:
-        return viewer.org_type == "expert_pool" and assessment.assessor_id == getattr(viewer.user, "pk", None)
+        return viewer.can(Capability.ASSESS_ONSITE) and _is_assessor(viewer, assessment)
     return False
+
+
+def _is_assessor(viewer: Viewer, assessment: Assessment) -> bool:
+    """The expert assigned to an on-site assessment, acting for the expert pool."""
+    user_id = getattr(viewer.user, "pk", None)
+    return viewer.org_type == OrgType.EXPERT_POOL and assessment.assessor_id == user_id
 
 
 def can_edit(viewer: Viewer, assessment: Assessment) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
     if assessment.state != State.DRAFT:
-        return Decision.deny(_("评测已提交，不能再修改；如需更正，请新建更正评测"))
+        return Decision.conflict(_("评测已提交，不能再修改；如需更正，请新建更正评测"))
     if not _is_author(viewer, assessment):
         return Decision.deny(_("只有填报方可以填写此评测"))
     if assessment.kind == Kind.ONSITE and assessment.coi_declared_at is None:
@@ -93,12 +96,14 @@ def can_edit(viewer: Viewer, assessment: Assessment) -> Decision:
 def can_declare_coi(viewer: Viewer, assessment: Assessment) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
-    if assessment.kind != Kind.ONSITE or assessment.state != State.DRAFT:
+    if assessment.kind != Kind.ONSITE:
         return Decision.deny(_("无需声明"))
-    if assessment.assessor_id != getattr(viewer.user, "pk", None) or viewer.org_type != "expert_pool":
+    if not _is_assessor(viewer, assessment):
         return Decision.deny(_("只有被指派的评定专家可以声明"))
+    if assessment.state != State.DRAFT:
+        return Decision.conflict(_("无需声明"))
     if assessment.coi_declared_at is not None:
-        return Decision.deny(_("已声明"))
+        return Decision.conflict(_("已声明"))
     return Decision.allow(_("可以声明"))
 
 
@@ -109,10 +114,12 @@ def can_submit(viewer: Viewer, assessment: Assessment) -> Decision:
 def can_sign_off(viewer: Viewer, assessment: Assessment) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
-    if assessment.kind != Kind.ONSITE or assessment.state != State.SCORED:
+    if assessment.kind != Kind.ONSITE:
         return Decision.deny(_("只有已评分的现场评定可以签署"))
-    if assessment.assessor_id != getattr(viewer.user, "pk", None) or viewer.org_type != "expert_pool":
+    if not _is_assessor(viewer, assessment):
         return Decision.deny(_("只有评定专家本人可以签署"))
+    if assessment.state != State.SCORED:
+        return Decision.conflict(_("只有已评分的现场评定可以签署"))
     return Decision.allow(_("可以签署"))
 
 
@@ -120,13 +127,15 @@ def can_correct(viewer: Viewer, assessment: Assessment) -> Decision:
     """A correction is a new draft by the same party; the scored assessment stays as it was."""
     if not viewer.is_authenticated:
         return _anonymous()
-    if not assessment.has_score or assessment.kind == Kind.HISTORICAL:
+    if assessment.kind == Kind.HISTORICAL:
         return Decision.deny(_("只有已评分的评测可以更正"))
+    if not assessment.has_score:
+        return Decision.conflict(_("只有已评分的评测可以更正"))
     if assessment.corrections.exists():
-        return Decision.deny(_("此评测已有更正"))
+        return Decision.conflict(_("此评测已有更正"))
     if assessment.kind == Kind.ONSITE:
         return can_assign_onsite(viewer, assessment.enterprise)
-    if viewer.role in WRITING_ROLES and _is_author(viewer, assessment):
+    if _is_author(viewer, assessment):
         return Decision.allow(_("可以新建更正评测"))
     return Decision.deny(_("只有原填报方可以更正"))
 
@@ -152,10 +161,6 @@ def can_revise_level_rule(viewer: Viewer) -> Decision:
     """The level rule is provisional data (miit-2024-level-rule.md); ministry programme staff correct it."""
     if not viewer.is_authenticated:
         return _anonymous()
-    if (
-        viewer.org_type == "ministry"
-        and viewer.role in WRITING_ROLES
-        and viewer.has_platform_role("programme_staff")
-    ):
+    if viewer.can(Capability.REVISE_LEVEL_RULE):
         return Decision.allow(_("部委项目管理人员可以更正等级判定规则"))
     return Decision.deny(_("只有部委项目管理人员可以更正等级判定规则"))

@@ -31,6 +31,8 @@ class Viewer:
     exclude_paths: tuple[str, ...] = ()
     region_code: str = ""
     region_path: str = ""
+    # What this membership may do, from the one role table (dengta.orgs.roles; ARCHITECTURE.md convention 16).
+    capabilities: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_authenticated(self) -> bool:
@@ -42,6 +44,10 @@ class Viewer:
 
     def has_platform_role(self, role: str) -> bool:
         return role in self.platform_roles
+
+    def can(self, capability: str) -> bool:
+        """Whether the role table grants this capability (dengta.core.capabilities.Capability)."""
+        return self.is_authenticated and capability in self.capabilities
 
     def covers_path(self, path: str) -> bool:
         """Whether a region path lies inside this viewer's jurisdiction."""

@@ -1,4 +1,10 @@
-"""Role-aware left navigation. Items are data: which organisation types (and platform roles) see them."""
+"""Role-aware left navigation. Items are data: the capability each needs (ARCHITECTURE.md convention 16).
+
+Who holds a capability is the role table's answer (dengta.orgs.roles), carried on the Viewer, so the
+navigation shows exactly the pages the permission rules let the viewer open. Reference data and the API
+documentation are open to every member but sit in the main navigation only for the staff; the others reach
+them through the help links under the navigation.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dengta.core.access import Viewer
-
-STAFF_TYPES = frozenset({"ministry", "authority", "oversight"})
-ALL_TYPES = frozenset({"ministry", "authority", "provider", "enterprise", "expert_pool", "oversight"})
+from dengta.core.capabilities import Capability
 
 
 @dataclass(frozen=True)
@@ -19,41 +23,68 @@ class NavItem:
     label: str | Promise
     url_name: str
     icon: str
-    org_types: frozenset[str]
-    platform_roles: frozenset[str] = frozenset()  # any of these also grants the item
+    capability: Capability
     prefix: str = ""
-    roles: frozenset[str] = frozenset()  # when set, the membership role must be one of these
+    # When set, the item is in the main navigation only for viewers who also hold this capability; the
+    # others who may open it find it among the help links.
+    main_capability: Capability | None = None
 
 
 NAVIGATION: tuple[NavItem, ...] = (
-    NavItem(_("工作台"), "core:home", "house", ALL_TYPES),
+    NavItem(_("工作台"), "core:home", "house", Capability.USE_WORKBENCH),
     NavItem(
-        _("企业库"), "registry:enterprise_list", "buildings", STAFF_TYPES, prefix="/registry/enterprises"
+        _("企业库"),
+        "registry:enterprise_list",
+        "buildings",
+        Capability.LIST_ENTERPRISES,
+        prefix="/registry/enterprises",
     ),
     NavItem(
-        _("本企业"), "registry:my_enterprise", "building", frozenset({"enterprise"}), prefix="/registry/mine"
+        _("本企业"),
+        "registry:my_enterprise",
+        "building",
+        Capability.VIEW_OWN_ENTERPRISE,
+        prefix="/registry/mine",
     ),
-    NavItem(_("数字化评测"), "assessment:list", "clipboard-data", ALL_TYPES, prefix="/assessments/"),
-    NavItem(_("服务商"), "registry:provider_list", "tools", STAFF_TYPES, prefix="/registry/providers"),
+    NavItem(
+        _("数字化评测"),
+        "assessment:list",
+        "clipboard-data",
+        Capability.VIEW_ASSESSMENTS,
+        prefix="/assessments/",
+    ),
+    NavItem(
+        _("服务商"),
+        "registry:provider_list",
+        "tools",
+        Capability.LIST_PROVIDERS,
+        prefix="/registry/providers",
+    ),
     NavItem(
         _("企业导入"),
         "registry:import_start",
         "upload",
-        frozenset({"ministry", "authority"}),
+        Capability.IMPORT_ENTERPRISES,
         prefix="/registry/import",
-        roles=frozenset({"admin", "staff"}),
     ),
-    NavItem(_("机构"), "orgs:organization_list", "diagram-3", STAFF_TYPES, prefix="/orgs/"),
-    NavItem(_("参考数据"), "reference:index", "book", ALL_TYPES, prefix="/reference/"),
+    NavItem(_("机构"), "orgs:organization_list", "diagram-3", Capability.LIST_ORGANIZATIONS, prefix="/orgs/"),
     NavItem(
-        _("事件日志"),
-        "core:event_list",
-        "shield-check",
-        frozenset({"oversight"}),
-        platform_roles=frozenset({"auditor"}),
-        prefix="/events/",
+        _("参考数据"),
+        "reference:index",
+        "book",
+        Capability.VIEW_REFERENCE,
+        prefix="/reference/",
+        main_capability=Capability.STAFF_TOOLS_IN_NAVIGATION,
     ),
-    NavItem(_("开放接口"), "api:docs", "plug", ALL_TYPES, prefix="/api/"),
+    NavItem(_("事件日志"), "core:event_list", "shield-check", Capability.VIEW_EVENTS, prefix="/events/"),
+    NavItem(
+        _("开放接口"),
+        "api:docs",
+        "plug",
+        Capability.VIEW_API_DOCS,
+        prefix="/api/",
+        main_capability=Capability.STAFF_TOOLS_IN_NAVIGATION,
+    ),
 )
 
 
@@ -65,15 +96,27 @@ class NavLink:
     active: bool
 
 
-def navigation_for(viewer: Viewer | None, current_path: str) -> list[NavLink]:
+def _links(viewer: Viewer | None, current_path: str, *, main: bool) -> list[NavLink]:
     if viewer is None or not viewer.is_authenticated:
         return []
     links: list[NavLink] = []
     for item in NAVIGATION:
-        allowed = viewer.org_type in item.org_types or bool(item.platform_roles & viewer.platform_roles)
-        if not allowed or (item.roles and viewer.role not in item.roles):
+        if not viewer.can(item.capability):
+            continue
+        in_main = item.main_capability is None or viewer.can(item.main_capability)
+        if in_main != main:
             continue
         url = reverse(item.url_name)
         active = current_path.startswith(item.prefix) if item.prefix else current_path == url
         links.append(NavLink(item.label, url, item.icon, active))
     return links
+
+
+def navigation_for(viewer: Viewer | None, current_path: str) -> list[NavLink]:
+    """The main navigation: the pages of the viewer's daily work."""
+    return _links(viewer, current_path, main=True)
+
+
+def help_links_for(viewer: Viewer | None, current_path: str) -> list[NavLink]:
+    """Pages the viewer may open that are not part of their daily work (shown under the navigation)."""
+    return _links(viewer, current_path, main=False)

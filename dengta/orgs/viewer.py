@@ -6,6 +6,7 @@ from typing import Any
 
 from dengta.core.access import ANONYMOUS, Viewer
 from dengta.orgs.models import Membership, Organization, OrgType, PlatformRole
+from dengta.orgs.roles import capabilities_for
 from dengta.reference.models import Region
 
 SESSION_KEY = "dengta_active_org"
@@ -40,6 +41,7 @@ def jurisdiction_for(org: Organization) -> tuple[tuple[str, ...] | None, tuple[s
 def viewer_for_membership(membership: Membership) -> Viewer:
     org = membership.organization
     include, exclude = jurisdiction_for(org)
+    platform_roles = frozenset(r for r in membership.platform_roles if r in PlatformRole.values)
     return Viewer(
         user=membership.user,
         organization_id=org.pk,
@@ -47,11 +49,12 @@ def viewer_for_membership(membership: Membership) -> Viewer:
         org_type=org.type,
         role=membership.role,
         role_label=str(membership.get_role_display()),
-        platform_roles=frozenset(r for r in membership.platform_roles if r in PlatformRole.values),
+        platform_roles=platform_roles,
         include_paths=include,
         exclude_paths=exclude,
         region_code=org.region_id or "",
         region_path=org.region.path if org.region is not None else "",
+        capabilities=frozenset(capabilities_for(org.type, membership.role, platform_roles)),
     )
 
 

@@ -3,7 +3,9 @@
 Each rule returns a Decision with the reason, so pages, templates and the API give the same answer. Rows are
 filtered by ``visible_to`` (dengta.core.access) before these rules are asked; the rules add what the row
 filter cannot know: the role (viewers read only), the organisation type (providers and experts see no
-enterprise) and which fields an enterprise may change about itself (not its credit code or region).
+enterprise) and which fields an enterprise may change about itself (not its credit code or region). Who holds
+which capability is the role table's answer (dengta.orgs.roles). A row outside the viewer's jurisdiction is
+``Decision.hidden`` (404, like a missing one); a capability the role lacks is ``Decision.deny`` (403).
 """
 
 from __future__ import annotations
@@ -11,34 +13,20 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer
+from dengta.core.capabilities import Capability
 from dengta.core.decisions import Decision
+from dengta.orgs.models import OrgType
 from dengta.registry.models import Enterprise, Provider
-
-STAFF_ORG_TYPES = frozenset({"ministry", "authority", "oversight"})
-WRITING_ROLES = frozenset({"admin", "staff"})
 
 
 def _anonymous() -> Decision:
     return Decision.deny(_("未登录"))
 
 
-def _is_programme_writer(viewer: Viewer) -> bool:
-    """Ministry programme staff (anywhere) or an authority's admin or staff (in its jurisdiction)."""
-    if viewer.role not in WRITING_ROLES:
-        return False
-    if viewer.org_type == "ministry":
-        return viewer.has_platform_role("programme_staff")
-    return viewer.org_type == "authority"
-
-
-def _covers(viewer: Viewer, path: str) -> bool:
-    return viewer.sees_all or viewer.covers_path(path)
-
-
 def can_list_enterprises(viewer: Viewer) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
-    if viewer.org_type in STAFF_ORG_TYPES:
+    if viewer.can(Capability.LIST_ENTERPRISES):
         return Decision.allow(_("部委、主管部门和监督机构可以查看辖区内的企业"))
     return Decision.deny(_("企业库只对部委、主管部门和监督机构开放"))
 
@@ -48,20 +36,29 @@ def can_view_enterprise(viewer: Viewer, enterprise: Enterprise) -> Decision:
         return _anonymous()
     if enterprise.organization_id == viewer.organization_id:
         return Decision.allow(_("本企业的档案"))
-    if viewer.org_type not in STAFF_ORG_TYPES:
-        return Decision.deny(_("服务商、专家和其他企业不能查看企业档案"))
-    if _covers(viewer, enterprise.region.path):
+    if not viewer.can(Capability.LIST_ENTERPRISES):
+        return Decision.hidden(_("服务商、专家和其他企业不能查看企业档案"))
+    if viewer.covers_path(enterprise.region.path):
         return Decision.allow(_("在辖区范围内"))
-    return Decision.deny(_("不在辖区范围内"))
+    return Decision.hidden(_("不在辖区范围内"))
+
+
+def can_view_own_enterprise(viewer: Viewer) -> Decision:
+    """The "this enterprise" page: members of an enterprise (the staff use the enterprise register)."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if viewer.can(Capability.VIEW_OWN_ENTERPRISE):
+        return Decision.allow(_("本企业的档案"))
+    return Decision.deny(_("只有企业的成员有本企业档案"))
 
 
 def can_register_enterprise(viewer: Viewer, region_path: str | None = None) -> Decision:
     """Register one enterprise; with ``region_path``, also whether that region is inside the jurisdiction."""
     if not viewer.is_authenticated:
         return _anonymous()
-    if not _is_programme_writer(viewer):
+    if not viewer.can(Capability.REGISTER_ENTERPRISE):
         return Decision.deny(_("只有部委项目管理人员和主管部门的管理员、经办人可以登记企业"))
-    if region_path is not None and not _covers(viewer, region_path):
+    if region_path is not None and not viewer.covers_path(region_path):
         return Decision.deny(_("该地区不在本机构辖区范围内"))
     return Decision.allow(_("可以在辖区内登记企业"))
 
@@ -70,14 +67,14 @@ def can_edit_enterprise(viewer: Viewer, enterprise: Enterprise) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
     if enterprise.organization_id == viewer.organization_id:
-        if viewer.role in WRITING_ROLES:
+        if viewer.can(Capability.EDIT_OWN_PROFILE):
             return Decision.allow(_("本企业的管理员或经办人可以修改本企业档案（统一社会信用代码和地区除外）"))
         return Decision.deny(_("只读角色不能修改"))
-    if not _is_programme_writer(viewer):
+    if not viewer.covers_path(enterprise.region.path) or not viewer.can(Capability.LIST_ENTERPRISES):
+        return Decision.hidden(_("不在辖区范围内"))
+    if not viewer.can(Capability.EDIT_ENTERPRISE):
         return Decision.deny(_("只有部委项目管理人员和主管部门的管理员、经办人可以修改企业档案"))
-    if _covers(viewer, enterprise.region.path):
-        return Decision.allow(_("在辖区范围内"))
-    return Decision.deny(_("不在辖区范围内"))
+    return Decision.allow(_("在辖区范围内"))
 
 
 def can_change_enterprise_region(viewer: Viewer, enterprise: Enterprise) -> Decision:
@@ -85,7 +82,7 @@ def can_change_enterprise_region(viewer: Viewer, enterprise: Enterprise) -> Deci
     decision = can_edit_enterprise(viewer, enterprise)
     if not decision:
         return decision
-    if enterprise.organization_id == viewer.organization_id and viewer.org_type == "enterprise":
+    if enterprise.organization_id == viewer.organization_id and viewer.org_type == OrgType.ENTERPRISE:
         return Decision.deny(_("企业不能自行修改所在地区，请联系主管部门"))
     return decision
 
@@ -93,15 +90,15 @@ def can_change_enterprise_region(viewer: Viewer, enterprise: Enterprise) -> Deci
 def can_import_enterprises(viewer: Viewer) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
-    if viewer.org_type in {"ministry", "authority"} and viewer.role in WRITING_ROLES:
-        return Decision.allow(_("部委和主管部门的管理员、经办人可以批量导入辖区内的企业"))
-    return Decision.deny(_("只有部委和主管部门的管理员、经办人可以批量导入企业"))
+    if viewer.can(Capability.IMPORT_ENTERPRISES):
+        return Decision.allow(_("部委项目管理人员和主管部门的管理员、经办人可以批量导入辖区内的企业"))
+    return Decision.deny(_("只有部委项目管理人员和主管部门的管理员、经办人可以批量导入企业"))
 
 
 def can_list_providers(viewer: Viewer) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
-    if viewer.org_type in STAFF_ORG_TYPES:
+    if viewer.can(Capability.LIST_PROVIDERS):
         return Decision.allow(_("部委、主管部门和监督机构可以查看辖区内的服务商"))
     return Decision.deny(_("服务商名录只对部委、主管部门和监督机构开放"))
 
@@ -111,21 +108,21 @@ def can_view_provider(viewer: Viewer, provider: Provider) -> Decision:
         return _anonymous()
     if provider.organization_id == viewer.organization_id:
         return Decision.allow(_("本机构的档案"))
-    if viewer.org_type not in STAFF_ORG_TYPES:
-        return Decision.deny(_("只能查看本机构的档案"))
+    if not viewer.can(Capability.LIST_PROVIDERS):
+        return Decision.hidden(_("只能查看本机构的档案"))
     region = provider.organization.region
-    if region is not None and _covers(viewer, region.path):
+    if region is not None and viewer.covers_path(region.path):
         return Decision.allow(_("在辖区范围内"))
     if viewer.sees_all:
         return Decision.allow(_("全国范围"))
-    return Decision.deny(_("不在辖区范围内"))
+    return Decision.hidden(_("不在辖区范围内"))
 
 
 def can_register_provider(viewer: Viewer, region_path: str | None = None) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
-    if not _is_programme_writer(viewer):
+    if not viewer.can(Capability.REGISTER_PROVIDER):
         return Decision.deny(_("只有部委项目管理人员和主管部门的管理员、经办人可以登记服务商"))
-    if region_path is not None and not _covers(viewer, region_path):
+    if region_path is not None and not viewer.covers_path(region_path):
         return Decision.deny(_("该地区不在本机构辖区范围内"))
     return Decision.allow(_("可以在辖区内登记服务商"))

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+from dengta.core.decisions import require
 from dengta.core.exports import export_response
 from dengta.core.lists import apply_sort, paginate
 from dengta.core.models import Job
@@ -46,8 +47,7 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_list_enterprises(viewer):
-        raise Http404
+    require(permissions.can_list_enterprises(viewer))
     filters = selectors.EnterpriseFilters.from_params(request.GET)
     qs, sort = apply_sort(request, selectors.enterprises_for(viewer, filters), ENTERPRISE_SORTS, "name")
     if request.GET.get("export") == "xlsx":
@@ -137,16 +137,14 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(
         Enterprise.objects.select_related("region", "industry", "import_batch"), viewer, pk=pk
     )
-    if not permissions.can_view_enterprise(viewer, enterprise):
-        raise Http404
+    require(permissions.can_view_enterprise(viewer, enterprise))
     return render(request, "registry/enterprise_detail.html", _detail_context(viewer, enterprise))
 
 
 @login_required
 def my_enterprise(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if viewer.org_type != "enterprise":
-        raise Http404
+    require(permissions.can_view_own_enterprise(viewer))
     enterprise = selectors.own_enterprise(viewer)
     if enterprise is None:
         return render(request, "registry/my_enterprise_empty.html")
@@ -169,8 +167,7 @@ def _duplicate_context(viewer: Viewer, error: services.DuplicateUscc) -> dict[st
 @login_required
 def enterprise_register(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_register_enterprise(viewer):
-        raise Http404
+    require(permissions.can_register_enterprise(viewer))
     form = EnterpriseRegisterForm(request.POST or None, viewer=viewer)
     context: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
@@ -203,10 +200,8 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     enterprise = get_visible_or_404(Enterprise.objects.select_related("region", "industry"), viewer, pk=pk)
-    if not permissions.can_view_enterprise(viewer, enterprise):
-        raise Http404
-    if not permissions.can_edit_enterprise(viewer, enterprise):
-        raise PermissionDenied
+    require(permissions.can_view_enterprise(viewer, enterprise))
+    require(permissions.can_edit_enterprise(viewer, enterprise))
     region_editable = bool(permissions.can_change_enterprise_region(viewer, enterprise))
     form = EnterpriseEditForm(
         request.POST or None, enterprise=enterprise, viewer=viewer, region_editable=region_editable
@@ -235,8 +230,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def provider_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_list_providers(viewer):
-        raise Http404
+    require(permissions.can_list_providers(viewer))
     q, kind, region = (request.GET.get(k, "").strip() for k in ("q", "kind", "region"))
     qs, sort = apply_sort(
         request, selectors.providers_for(viewer, q=q, kind=kind, region=region), PROVIDER_SORTS, "name"
@@ -260,8 +254,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_visible_or_404(
         Provider.objects.select_related("organization", "organization__region"), viewer, pk=pk
     )
-    if not permissions.can_view_provider(viewer, provider):
-        raise Http404
+    require(permissions.can_view_provider(viewer, provider))
     events = selectors.provider_events(viewer, provider)[:50]
     context = {
         "provider": provider,
@@ -274,8 +267,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def provider_register(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_register_provider(viewer):
-        raise Http404
+    require(permissions.can_register_provider(viewer))
     form = ProviderRegisterForm(request.POST or None, viewer=viewer)
     context: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
@@ -315,8 +307,7 @@ def _own_import_job(viewer: Viewer, pk: int) -> Job:
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_import_enterprises(viewer):
-        raise Http404
+    require(permissions.can_import_enterprises(viewer))
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = start_import(
@@ -355,6 +346,5 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_import_enterprises(viewer):
-        raise Http404
+    require(permissions.can_import_enterprises(viewer))
     return _attachment(template_workbook(), _("企业导入模板") + ".xlsx")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from dengta.core.access import ANONYMOUS
 from dengta.orgs.viewer import viewer_for_membership
@@ -117,12 +118,27 @@ def test_list_register_import_by_role(
     assert bool(p.can_list_providers(viewer)) is list_
 
 
-def test_ministry_staff_without_programme_role_cannot_register(cast: Any) -> None:
+def test_ministry_staff_without_programme_role_cannot_register_or_import(cast: Any) -> None:
     person = member(cast.orgs["ministry"], "mof", "staff")
     viewer = viewer_for_membership(person)
     assert p.can_list_enterprises(viewer)
     assert not p.can_register_enterprise(viewer)
-    assert p.can_import_enterprises(viewer)
+    # Bulk import registers enterprises too: the same programme-staff rule (dengta.orgs.roles).
+    assert not p.can_import_enterprises(viewer)
+
+
+def test_ministry_finance_person_cannot_import(cast: Any) -> None:
+    person = member(cast.orgs["ministry"], "finance", "staff")
+    person.platform_roles = ["finance"]
+    person.save()
+    viewer = viewer_for_membership(person)
+    decision = p.can_import_enterprises(viewer)
+    assert not decision and decision.status == 403
+    response = cast.client("ministry").get("/registry/import/")
+    assert response.status_code == 200
+    finance = Client()
+    finance.force_login(person.user)
+    assert finance.get("/registry/import/").status_code == 403
 
 
 def test_authority_viewer_role_reads_only(registered: Registered, cast: Any) -> None:

@@ -1,4 +1,5 @@
-"""Registry pages: happy paths, kept input on error, and 404 for outsiders reaching in by URL."""
+"""Registry pages: happy paths, kept input on error, 404 for outsiders reaching in by URL and 403 with the rule's
+reason for members whose role lacks the capability (ARCHITECTURE.md convention 15)."""
 
 from __future__ import annotations
 
@@ -54,10 +55,12 @@ def test_list_shows_the_jurisdiction_only(registered: Registered, cast: Any) -> 
 
 
 @pytest.mark.parametrize("who", ["provider", "enterprise", "expert"])
-def test_list_is_404_for_providers_enterprises_and_experts(
+def test_list_is_403_for_providers_enterprises_and_experts(
     registered: Registered, cast: Any, who: str
 ) -> None:
-    assert cast.client(who).get(LIST).status_code == 404
+    response = cast.client(who).get(LIST)
+    assert response.status_code == 403
+    assert "企业库只对部委、主管部门和监督机构开放" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -228,8 +231,8 @@ def test_duplicate_in_another_jurisdiction_is_named_but_not_shown(registered: Re
 
 
 @pytest.mark.parametrize("who", ["provider", "enterprise", "expert", "oversight"])
-def test_register_page_is_404_for_those_who_cannot_register(sized: Any, who: str) -> None:
-    assert sized.client(who).get(reverse("registry:enterprise_register")).status_code == 404
+def test_register_page_is_403_for_those_who_cannot_register(sized: Any, who: str) -> None:
+    assert sized.client(who).get(reverse("registry:enterprise_register")).status_code == 403
 
 
 # ------------------------------------------------------------------------------------------------ edit
@@ -263,7 +266,7 @@ def test_authority_moves_an_enterprise_within_its_jurisdiction(registered: Regis
 def test_my_enterprise(registered: Registered, cast: Any) -> None:
     response = cast.client("enterprise").get(reverse("registry:my_enterprise"))
     assert response.status_code == 200 and response.context["enterprise"] == registered.own
-    assert cast.client("guangzhou").get(reverse("registry:my_enterprise")).status_code == 404
+    assert cast.client("guangzhou").get(reverse("registry:my_enterprise")).status_code == 403
 
 
 def test_my_enterprise_without_a_profile_explains_what_to_do(sized: Any) -> None:
@@ -302,7 +305,7 @@ def test_provider_sees_its_own_profile(sized: Any) -> None:
         sized.client("provider").get(reverse("registry:provider_detail", args=[provider.pk])).status_code
         == 200
     )
-    assert sized.client("provider").get("/registry/providers/").status_code == 404
+    assert sized.client("provider").get("/registry/providers/").status_code == 403
     assert "本机构服务商档案" in sized.client("provider").get(reverse("core:home")).content.decode()
 
 
@@ -316,7 +319,7 @@ def test_provider_register_page(sized: Any) -> None:
     response = sized.client("guangzhou").post(reverse("registry:provider_register"), data)
     provider = Provider.objects.get(uscc=data["uscc"])
     assert response.status_code == 302 and provider.organization.region_id == "440106"
-    assert sized.client("enterprise").get(reverse("registry:provider_register")).status_code == 404
+    assert sized.client("enterprise").get(reverse("registry:provider_register")).status_code == 403
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -338,10 +341,10 @@ def test_import_page_and_template(sized: Any) -> None:
 
 
 @pytest.mark.parametrize("who", ["provider", "enterprise", "expert", "oversight"])
-def test_import_is_404_for_those_who_cannot_import(sized: Any, who: str) -> None:
+def test_import_is_403_for_those_who_cannot_import(sized: Any, who: str) -> None:
     client = sized.client(who)
-    assert client.get(reverse("registry:import_start")).status_code == 404
-    assert client.get(reverse("registry:import_template")).status_code == 404
+    assert client.get(reverse("registry:import_start")).status_code == 403
+    assert client.get(reverse("registry:import_template")).status_code == 403
 
 
 def test_upload_runs_the_job_and_shows_the_result(

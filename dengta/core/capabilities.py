@@ -1,0 +1,42 @@
+"""The names of what a role may do (ARCHITECTURE.md, convention 16: roles are data).
+
+The names are defined here, once, because core's navigation and rules need them and core imports no app.
+Which organisation types, membership roles and platform roles hold each capability is one table:
+dengta.orgs.roles.ROLE_TABLE. The Viewer carries the capabilities its membership holds
+(``Viewer.can``); permission rules add what a table cannot know (the object, the jurisdiction, the state).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Capability(StrEnum):
+    # Home page and assessments: every member.
+    USE_WORKBENCH = "use_workbench"
+    VIEW_ASSESSMENTS = "view_assessments"
+    # Enterprises and providers.
+    LIST_ENTERPRISES = "list_enterprises"
+    VIEW_OWN_ENTERPRISE = "view_own_enterprise"
+    EDIT_OWN_PROFILE = "edit_own_profile"
+    REGISTER_ENTERPRISE = "register_enterprise"
+    EDIT_ENTERPRISE = "edit_enterprise"
+    IMPORT_ENTERPRISES = "import_enterprises"
+    LIST_PROVIDERS = "list_providers"
+    REGISTER_PROVIDER = "register_provider"
+    # Organisations.
+    LIST_ORGANIZATIONS = "list_organizations"
+    # Assessments.
+    SELF_ASSESS = "self_assess"
+    DIAGNOSE = "diagnose"
+    ARRANGE_ONSITE = "arrange_onsite"
+    ASSESS_ONSITE = "assess_onsite"
+    IMPORT_ASSESSMENT_HISTORY = "import_assessment_history"
+    REVISE_LEVEL_RULE = "revise_level_rule"
+    # Oversight.
+    VIEW_EVENTS = "view_events"
+    # Reference data and the API documentation: everyone may read them; the staff, who work with the code
+    # lists and integrations daily, have them in the main navigation (the others through the help links).
+    VIEW_REFERENCE = "view_reference"
+    VIEW_API_DOCS = "view_api_docs"
+    STAFF_TOOLS_IN_NAVIGATION = "staff_tools_in_navigation"

@@ -1,0 +1,98 @@
+"""What each role may do: the one table (ARCHITECTURE.md, convention 16).
+
+A capability is held by a membership when one of its grants matches: the organisation's type, the membership
+role (admin, staff, viewer) and, when the grant names any, one of the membership's platform roles. The
+permission rules (each app's permissions.py), the navigation (dengta.core.navigation) and the access-matrix
+test (dengta/core/tests/test_access_matrix.py) read this table; nothing else decides who may do what by role.
+The rules then add what a table cannot know: whose object it is, whether it lies in the jurisdiction, and
+whether its state allows the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dengta.core.capabilities import Capability
+from dengta.orgs.models import OrgType, PlatformRole, Role
+
+# The organisations that supervise the pilot: they see the registers of their jurisdiction.
+STAFF_ORG_TYPES: frozenset[OrgType] = frozenset({OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT})
+ALL_ORG_TYPES: frozenset[OrgType] = frozenset(OrgType)
+# Members who write (viewers only read: PRODUCT.md, roles).
+WRITING_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.STAFF})
+ALL_ROLES: frozenset[Role] = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Grant:
+    org_types: frozenset[OrgType]
+    roles: frozenset[Role] = ALL_ROLES
+    # When not empty, the membership also needs one of these platform roles.
+    platform_roles: frozenset[PlatformRole] = frozenset()
+
+    def matches(self, org_type: str, role: str, platform_roles: Iterable[str]) -> bool:
+        if org_type not in self.org_types or role not in self.roles:
+            return False
+        return not self.platform_roles or bool(self.platform_roles & set(platform_roles))
+
+
+def _grant(
+    *org_types: OrgType, roles: Iterable[Role] = ALL_ROLES, platform_roles: Iterable[PlatformRole] = ()
+) -> Grant:
+    return Grant(frozenset(org_types), frozenset(roles), frozenset(platform_roles))
+
+
+EVERY_MEMBER = (Grant(ALL_ORG_TYPES),)
+STAFF = (Grant(STAFF_ORG_TYPES),)
+# Writing for the programme: at the ministry only its programme staff (not, say, its finance people); at an
+# authority its admins and staff, within its jurisdiction (DOMAIN.md 2.6).
+PROGRAMME_WRITERS = (
+    _grant(OrgType.MINISTRY, roles=WRITING_ROLES, platform_roles=[PlatformRole.PROGRAMME_STAFF]),
+    _grant(OrgType.AUTHORITY, roles=WRITING_ROLES),
+)
+
+ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
+    Capability.USE_WORKBENCH: EVERY_MEMBER,
+    Capability.VIEW_ASSESSMENTS: EVERY_MEMBER,
+    Capability.LIST_ENTERPRISES: STAFF,
+    Capability.VIEW_OWN_ENTERPRISE: (_grant(OrgType.ENTERPRISE),),
+    Capability.EDIT_OWN_PROFILE: (_grant(OrgType.ENTERPRISE, OrgType.PROVIDER, roles=WRITING_ROLES),),
+    Capability.REGISTER_ENTERPRISE: PROGRAMME_WRITERS,
+    Capability.EDIT_ENTERPRISE: PROGRAMME_WRITERS,
+    Capability.IMPORT_ENTERPRISES: PROGRAMME_WRITERS,
+    Capability.LIST_PROVIDERS: STAFF,
+    Capability.REGISTER_PROVIDER: PROGRAMME_WRITERS,
+    Capability.LIST_ORGANIZATIONS: STAFF,
+    Capability.SELF_ASSESS: (_grant(OrgType.ENTERPRISE, roles=WRITING_ROLES),),
+    Capability.DIAGNOSE: (_grant(OrgType.PROVIDER, roles=WRITING_ROLES),),
+    Capability.ARRANGE_ONSITE: PROGRAMME_WRITERS,
+    Capability.ASSESS_ONSITE: (_grant(OrgType.EXPERT_POOL, roles=WRITING_ROLES),),
+    Capability.IMPORT_ASSESSMENT_HISTORY: PROGRAMME_WRITERS,
+    Capability.REVISE_LEVEL_RULE: (
+        _grant(OrgType.MINISTRY, roles=WRITING_ROLES, platform_roles=[PlatformRole.PROGRAMME_STAFF]),
+    ),
+    # Oversight bodies read the event log; so does anyone holding the auditor platform role.
+    Capability.VIEW_EVENTS: (
+        _grant(OrgType.OVERSIGHT),
+        _grant(*ALL_ORG_TYPES, platform_roles=[PlatformRole.AUDITOR]),
+    ),
+    # Public standards and the API's description: an enterprise needs the code lists for its own profile.
+    Capability.VIEW_REFERENCE: EVERY_MEMBER,
+    Capability.VIEW_API_DOCS: EVERY_MEMBER,
+    Capability.STAFF_TOOLS_IN_NAVIGATION: STAFF,
+}
+
+
+def capabilities_for(org_type: str, role: str, platform_roles: Iterable[str]) -> frozenset[Capability]:
+    """Every capability a membership of this kind holds."""
+    held = tuple(platform_roles)
+    return frozenset(
+        capability
+        for capability, grants in ROLE_TABLE.items()
+        if any(grant.matches(org_type, role, held) for grant in grants)
+    )
+
+
+def holders(capability: Capability) -> tuple[Grant, ...]:
+    return ROLE_TABLE[capability]
