@@ -4,10 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _(
-            "用户名或密码不正确（Incorrect username or password）。请检查后重试，注意区分大小写。"
-        ),
-        "inactive": _("该账号已停用（This account is inactive）。"),
+        "invalid_login": _("用户名或密码不正确。请检查后重试，注意区分大小写。"),
+        "inactive": _("该账号已停用。"),
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -38,7 +38,7 @@ class ViewerMixin:
             # Not one of the caller's organisations: same answer as a missing one.
             raise NotFound()
         if not viewer.is_authenticated:
-            raise PermissionDenied(_("该账号尚未加入任何机构（This account belongs to no organisation）。"))
+            raise PermissionDenied(_("该账号尚未加入任何机构。"))
         request.viewer = viewer  # type: ignore[attr-defined]
 
     @property

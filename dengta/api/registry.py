@@ -76,9 +76,7 @@ class EnterpriseWriteSerializer(serializers.Serializer[Any]):
     def validate_region_code(self, value: str) -> Region:
         region = Region.objects.filter(code=value.strip()).first()
         if region is None:
-            raise serializers.ValidationError(
-                _("行政区划代码不存在（unknown region code）：%(value)s") % {"value": value}
-            )
+            raise serializers.ValidationError(_("行政区划代码不存在：%(value)s") % {"value": value})
         return region
 
     def validate_industry_code(self, value: str) -> Industry:
@@ -88,9 +86,7 @@ class EnterpriseWriteSerializer(serializers.Serializer[Any]):
             code = value.strip().upper()
         industry = Industry.objects.filter(code=code).first()
         if industry is None:
-            raise serializers.ValidationError(
-                _("行业代码不存在（unknown GB/T 4754 code）：%(value)s") % {"value": value}
-            )
+            raise serializers.ValidationError(_("行业代码不存在：%(value)s") % {"value": value})
         return industry
 
 
@@ -169,9 +165,7 @@ class EnterpriseViewSet(
         region: Region = values.pop("region_code")
         industry: Industry = values.pop("industry_code")
         if not permissions.can_register_enterprise(self.viewer, region.path):
-            raise ValidationError(
-                {"region_code": [_("该地区不在本机构辖区范围内（region outside your jurisdiction）")]}
-            )
+            raise ValidationError({"region_code": [_("该地区不在本机构辖区范围内")]})
         try:
             enterprise = services.enterprise_register(
                 actor=request.user, region=region, industry=industry, **values
@@ -200,9 +194,7 @@ class EnterpriseViewSet(
                 if not permissions.can_change_enterprise_region(self.viewer, enterprise) or not (
                     permissions.can_register_enterprise(self.viewer, region.path)
                 ):
-                    raise ValidationError(
-                        {"region_code": [_("不能把企业迁出本机构辖区（cannot move outside）")]}
-                    )
+                    raise ValidationError({"region_code": [_("不能把企业迁出本机构辖区")]})
                 changes["region"] = region
         if "industry_code" in values:
             changes["industry"] = values.pop("industry_code")

@@ -102,60 +102,36 @@ for _column in COLUMNS:
     ALIASES[header_key(_column.title)] = _column.key
     ALIASES[header_key(_column.key)] = _column.key
 
-FILE_EMPTY = gettext_noop("文件是空的，请上传填好的历史评测结果（the file is empty）")
-NO_ROWS = gettext_noop(
-    "表格中没有数据：第一行应为列名，从下一行起每行一个历史评测结果（the spreadsheet has no data rows）"
-)
-TOO_MANY_ROWS = gettext_noop(
-    "数据超过 %(limit)s 行的上限，请拆分成几个文件分别导入（more than %(limit)s rows; split the file）"
-)
+FILE_EMPTY = gettext_noop("文件是空的，请上传填好的历史评测结果")
+NO_ROWS = gettext_noop("表格中没有数据：第一行应为列名，从下一行起每行一个历史评测结果")
+TOO_MANY_ROWS = gettext_noop("数据超过 %(limit)s 行的上限，请拆分成几个文件分别导入")
 NOT_LOADED = gettext_noop(
     "2022年版评测框架尚未载入，暂不能导入历史结果，请联系系统管理员运行 load_frameworks"
-    "（the 2022 framework is not loaded yet）"
 )
 HEADER_UNKNOWN = gettext_noop(
     "无法识别的列名 %(value)s；只能使用 统一社会信用代码、评测日期、总分、备注 四列"
-    "（unknown column %(value)s; the columns are uscc, assessed_on, total and note）"
 )
-HEADER_DUPLICATE = gettext_noop("列 %(value)s 出现了两次（column %(value)s appears twice）")
-HEADER_MISSING = gettext_noop("缺少列：%(columns)s（missing columns: %(columns)s）")
+HEADER_DUPLICATE = gettext_noop("列 %(value)s 出现了两次")
+HEADER_MISSING = gettext_noop("缺少列：%(columns)s")
 NOT_IN_JURISDICTION = Problem(
     "enterprise_not_found",
-    gettext_noop(
-        "本机构辖区内没有以此统一社会信用代码登记的企业：该企业尚未登记，或不在本机构辖区内"
-        "（no enterprise with this credit code within your jurisdiction: not registered, or outside it）"
-    ),
+    gettext_noop("本机构辖区内没有以此统一社会信用代码登记的企业：该企业尚未登记，或不在本机构辖区内"),
 )
-DATE_REQUIRED = Problem("date_required", gettext_noop("请填写评测日期（the date is required）"))
-DATE_FORMAT = gettext_noop(
-    "评测日期应写作 YYYY-MM-DD（如 2023-06-30）或设为日期单元格，不能是 %(value)s"
-    "（the date must be YYYY-MM-DD or a date cell, not %(value)s）"
-)
-DATE_AS_NUMBER = gettext_noop(
-    "评测日期是数字 %(value)s 而不是日期；请把本列设为日期格式，或写作 YYYY-MM-DD"
-    "（the date is the number %(value)s; format the column as dates or write YYYY-MM-DD）"
-)
-DATE_INVALID = gettext_noop("日期 %(value)s 不存在（there is no such day as %(value)s）")
-DATE_FUTURE = gettext_noop(
-    "评测日期 %(value)s 晚于今天，历史结果的日期不能在将来（the date %(value)s is in the future）"
-)
-TOTAL_REQUIRED = Problem("total_required", gettext_noop("请填写总分（the total score is required）"))
-NOTE_TOO_LONG = gettext_noop("备注不能超过 %(max)s 字（the note is longer than %(max)s characters）")
-DUPLICATE_IN_FILE = gettext_noop(
-    "与第 %(row)d 行重复：同一企业、同一评测日期只能有一个结果"
-    "（duplicates row %(row)d: same enterprise and date）"
-)
-ALREADY_IMPORTED = gettext_noop(
-    "该企业 %(date)s 的历史结果（总分 %(total)s）已导入过，不能重复导入（this result was already imported）"
-)
+DATE_REQUIRED = Problem("date_required", gettext_noop("请填写评测日期"))
+DATE_FORMAT = gettext_noop("评测日期应写作 YYYY-MM-DD（如 2023-06-30）或设为日期单元格，不能是 %(value)s")
+DATE_AS_NUMBER = gettext_noop("评测日期是数字 %(value)s 而不是日期；请把本列设为日期格式，或写作 YYYY-MM-DD")
+DATE_INVALID = gettext_noop("日期 %(value)s 不存在")
+DATE_FUTURE = gettext_noop("评测日期 %(value)s 晚于今天，历史结果的日期不能在将来")
+TOTAL_REQUIRED = Problem("total_required", gettext_noop("请填写总分"))
+NOTE_TOO_LONG = gettext_noop("备注不能超过 %(max)s 字")
+DUPLICATE_IN_FILE = gettext_noop("与第 %(row)d 行重复：同一企业、同一评测日期只能有一个结果")
+ALREADY_IMPORTED = gettext_noop("该企业 %(date)s 的历史结果（总分 %(total)s）已导入过，不能重复导入")
 OTHER_RESULT = gettext_noop(
     "该企业 %(date)s 已有历史结果（总分 %(existing)s），与本行的总分 %(total)s 不同；"
     "同一企业同一天只能有一个结果"
-    "（a different result for this enterprise and date is already recorded）"
 )
 CHANGED_MEANWHILE = gettext_noop(
     "校验通过后，有相同企业、相同日期的历史结果被同时导入，本次没有写入任何数据，请重新导入"
-    "（a result for the same enterprise and date was imported meanwhile; nothing was written, import again）"
 )
 
 _DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

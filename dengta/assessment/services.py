@@ -38,20 +38,10 @@ from dengta.registry.problems import Problem
 DEFAULT_FRAMEWORK = "miit-2024-manufacturing"
 TARGET_LEVEL = 2  # pilot acceptance: 二级 or above (DOMAIN.md 2.6)
 
-PLEDGE_TEXT = gettext_lazy(
-    "本单位承诺所填报的信息和佐证材料真实、准确、完整，如有虚假，愿承担相应责任。"
-    "（We pledge that the information and evidence given are true, accurate and complete.）"
-)
-DMA_ANSWERS_ONLY = gettext_lazy(
-    "此评测按欧盟数字成熟度评估填报，答案请放在 dma 下（answers of an EU DMA assessment go under dma）"
-)
-MIIT_ANSWERS_ONLY = gettext_lazy(
-    "此评测不是欧盟数字成熟度评估，不接受 dma 答案（only an EU DMA assessment takes dma answers）"
-)
-COI_TEXT = gettext_lazy(
-    "本人与被评定企业及其服务商不存在利益关系，将独立、客观、公正地开展现场评定。"
-    "（I have no interest in the enterprise or its providers and will assess independently.）"
-)
+PLEDGE_TEXT = gettext_lazy("本单位承诺所填报的信息和佐证材料真实、准确、完整，如有虚假，愿承担相应责任。")
+DMA_ANSWERS_ONLY = gettext_lazy("此评测按欧盟数字成熟度评估填报，答案请放在 dma 下")
+MIIT_ANSWERS_ONLY = gettext_lazy("此评测不是欧盟数字成熟度评估，不接受 dma 答案")
+COI_TEXT = gettext_lazy("本人与被评定企业及其服务商不存在利益关系，将独立、客观、公正地开展现场评定。")
 
 
 def current_framework(code: str = DEFAULT_FRAMEWORK) -> Framework:
@@ -59,8 +49,7 @@ def current_framework(code: str = DEFAULT_FRAMEWORK) -> Framework:
         return Framework.objects.get(code=code, is_current=True)
     except Framework.DoesNotExist as exc:
         raise ValidationError(
-            _("评测框架 %(code)s 尚未载入，请运行 manage.py load_frameworks（framework not loaded）")
-            % {"code": code}
+            _("评测框架 %(code)s 尚未载入，请运行 manage.py load_frameworks") % {"code": code}
         ) from exc
 
 
@@ -118,16 +107,9 @@ def _check_online(framework: Framework, kind: str) -> None:
     """MIIT 2024 is answered online by every kind; the EU DMA by an enterprise or a provider (it is a
     self-assessment for international comparison, never an on-site assessment); 2022 bands only import."""
     if framework.kind == Framework.Kind.BANDS:
-        raise ValidationError(
-            _("此框架只能导入历史结果，不能在线填报（this framework only records historical totals）")
-        )
+        raise ValidationError(_("此框架只能导入历史结果，不能在线填报"))
     if framework.kind == Framework.Kind.EU_DMA and kind not in (Kind.SELF, Kind.PROVIDER):
-        raise ValidationError(
-            _(
-                "欧盟数字成熟度评估只用于企业自评和服务商诊断"
-                "（the EU DMA is for self-assessments and provider diagnoses only）"
-            )
-        )
+        raise ValidationError(_("欧盟数字成熟度评估只用于企业自评和服务商诊断"))
 
 
 def assessment_assign_onsite(
@@ -138,7 +120,7 @@ def assessment_assign_onsite(
         expert_organization.type != "expert_pool"
         or not expert.memberships.filter(organization=expert_organization).exists()
     ):
-        raise ValidationError({"expert": [_("请选择专家库中的专家（choose an expert from an expert pool）")]})
+        raise ValidationError({"expert": [_("请选择专家库中的专家")]})
     return assessment_start(
         actor=actor,
         enterprise=enterprise,
@@ -156,12 +138,7 @@ def assessment_declare_coi(*, actor: Any, assessment: Assessment) -> Assessment:
         return locked
     if locked.kind != Kind.ONSITE or locked.state != State.DRAFT:
         # The declaration is written to the row: only an on-site draft takes one (a scored row never changes).
-        raise ValidationError(
-            _(
-                "只有草稿状态的现场评定需要声明无利益冲突"
-                "（only an on-site draft takes a conflict of interest declaration）"
-            )
-        )
+        raise ValidationError(_("只有草稿状态的现场评定需要声明无利益冲突"))
     locked.coi_declared_at = timezone.now()
     locked.coi_statement = str(COI_TEXT)
     locked.save(update_fields=["coi_declared_at", "coi_statement", "updated_at"])
@@ -227,9 +204,7 @@ def assessment_save_answers(
 def _lock_draft(assessment: Assessment) -> Assessment:
     locked = Assessment.objects.select_for_update().select_related("framework").get(pk=assessment.pk)
     if locked.state != State.DRAFT:
-        raise ValidationError(
-            _("评测已提交，不能再修改；如需更正，请新建更正评测（submitted assessments cannot change）")
-        )
+        raise ValidationError(_("评测已提交，不能再修改；如需更正，请新建更正评测"))
     _require_declaration(locked)
     return locked
 
@@ -335,9 +310,7 @@ def completeness(assessment: Assessment) -> tuple[list[str], list[str]]:
 def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> Assessment:
     """Submit with the authenticity pledge, then score at once (the engine is pure and fast)."""
     if not pledge:
-        raise ValidationError(
-            {"pledge": [_("提交前须勾选真实性承诺（tick the authenticity pledge to submit）")]}
-        )
+        raise ValidationError({"pledge": [_("提交前须勾选真实性承诺")]})
     # Lock first so the answers scored are the answers submitted (a concurrent autosave waits).
     assessment = (
         Assessment.objects.select_for_update().select_related("framework", "enterprise").get(pk=assessment.pk)
@@ -354,8 +327,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> As
             s.name for s in fw.scenarios if s.code in scenarios
         ]
         raise ValidationError(
-            _("还有 %(n)s 题未作答：%(names)s（unanswered questions）")
-            % {"n": len(names), "names": "、".join(names)}
+            _("还有 %(n)s 题未作答：%(names)s") % {"n": len(names), "names": "、".join(names)}
         )
     return _score(actor=actor, assessment=_pledge(actor, assessment), answers=parsed.answers)
 
@@ -381,7 +353,7 @@ def _submit_dma(*, actor: Any, assessment: Assessment) -> Assessment:
     unanswered = dma.missing_questions(fw, assessment.answers_part("dma"))
     if unanswered:
         raise ValidationError(
-            _("还有 %(n)s 题未作答：%(names)s（unanswered questions）")
+            _("还有 %(n)s 题未作答：%(names)s")
             % {"n": len(unanswered), "names": "、".join(q.code.upper() for q in unanswered)}
         )
     submitted = _pledge(actor, assessment)
@@ -457,9 +429,7 @@ def assessment_correct(*, actor: Any, assessment: Assessment, assessor: Any = No
     """A correction: a new draft with the same answers, linked to the scored assessment it corrects."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.has_score or locked.corrections.exists():
-        raise ValidationError(
-            _("只有已评分且未更正过的评测可以更正（only a scored assessment can be corrected, once）")
-        )
+        raise ValidationError(_("只有已评分且未更正过的评测可以更正"))
     return assessment_start(
         actor=actor,
         enterprise=locked.enterprise,
@@ -486,29 +456,20 @@ def evidence_add(
     *, actor: Any, assessment: Assessment, item_code: str, upload: UploadedFile, description: str = ""
 ) -> Evidence:
     if dma.is_dma(assessment):  # evidence is filed per MIIT item; the DMA has none
-        raise ValidationError({"item_code": [_("未知的评测项（unknown item）")]})
+        raise ValidationError({"item_code": [_("未知的评测项")]})
     fw = compiled(assessment)
     if fw.item(item_code) is None and fw.scenario(item_code) is None:
-        raise ValidationError({"item_code": [_("未知的评测项（unknown item）")]})
+        raise ValidationError({"item_code": [_("未知的评测项")]})
     if assessment.state != State.DRAFT:
-        raise ValidationError(_("评测已提交，不能再上传佐证材料（submitted assessments cannot change）"))
+        raise ValidationError(_("评测已提交，不能再上传佐证材料"))
     _require_declaration(assessment)
     if upload.size is None or upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": [_("文件不能超过 20 MB（the file must not exceed 20 MB）")]})
+        raise ValidationError({"file": [_("文件不能超过 20 MB")]})
     head = upload.read(8192)
     upload.seek(0)
     content_type = sniff_evidence(head)
     if content_type is None:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "只接受 PDF、JPEG、PNG、Excel 或 Word 文件（按内容识别）"
-                        "（only PDF, JPEG, PNG, xlsx or docx, checked by content）"
-                    )
-                ]
-            }
-        )
+        raise ValidationError({"file": [_("只接受 PDF、JPEG、PNG、Excel 或 Word 文件（按内容识别）")]})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -554,9 +515,7 @@ def historical_record(
     """Record a historical result of a score-band framework (the 2022 edition) as a scored assessment."""
     fw = framework.compiled()
     if not isinstance(fw, BandFramework):
-        raise ValidationError(
-            _("历史结果只能按分档框架导入（historical results need a score-band framework）")
-        )
+        raise ValidationError(_("历史结果只能按分档框架导入"))
     level = level_for_total(fw, total)
     assessment = Assessment(
         enterprise=enterprise,
@@ -613,11 +572,9 @@ def framework_revise_level_rule(
     from dengta.assessment.scoring.framework import FrameworkDataError
 
     if framework.kind != Framework.Kind.MIIT2024:
-        raise ValidationError(_("只有评分加场景的框架有等级判定规则（this framework has no level rule）"))
+        raise ValidationError(_("只有评分加场景的框架有等级判定规则"))
     if not note.strip():
-        raise ValidationError(
-            {"note": [_("请说明更正的依据（例如官方文件页码）（give the source of the correction）")]}
-        )
+        raise ValidationError({"note": [_("请说明更正的依据（例如官方文件页码）")]})
     content = json.loads(json.dumps(framework.content))
     rule = content["rules"]["level_rule"]
     rule["levels"] = [{k: level[k] for k in ("level", *LEVEL_RULE_FIELDS)} for level in levels]

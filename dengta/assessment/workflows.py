@@ -17,15 +17,13 @@ from dengta.core.workflows import Transition
 
 def _coi_declared(assessment: Any) -> Decision:
     if assessment.kind == Kind.ONSITE and assessment.coi_declared_at is None:
-        return Decision.deny(
-            _("现场评定须先由评定专家声明无利益冲突（declare no conflict of interest first）")
-        )
+        return Decision.deny(_("现场评定须先由评定专家声明无利益冲突"))
     return Decision.allow("")
 
 
 def _is_onsite(assessment: Any) -> Decision:
     if assessment.kind != Kind.ONSITE:
-        return Decision.deny(_("只有现场评定需要签署（only on-site assessments are signed off）"))
+        return Decision.deny(_("只有现场评定需要签署"))
     return Decision.allow("")
 
 

@@ -18,10 +18,28 @@ class ChineseFirstLocaleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if request.path.startswith("/api/") and not chosen:
+            # An API client states its language on purpose (RFC 9110 Accept-Language); a browser's header
+            # is ignored on pages because office machines often say English by default.
+            chosen = self._api_language(request.headers.get("Accept-Language", ""))
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(
+            response, ("Cookie", "Accept-Language") if request.path.startswith("/api/") else ("Cookie",)
+        )
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+    def _api_language(self, header: str) -> str:
+        """The first supported language in an Accept-Language header, in the client's order of preference."""
+        for part in header.split(","):
+            tag = part.split(";", 1)[0].strip().lower()
+            if tag in self.supported:
+                return tag
+            if tag.startswith("zh"):
+                return settings.LANGUAGE_CODE
+            if tag.startswith("en"):
+                return "en"
+        return ""

@@ -61,7 +61,7 @@ def run_transition(
     current = getattr(locked, state_field)
     if current not in transition.sources:
         raise TransitionRefused(
-            _("当前状态（%(state)s）不能执行此操作（this step is not possible in the current state）")
+            _("当前状态（%(state)s）不能执行此操作")
             % {"state": locked.get_state_display() if hasattr(locked, "get_state_display") else current}
         )
     decision = transition.guard(locked)

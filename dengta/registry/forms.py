@@ -67,13 +67,13 @@ class RegionCodeField(forms.CharField):
             return None
         if len(text) != 6 or not text.isdigit():
             raise forms.ValidationError(
-                gettext("行政区划代码应为6位数字，如 440106（the region code must be 6 digits）"),
+                gettext("行政区划代码应为6位数字，如 440106"),
                 code="region_format",
             )
         region = Region.objects.filter(code=text).first()
         if region is None:
             raise forms.ValidationError(
-                gettext("行政区划代码 %(code)s 不存在（unknown region code）") % {"code": text},
+                gettext("行政区划代码 %(code)s 不存在") % {"code": text},
                 code="region_unknown",
             )
         return region
@@ -82,11 +82,10 @@ class RegionCodeField(forms.CharField):
 def region_in_jurisdiction(viewer: Viewer, region: Region | None) -> Region:
     """Staff register and move profiles only inside their jurisdiction (a 404 elsewhere would hide it)."""
     if region is None:
-        raise forms.ValidationError(gettext("请填写所在地区（the region is required）"), code="required")
+        raise forms.ValidationError(gettext("请填写所在地区"), code="required")
     if not viewer.covers_path(region.path):
         raise forms.ValidationError(
-            gettext("地区 %(code)s 不在本机构辖区内（region %(code)s is outside your jurisdiction）")
-            % {"code": region.code},
+            gettext("地区 %(code)s 不在本机构辖区内") % {"code": region.code},
             code="region_outside",
         )
     return region
@@ -246,12 +245,10 @@ class ImportUploadForm(StyledForm):
         limit = settings.DENGTA_IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                gettext(
-                    "文件超过 %(limit)s MB 的上限，请拆分后分别导入（the file is larger than %(limit)s MB）"
-                )
+                gettext("文件超过 %(limit)s MB 的上限，请拆分后分别导入")
                 % {"limit": f"{limit / 1048576:.0f}"},
                 code="too_large",
             )
         if upload.size == 0:
-            raise forms.ValidationError(gettext("文件是空的（the file is empty）"), code="empty")
+            raise forms.ValidationError(gettext("文件是空的"), code="empty")
         return upload

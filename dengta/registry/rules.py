@@ -83,35 +83,28 @@ def is_blank(raw: object) -> bool:
 
 def parse_employees(raw: object) -> int | Problem:
     if is_blank(raw):
-        return Problem(
-            "employees_required", gettext_noop("请填写从业人员人数（number of employees is required）")
-        )
+        return Problem("employees_required", gettext_noop("请填写从业人员人数"))
     value = parse_decimal(raw)
     if value is None:
         return Problem(
             "employees_not_number",
-            gettext_noop(
-                "从业人员应为整数，不能是 %(value)s（employees must be a whole number, not %(value)s）"
-            ),
+            gettext_noop("从业人员应为整数，不能是 %(value)s"),
             {"value": _as_text(raw)},
         )
     if value < 0:
         return Problem(
             "employees_negative",
-            gettext_noop("从业人员不能为负数（employees cannot be negative）"),
+            gettext_noop("从业人员不能为负数"),
         )
     if value != value.to_integral_value():
         return Problem(
             "employees_fraction",
-            gettext_noop("从业人员应为整数，不能有小数（employees must be a whole number）"),
+            gettext_noop("从业人员应为整数，不能有小数"),
         )
     if value > MAX_EMPLOYEES:
         return Problem(
             "employees_absurd",
-            gettext_noop(
-                "从业人员 %(value)s 人超过上限 %(limit)s 人，请核对"
-                "（more than %(limit)s employees is not plausible）"
-            ),
+            gettext_noop("从业人员 %(value)s 人超过上限 %(limit)s 人，请核对"),
             {"value": f"{int(value):,}", "limit": f"{MAX_EMPLOYEES:,}"},
         )
     return int(value)
@@ -120,35 +113,18 @@ def parse_employees(raw: object) -> int | Problem:
 # One set of messages per amount, so that each is translated whole (no pieces glued into a template).
 _AMOUNT_MESSAGES: dict[str, dict[str, str]] = {
     "revenue": {
-        "required": gettext_noop("请填写营业收入（万元）（revenue is required）"),
-        "not_number": gettext_noop(
-            "营业收入应为数字（万元），不能是 %(value)s（revenue must be a number, not %(value)s）"
-        ),
-        "negative": gettext_noop("营业收入不能为负数（revenue cannot be negative）"),
-        "decimals": gettext_noop(
-            "营业收入以万元为单位最多保留6位小数，即精确到分"
-            "（revenue in 10,000 yuan allows at most 6 decimals）"
-        ),
-        "absurd": gettext_noop(
-            "营业收入 %(value)s 万元超过上限 10,000,000 万元，请确认单位是万元而不是元"
-            "（revenue above 10,000,000 ten-thousand yuan is not plausible; was it entered in yuan?）"
-        ),
+        "required": gettext_noop("请填写营业收入（万元）"),
+        "not_number": gettext_noop("营业收入应为数字（万元），不能是 %(value)s"),
+        "negative": gettext_noop("营业收入不能为负数"),
+        "decimals": gettext_noop("营业收入以万元为单位最多保留6位小数，即精确到分"),
+        "absurd": gettext_noop("营业收入 %(value)s 万元超过上限 10,000,000 万元，请确认单位是万元而不是元"),
     },
     "assets": {
-        "required": gettext_noop("请填写资产总额（万元）（total assets are required）"),
-        "not_number": gettext_noop(
-            "资产总额应为数字（万元），不能是 %(value)s（total assets must be a number, not %(value)s）"
-        ),
-        "negative": gettext_noop("资产总额不能为负数（total assets cannot be negative）"),
-        "decimals": gettext_noop(
-            "资产总额以万元为单位最多保留6位小数，即精确到分"
-            "（total assets in 10,000 yuan allow at most 6 decimals）"
-        ),
-        "absurd": gettext_noop(
-            "资产总额 %(value)s 万元超过上限 10,000,000 万元，请确认单位是万元而不是元"
-            "（total assets above 10,000,000 ten-thousand yuan are not plausible;"
-            " were they entered in yuan?）"
-        ),
+        "required": gettext_noop("请填写资产总额（万元）"),
+        "not_number": gettext_noop("资产总额应为数字（万元），不能是 %(value)s"),
+        "negative": gettext_noop("资产总额不能为负数"),
+        "decimals": gettext_noop("资产总额以万元为单位最多保留6位小数，即精确到分"),
+        "absurd": gettext_noop("资产总额 %(value)s 万元超过上限 10,000,000 万元，请确认单位是万元而不是元"),
     },
 }
 
@@ -196,19 +172,16 @@ def parse_tier(raw: object) -> str | Problem:
         return TIER_ALIASES[key]
     return Problem(
         "tier_unknown",
-        gettext_noop(
-            "专精特新只能填写 创新型、专精特新、小巨人 或留空，不能是 %(value)s"
-            "（tier must be blank, 创新型, 专精特新 or 小巨人, not %(value)s）"
-        ),
+        gettext_noop("专精特新只能填写 创新型、专精特新、小巨人 或留空，不能是 %(value)s"),
         {"value": text},
     )
 
 
-INDUSTRY_LEVEL_NAMES = {
-    1: ("门类", "section"),
-    2: ("大类", "division"),
-    3: ("中类", "group"),
-    4: ("小类", "class"),
+# One whole message per level, so each language names the level in its own words (no glued pieces).
+INDUSTRY_LEVEL_MESSAGES = {
+    1: gettext_noop("行业代码 %(code)s 是门类，请填写到小类（4位数字，如 C3670）"),
+    2: gettext_noop("行业代码 %(code)s 是大类，请填写到小类（4位数字，如 C3670）"),
+    3: gettext_noop("行业代码 %(code)s 是中类，请填写到小类（4位数字，如 C3670）"),
 }
 CLASS_LEVEL = 4
 
@@ -218,12 +191,8 @@ def industry_level_problem(code: str, level: int) -> Problem | None:
     and the focus sectors (DOMAIN.md 4.5: 汽车零部件 is class C3670) need the most specific code."""
     if level == CLASS_LEVEL:
         return None
-    zh, en = INDUSTRY_LEVEL_NAMES.get(level, ("", ""))
     return Problem(
         "industry_not_class",
-        gettext_noop(
-            "行业代码 %(code)s 是%(level)s，请填写到小类（4位数字，如 C3670）"
-            "（%(code)s is a %(level_en)s code; give the 4-digit class, e.g. C3670）"
-        ),
-        {"code": code, "level": zh, "level_en": en},
+        INDUSTRY_LEVEL_MESSAGES.get(level, INDUSTRY_LEVEL_MESSAGES[1]),
+        {"code": code},
     )

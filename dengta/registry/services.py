@@ -36,7 +36,7 @@ class DuplicateUscc(ValidationError):
         super().__init__(
             {
                 "uscc": [
-                    _("该统一社会信用代码已登记，不能重复登记（this credit code is already registered）"),
+                    _("该统一社会信用代码已登记，不能重复登记"),
                 ]
             }
         )
@@ -45,7 +45,7 @@ class DuplicateUscc(ValidationError):
 def clean_name(name: str) -> str:
     cleaned = clean_text(name or "")
     if not cleaned:
-        raise ValidationError({"name": [_("请填写名称（name is required）")]})
+        raise ValidationError({"name": [_("请填写名称")]})
     return cleaned
 
 

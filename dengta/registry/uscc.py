@@ -65,35 +65,23 @@ def _illegal_problem(value: str) -> Problem | None:
             "uscc_illegal_letter",
             gettext_noop(
                 "统一社会信用代码含有不使用的字母 %(chars)s：代码中没有 I、O、Z、S、V，可能应为 %(hint)s"
-                "（illegal characters %(chars)s: I, O, Z, S and V are never used; perhaps %(hint)s）"
             ),
             {"chars": shown, "hint": hint},
         )
     return Problem(
         "uscc_illegal_chars",
-        gettext_noop(
-            "统一社会信用代码只能包含数字和大写字母，不能包含 %(chars)s"
-            "（only digits and upper-case letters are allowed, not %(chars)s）"
-        ),
+        gettext_noop("统一社会信用代码只能包含数字和大写字母，不能包含 %(chars)s"),
         {"chars": shown},
     )
 
 
-REQUIRED = gettext_noop("请填写统一社会信用代码（the credit code is required）")
-WRONG_LENGTH = gettext_noop(
-    "统一社会信用代码应为18位，现为 %(length)d 位（must be 18 characters, got %(length)d）"
-)
+REQUIRED = gettext_noop("请填写统一社会信用代码")
+WRONG_LENGTH = gettext_noop("统一社会信用代码应为18位，现为 %(length)d 位")
 WRONG_AUTHORITY = gettext_noop(
     "统一社会信用代码第1位（登记管理部门代码）不能是 %(char)s，应为 1–9、A、N 或 Y"
-    "（position 1, the registration authority, cannot be %(char)s）"
 )
-REGION_NOT_DIGITS = gettext_noop(
-    "统一社会信用代码第3–8位应为6位数字的行政区划代码，现为 %(part)s"
-    "（positions 3–8 must be the 6-digit region code, got %(part)s）"
-)
-WRONG_CHECK = gettext_noop(
-    "统一社会信用代码校验位错误：最后一位应为 %(expected)s（check character should be %(expected)s）"
-)
+REGION_NOT_DIGITS = gettext_noop("统一社会信用代码第3–8位应为6位数字的行政区划代码，现为 %(part)s")
+WRONG_CHECK = gettext_noop("统一社会信用代码校验位错误：最后一位应为 %(expected)s")
 
 
 def _layout_problem(value: str) -> Problem | None:
@@ -173,18 +161,11 @@ def _resolve(derived: str, paths: Mapping[str, str]) -> tuple[str | None, str | 
     return None, None
 
 
-REGION_UNKNOWN = gettext_noop(
-    "统一社会信用代码第3–8位的区划代码 %(derived)s 不在行政区划表中"
-    "（region code %(derived)s in the credit code is not in the region table）"
-)
+REGION_UNKNOWN = gettext_noop("统一社会信用代码第3–8位的区划代码 %(derived)s 不在行政区划表中")
 REGION_FALLBACK = gettext_noop(
     "统一社会信用代码中的区划代码 %(derived)s 已不在现行区划表中，按上级区划 %(matched)s 核对"
-    "（region code %(derived)s is no longer current; checked against %(matched)s）"
 )
-REGION_MISMATCH = gettext_noop(
-    "统一社会信用代码中的登记地区 %(derived)s 与所填地区 %(declared)s 不一致"
-    "（the region in the credit code, %(derived)s, does not match the declared region %(declared)s）"
-)
+REGION_MISMATCH = gettext_noop("统一社会信用代码中的登记地区 %(derived)s 与所填地区 %(declared)s 不一致")
 
 
 def match_region(

@@ -15,18 +15,12 @@ from dengta.assessment.models import Assessment
 from dengta.core.decisions import Decision
 
 # The same msgids as the services' and the workflow's messages, so one translation serves both.
-NOT_DRAFT = gettext_lazy(
-    "评测已提交，不能再修改；如需更正，请新建更正评测（submitted assessments cannot change）"
-)
-CORRECTED_ONCE = gettext_lazy(
-    "只有已评分且未更正过的评测可以更正（only a scored assessment can be corrected, once）"
-)
+NOT_DRAFT = gettext_lazy("评测已提交，不能再修改；如需更正，请新建更正评测")
+CORRECTED_ONCE = gettext_lazy("只有已评分且未更正过的评测可以更正")
 
 
 def state_message(assessment: Assessment) -> str:
-    return _("当前状态（%(state)s）不能执行此操作（this step is not possible in the current state）") % {
-        "state": assessment.get_state_display()
-    }
+    return _("当前状态（%(state)s）不能执行此操作") % {"state": assessment.get_state_display()}
 
 
 class Conflict(APIException):

@@ -24,10 +24,7 @@ from dengta.orgs.models import Organization
 from dengta.registry.models import Enterprise
 from dengta.registry.text import to_half_width
 
-ONSITE_MIIT_ONLY = gettext_lazy(
-    "欧盟数字成熟度评估只用于企业自评和服务商诊断"
-    "（the EU DMA is for self-assessments and provider diagnoses only）"
-)
+ONSITE_MIIT_ONLY = gettext_lazy("欧盟数字成熟度评估只用于企业自评和服务商诊断")
 
 
 def _user_label(user: Any) -> str | None:

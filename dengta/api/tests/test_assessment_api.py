@@ -41,6 +41,7 @@ from dengta.assessment.tests.conftest import (  # noqa: F401  (fixtures)
 )
 from dengta.core.models import Event
 from dengta.registry.tests.conftest import member, organization, register
+from tests.language import assert_one_language
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +218,10 @@ def test_enterprise_creates_answers_submits_and_reads_report(world):
     no_pledge = client.post(f"{URL}{pk}/submit/", {}, format="json")
     assert no_pledge.status_code == 400
     message = no_pledge.json()["pledge"][0]
-    assert "真实性承诺" in message and "authenticity pledge" in message
+    assert "真实性承诺" in message and "authenticity pledge" not in message
+    english = client.post(f"{URL}{pk}/submit/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    assert "authenticity pledge" in english.json()["pledge"][0]
+    assert english.headers["Content-Language"] == "en"
     assert Assessment.objects.get(pk=pk).state == State.DRAFT
 
     submitted = client.post(f"{URL}{pk}/submit/", {"pledge": True}, format="json")
@@ -315,11 +319,13 @@ def test_bad_input_is_400_with_bilingual_problems_and_valid_parts_saved(world):
     codes = {p["code"] for p in data["problems"]}
     assert codes == {"unknown_item", "exclusive_option", "single_choice", "scenario_level", "number_negative"}
     messages = {p["code"]: p["message"] for p in data["problems"]}
-    assert "no.such.item" in messages["unknown_item"] and "unknown item" in messages["unknown_item"]
-    assert "无" in messages["exclusive_option"] and "cannot be combined" in messages["exclusive_option"]
-    assert "单选题" in messages["single_choice"] and "single-choice" in messages["single_choice"]
+    assert "no.such.item" in messages["unknown_item"] and "未知的评测项" in messages["unknown_item"]
+    assert "无" in messages["exclusive_option"] and "不能再选其他选项" in messages["exclusive_option"]
+    assert "单选题" in messages["single_choice"] and "只能选一个选项" in messages["single_choice"]
     assert "0–4" in messages["scenario_level"] and "5" in messages["scenario_level"]
-    assert "负数" in messages["number_negative"] and "negative" in messages["number_negative"]
+    assert "负数" in messages["number_negative"]
+    for message in messages.values():
+        assert_one_language(message)
     # The valid parts are saved, and reported back as saved.
     assert data["answers"] == {
         "choices": {"base.security.network": ["B"]},
@@ -343,7 +349,7 @@ def test_bad_input_is_400_with_bilingual_problems_and_valid_parts_saved(world):
     )
     assert more.status_code == 400
     problem = more.json()["problems"][0]
-    assert problem["code"] == "number_exceeds_total" and "exceeds the total" in problem["message"]
+    assert problem["code"] == "number_exceeds_total" and "不能多于" in problem["message"]
     stored = Assessment.objects.get(pk=pk).answers
     assert stored["numbers"] == {"digital_investment": "120.5", "equipment_total": "100"}
     assert stored["choices"]["base.security.data"] == ["B"]
@@ -362,7 +368,7 @@ def test_submit_twice_is_409_and_changes_nothing(world):
     first = Assessment.objects.get(pk=pk)
     again = client.post(f"{URL}{pk}/submit/", {"pledge": True}, format="json")
     assert again.status_code == 409
-    assert "已评分" in again.json()["detail"] and "current state" in again.json()["detail"]
+    assert "已评分" in again.json()["detail"] and "不能执行此操作" in again.json()["detail"]
     after = Assessment.objects.get(pk=pk)
     assert (after.state, after.submitted_at, after.scored_at, after.updated_at) == (
         first.state,
@@ -379,7 +385,7 @@ def test_submit_with_unanswered_questions_is_400(world):
     client.post(f"{URL}{pk}/answers/", {"choices": {"base.security.data": "B"}}, format="json")
     response = client.post(f"{URL}{pk}/submit/", {"pledge": True}, format="json")
     assert response.status_code == 400
-    assert "unanswered questions" in response.json()["non_field_errors"][0]
+    assert response.json()["non_field_errors"][0].startswith("还有 30 题未作答：")
     assert Assessment.objects.get(pk=pk).state == State.DRAFT
 
 
@@ -395,7 +401,7 @@ def test_editing_after_submit_is_400_and_never_changes_the_row(world):
         )
         assert response.status_code == 400
         detail = response.json()["detail"]
-        assert "评测已提交" in detail and "submitted assessments cannot change" in detail
+        assert "评测已提交" in detail and "不能再修改" in detail
     after = Assessment.objects.get(pk=scored.pk)
     assert (after.answers, after.result, after.total, after.updated_at) == (
         before.answers,
@@ -637,7 +643,7 @@ def test_correction_is_a_new_draft_once(world):
     assert draft["answers"] == client.get(f"{URL}{scored.pk}/").json()["answers"]
     assert client.get(f"{URL}{scored.pk}/").json()["corrections"] == [draft["id"]]
     again = client.post(f"{URL}{scored.pk}/correct/")
-    assert again.status_code == 409 and "corrected, once" in again.json()["detail"]
+    assert again.status_code == 409 and "未更正过" in again.json()["detail"]
     assert client.post(f"{URL}{draft['id']}/correct/").status_code == 409  # a draft has nothing to correct
     assert as_(world, "guangzhou").post(f"{URL}{scored.pk}/correct/").status_code in (403, 409)
     assert Assessment.objects.get(pk=scored.pk).state == State.SCORED

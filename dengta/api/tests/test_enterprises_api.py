@@ -87,7 +87,9 @@ def test_bad_input_gets_specific_bilingual_messages_and_writes_nothing(sized):
     response = client.post("/api/v1/enterprises/", wrong_check, format="json")
     assert response.status_code == 400
     message = response.json()["uscc"][0]
-    assert "校验" in message and "check" in message.lower()
+    assert "校验" in message and "check" not in message.lower()
+    english = client.post("/api/v1/enterprises/", wrong_check, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert "check character" in english.json()["uscc"][0] and "校验" not in english.json()["uscc"][0]
     assert Enterprise.objects.count() == 0
 
 

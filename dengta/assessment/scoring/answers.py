@@ -64,9 +64,7 @@ def check_choice(fw: Framework, code: str, raw: Any) -> tuple[frozenset[str] | N
     """One item's answer; ``(None, None)`` when left blank."""
     item = fw.item(code)
     if item is None:
-        return None, _problem(
-            "unknown_item", gettext_noop("未知的评测项“%(item)s”（unknown item）"), item=code
-        )
+        return None, _problem("unknown_item", gettext_noop("未知的评测项“%(item)s”"), item=code)
     keys = split_keys(raw)
     if not keys:
         return None, None
@@ -74,7 +72,7 @@ def check_choice(fw: Framework, code: str, raw: Any) -> tuple[frozenset[str] | N
     if unknown:
         return None, _problem(
             "unknown_option",
-            gettext_noop("“%(item)s”没有选项 %(option)s，可选 %(allowed)s（unknown option）"),
+            gettext_noop("“%(item)s”没有选项 %(option)s，可选 %(allowed)s"),
             item=item.name,
             option=", ".join(unknown),
             allowed=", ".join(item.keys),
@@ -82,22 +80,19 @@ def check_choice(fw: Framework, code: str, raw: Any) -> tuple[frozenset[str] | N
     if len(set(keys)) != len(keys):
         return None, _problem(
             "repeated_option",
-            gettext_noop("“%(item)s”的选项重复（an option is given twice）"),
+            gettext_noop("“%(item)s”的选项重复"),
             item=item.name,
         )
     if not item.multi and len(keys) > 1:
         return None, _problem(
             "single_choice",
-            gettext_noop("“%(item)s”是单选题，只能选一个选项（single-choice item: choose one option）"),
+            gettext_noop("“%(item)s”是单选题，只能选一个选项"),
             item=item.name,
         )
     if item.multi and item.exclusive in keys and len(keys) > 1:
         return None, _problem(
             "exclusive_option",
-            gettext_noop(
-                "“%(item)s”选了“无”（%(option)s）就不能再选其他选项"
-                "（“none” cannot be combined with other options）"
-            ),
+            gettext_noop("“%(item)s”选了“无”（%(option)s）就不能再选其他选项"),
             item=item.name,
             option=item.exclusive,
         )
@@ -107,9 +102,7 @@ def check_choice(fw: Framework, code: str, raw: Any) -> tuple[frozenset[str] | N
 def check_scenario(fw: Framework, code: str, raw: Any) -> tuple[int | None, Problem | None]:
     scenario = fw.scenario(code)
     if scenario is None:
-        return None, _problem(
-            "unknown_scenario", gettext_noop("未知的场景“%(scenario)s”（unknown scenario）"), scenario=code
-        )
+        return None, _problem("unknown_scenario", gettext_noop("未知的场景“%(scenario)s”"), scenario=code)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
     text = str(raw).strip()
@@ -121,9 +114,7 @@ def check_scenario(fw: Framework, code: str, raw: Any) -> tuple[int | None, Prob
     if isinstance(raw, bool) or not text.isdecimal() or int(text) > len(scenario.levels):
         return None, _problem(
             "scenario_level",
-            gettext_noop(
-                "场景“%(scenario)s”的等级应为 0–%(top)s 的整数，收到“%(value)s”（level must be 0–%(top)s）"
-            ),
+            gettext_noop("场景“%(scenario)s”的等级应为 0–%(top)s 的整数，收到“%(value)s”"),
             scenario=scenario.name,
             top=len(scenario.levels),
             value=text[:20],
@@ -136,7 +127,7 @@ def check_number(fw: Framework, code: str, raw: Any) -> tuple[Decimal | None, Pr
     if spec is None:
         return None, _problem(
             "unknown_number",
-            gettext_noop("未知的采集数据“%(number)s”（unknown collected number）"),
+            gettext_noop("未知的采集数据“%(number)s”"),
             number=code,
         )
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -149,27 +140,27 @@ def check_number(fw: Framework, code: str, raw: Any) -> tuple[Decimal | None, Pr
     if isinstance(raw, bool) or not value.is_finite():
         return None, _problem(
             "number_format",
-            gettext_noop("“%(label)s”应为数字，收到“%(value)s”（not a number）"),
+            gettext_noop("“%(label)s”应为数字，收到“%(value)s”"),
             label=spec.label_zh,
             value=text[:20],
         )
     if value < 0:
         return None, _problem(
             "number_negative",
-            gettext_noop("“%(label)s”不能为负数（cannot be negative）"),
+            gettext_noop("“%(label)s”不能为负数"),
             label=spec.label_zh,
         )
     if spec.integer and value != value.to_integral_value():
         return None, _problem(
             "number_integer",
-            gettext_noop("“%(label)s”应为整数（must be a whole number）"),
+            gettext_noop("“%(label)s”应为整数"),
             label=spec.label_zh,
         )
     limit = spec.maximum if spec.maximum is not None else MAX_NUMBER
     if value > limit:
         return None, _problem(
             "number_range",
-            gettext_noop("“%(label)s”不能大于 %(max)s（must not exceed %(max)s）"),
+            gettext_noop("“%(label)s”不能大于 %(max)s"),
             label=spec.label_zh,
             max=str(limit),
         )
@@ -188,9 +179,7 @@ def _cross_checks(fw: Framework, numbers: Mapping[str, Decimal]) -> list[Problem
                 problems.append(
                     _problem(
                         "number_exceeds_total",
-                        gettext_noop(
-                            "“%(part)s”（%(value)s）不能多于“%(total)s”（%(limit)s）（exceeds the total）"
-                        ),
+                        gettext_noop("“%(part)s”（%(value)s）不能多于“%(total)s”（%(limit)s）"),
                         part=_label(fw, rule.numerator),
                         value=str(num),
                         total=_label(fw, rule.denominator),
@@ -201,9 +190,7 @@ def _cross_checks(fw: Framework, numbers: Mapping[str, Decimal]) -> list[Problem
                 problems.append(
                     _problem(
                         "number_zero_total",
-                        gettext_noop(
-                            "“%(total)s”为 0，无法计算比率（the total is zero, the rate cannot be computed）"
-                        ),
+                        gettext_noop("“%(total)s”为 0，无法计算比率"),
                         total=_label(fw, rule.denominator),
                     )
                 )
@@ -214,10 +201,7 @@ def _cross_checks(fw: Framework, numbers: Mapping[str, Decimal]) -> list[Problem
                     problems.append(
                         _problem(
                             "number_zero_denominator",
-                            gettext_noop(
-                                "“%(label)s”为 0，无法计算“%(item)s”的变化"
-                                "（zero, so the change cannot be computed）"
-                            ),
+                            gettext_noop("“%(label)s”为 0，无法计算“%(item)s”的变化"),
                             label=_label(fw, den_code),
                             item=_item_name(fw, rule.item),
                         )

@@ -76,19 +76,19 @@ def parse_total(fw: BandFramework, raw: Any) -> tuple[Decimal | None, Problem | 
     if not text or not value.is_finite():
         return None, Problem(
             "total_format",
-            gettext_noop("总分应为数字，收到“%(value)s”（the total score must be a number）"),
+            gettext_noop("总分应为数字，收到“%(value)s”"),
             {"value": text[:20]},
         )
     if value < 0 or value > fw.scored_total:
         return None, Problem(
             "total_range",
-            gettext_noop("总分应在 0–%(max)s 之间，收到 %(value)s（the total score is out of range）"),
+            gettext_noop("总分应在 0–%(max)s 之间，收到 %(value)s"),
             {"value": text[:20], "max": str(fw.scored_total)},
         )
     if value != value.quantize(Decimal("0.0001")):
         return None, Problem(
             "total_precision",
-            gettext_noop("总分最多保留四位小数（at most four decimal places）"),
+            gettext_noop("总分最多保留四位小数"),
             {},
         )
     return value, None

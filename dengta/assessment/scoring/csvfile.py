@@ -89,24 +89,18 @@ def sniff_encoding(path: Path) -> str:
     with path.open("rb") as f:
         head = f.read(8)
     if not head:
-        raise _refuse("file_empty", gettext_noop("文件是空的（the file is empty）"))
+        raise _refuse("file_empty", gettext_noop("文件是空的"))
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise _refuse(
             "file_workbook",
-            gettext_noop(
-                "这是 Excel 工作簿，请另存为“CSV UTF-8（逗号分隔）”后再评分"
-                "（an Excel workbook: save it as CSV UTF-8 first）"
-            ),
+            gettext_noop("这是 Excel 工作簿，请另存为“CSV UTF-8（逗号分隔）”后再评分"),
         )
     for encoding in ("utf-8-sig", "gb18030"):
         if _decodes(path, encoding):
             return encoding
     raise _refuse(
         "file_encoding",
-        gettext_noop(
-            "无法识别文件的文字编码，请另存为“CSV UTF-8”"
-            "（the file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8）"
-        ),
+        gettext_noop("无法识别文件的文字编码，请另存为“CSV UTF-8”"),
     )
 
 
@@ -117,7 +111,7 @@ def _decodes(path: Path, encoding: str) -> bool:
             if b"\x00" in block:  # UTF-16 or a binary file: both codecs would accept NUL as a character
                 raise _refuse(
                     "file_binary",
-                    gettext_noop("文件含有空字节，不是 CSV 文本文件（NUL bytes: not a CSV text file）"),
+                    gettext_noop("文件含有空字节，不是 CSV 文本文件"),
                 )
             try:
                 decoder.decode(block)
@@ -171,7 +165,7 @@ def plan_columns(scorer: BatchScorer, header: list[str]) -> Plan:
         messages.append(
             Problem(
                 "header_missing",
-                gettext_noop("缺少列：%(columns)s（missing columns: %(columns)s）"),
+                gettext_noop("缺少列：%(columns)s"),
                 {"columns": ", ".join(missing)},
             )
         )
@@ -179,7 +173,7 @@ def plan_columns(scorer: BatchScorer, header: list[str]) -> Plan:
         messages.append(
             Problem(
                 "header_unknown",
-                gettext_noop("未知的列：%(columns)s（unknown columns: %(columns)s）"),
+                gettext_noop("未知的列：%(columns)s"),
                 {"columns": ", ".join(_with_suggestion(name, known) for name in unknown)},
             )
         )
@@ -187,7 +181,7 @@ def plan_columns(scorer: BatchScorer, header: list[str]) -> Plan:
         messages.append(
             Problem(
                 "header_repeated",
-                gettext_noop("重复的列：%(columns)s（columns given twice: %(columns)s）"),
+                gettext_noop("重复的列：%(columns)s"),
                 {"columns": ", ".join(sorted(set(repeated)))},
             )
         )
@@ -343,11 +337,8 @@ def _number_codes(memo: _NumberMemo, column: tuple[str, ...]) -> npt.NDArray[np.
 
 Messages = dict[int, list[str]]
 CROSS_CHECKS = frozenset({"number_exceeds_total", "number_zero_total", "number_zero_denominator"})
-EMPTY_CELL = gettext_noop("为空，请填写（empty: an answer is required）")
-EMPTY_ITEM = gettext_noop(
-    "为空，请填写选项，或填写计算该项所需的全部采集数据"
-    "（empty: give an option, or every number it is computed from）"
-)
+EMPTY_CELL = gettext_noop("为空，请填写")
+EMPTY_ITEM = gettext_noop("为空，请填写选项，或填写计算该项所需的全部采集数据")
 
 
 class _Texts(dict[int, str]):
@@ -542,9 +533,7 @@ class RowScorer:
 # ---------------------------------------------------------------------------------------------------------
 # Files
 
-EXTRA_CELLS = gettext_noop(
-    "这一行有 %(cells)s 个单元格，表头只有 %(width)s 列（the row has more cells than the header）"
-)
+EXTRA_CELLS = gettext_noop("这一行有 %(cells)s 个单元格，表头只有 %(width)s 列")
 
 
 def score_stream(
@@ -555,7 +544,7 @@ def score_stream(
     summary = Summary()
     first = source.readline()
     if not first.strip():
-        raise _refuse("file_no_header", gettext_noop("文件没有表头（the file has no header row）"))
+        raise _refuse("file_no_header", gettext_noop("文件没有表头"))
     # Excel writes commas; its tab-separated export has tabs and no commas in the header.
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(itertools.chain([first], source), delimiter=delimiter)
@@ -600,9 +589,7 @@ def score_file(fw: Framework, source: Path, target: Path, *, chunk: int = CHUNK)
     The output is UTF-8 with a BOM, whatever the input's encoding: Excel then shows the Chinese messages."""
     started = time.perf_counter()
     if source.resolve() == target.resolve():
-        raise _refuse(
-            "file_same", gettext_noop("输出文件不能与输入文件相同（the output must be another file）")
-        )
+        raise _refuse("file_same", gettext_noop("输出文件不能与输入文件相同"))
     encoding = sniff_encoding(source)
     partial = target.with_name(target.name + ".partial")
     try:

@@ -171,9 +171,7 @@ def parse_dma(fw: DmaFramework, raw: Mapping[str, Any]) -> tuple[dict[str, Any],
         qcode, _, row_code = key.partition(".")
         q = fw.question(qcode)
         if q is None:
-            problems.append(
-                Problem("unknown_question", gettext_noop("未知的问题“%(q)s”（unknown question）"), {"q": key})
-            )
+            problems.append(Problem("unknown_question", gettext_noop("未知的问题“%(q)s”"), {"q": key}))
             continue
         rows = {r.code: r for r in q.rows}
         if q.type in ("checkbox", "checkbox_with_negative_item"):
@@ -184,7 +182,7 @@ def parse_dma(fw: DmaFramework, raw: Mapping[str, Any]) -> tuple[dict[str, Any],
                 problems.append(
                     Problem(
                         "unknown_option",
-                        gettext_noop("问题 %(q)s 没有选项 %(option)s（unknown option）"),
+                        gettext_noop("问题 %(q)s 没有选项 %(option)s"),
                         {"q": qcode, "option": ", ".join(unknown) or row_code},
                     )
                 )
@@ -192,9 +190,7 @@ def parse_dma(fw: DmaFramework, raw: Mapping[str, Any]) -> tuple[dict[str, Any],
                 problems.append(
                     Problem(
                         "exclusive_option",
-                        gettext_noop(
-                            "问题 %(q)s 的否定选项不能与其他选项同选（the negative option is exclusive）"
-                        ),
+                        gettext_noop("问题 %(q)s 的否定选项不能与其他选项同选"),
                         {"q": qcode},
                     )
                 )
@@ -205,7 +201,7 @@ def parse_dma(fw: DmaFramework, raw: Mapping[str, Any]) -> tuple[dict[str, Any],
             problems.append(
                 Problem(
                     "unknown_row",
-                    gettext_noop("问题 %(q)s 没有行“%(row)s”（unknown row）"),
+                    gettext_noop("问题 %(q)s 没有行“%(row)s”"),
                     {"q": qcode, "row": row_code},
                 )
             )
@@ -216,7 +212,7 @@ def parse_dma(fw: DmaFramework, raw: Mapping[str, Any]) -> tuple[dict[str, Any],
                 problems.append(
                     Problem(
                         "unknown_column",
-                        gettext_noop("问题 %(q)s 的列应为 invested 或 planned（unknown column）"),
+                        gettext_noop("问题 %(q)s 的列应为 invested 或 planned"),
                         {"q": qcode},
                     )
                 )
@@ -231,7 +227,7 @@ def parse_dma(fw: DmaFramework, raw: Mapping[str, Any]) -> tuple[dict[str, Any],
             problems.append(
                 Problem(
                     "scale_value",
-                    gettext_noop("问题 %(q)s 的取值应为 %(allowed)s 之一（value out of scale）"),
+                    gettext_noop("问题 %(q)s 的取值应为 %(allowed)s 之一"),
                     {"q": key, "allowed": ", ".join(str(s) for s in q.scale)},
                 )
             )

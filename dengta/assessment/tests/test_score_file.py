@@ -242,13 +242,13 @@ BAD_CELLS = [
     ({"base.security.data": "B;B"}, "base.security.data: “数据安全”的选项重复"),
     ({"quality": "5"}, "quality: 场景“质量管理”的等级应为 0–4 的整数，收到“5”"),
     ({"quality": "2.5"}, "quality: 场景“质量管理”的等级应为 0–4 的整数，收到“2.5”"),
-    ({"quality": ""}, "quality: 为空，请填写（empty: an answer is required）"),
+    ({"quality": ""}, "quality: 为空，请填写"),
     ({"base.systems.coverage": ""}, "base.systems.coverage: 为空，请填写选项"),
     ({"enterprise": " "}, "enterprise: 为空，请填写"),
-    ({"equipment_total": "-3"}, "equipment_total: “生产设备总数”不能为负数（cannot be negative）"),
-    ({"equipment_total": "3.5"}, "equipment_total: “生产设备总数”应为整数（must be a whole number）"),
-    ({"pass_rate": "100.5"}, "pass_rate: “改造后月均产品合格率”不能大于 100（must not exceed 100）"),
-    ({"revenue_last": "十万"}, "revenue_last: “上年营业收入”应为数字，收到“十万”（not a number）"),
+    ({"equipment_total": "-3"}, "equipment_total: “生产设备总数”不能为负数"),
+    ({"equipment_total": "3.5"}, "equipment_total: “生产设备总数”应为整数"),
+    ({"pass_rate": "100.5"}, "pass_rate: “改造后月均产品合格率”不能大于 100"),
+    ({"revenue_last": "十万"}, "revenue_last: “上年营业收入”应为数字，收到“十万”"),
     (
         {"equipment_total": "10", "equipment_networked": "12"},
         "equipment_networked, equipment_total: “实现联网的生产设备数”（12）不能多于“生产设备总数”（10）",
@@ -320,7 +320,7 @@ def test_blank_lines_are_skipped_and_counted(tmp_path: Path) -> None:
 
 def test_missing_columns_are_named(tmp_path: Path) -> None:
     header = [h for h in HEADER if h not in ("base.security.data", "hr", ENTERPRISE)]
-    with pytest.raises(CommandError, match=r"missing columns: enterprise, base\.security\.data, hr）"):
+    with pytest.raises(CommandError, match=r"缺少列：enterprise, base\.security\.data, hr$"):
         run(write(tmp_path / "in.csv", csv_text([row()], header=header)))
     assert not (tmp_path / "out.csv").exists()
 
@@ -330,13 +330,13 @@ def test_unknown_columns_are_named_with_a_suggestion(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as caught:
         run(write(tmp_path / "in.csv", csv_text([row()], header=header)))
     message = str(caught.value)
-    assert "unknown columns: base.equipment.netwrk (→ base.equipment.network?), 备注" in message
+    assert "未知的列：base.equipment.netwrk (→ base.equipment.network?), 备注" in message
 
 
 def test_number_columns_are_optional_but_repeated_columns_are_not(tmp_path: Path) -> None:
     output, _ = run(write(tmp_path / "in.csv", csv_text([row()], header=[ENTERPRISE, *ITEMS, *SCENARIOS])))
     assert output[0]["total"] == "46.925"
-    with pytest.raises(CommandError, match=r"columns given twice: quality"):
+    with pytest.raises(CommandError, match=r"重复的列：quality"):
         run(write(tmp_path / "in2.csv", csv_text([row()], header=[*HEADER, "quality"])))
 
 
@@ -349,12 +349,12 @@ def test_column_without_a_name_is_copied_through(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"", "the file is empty"),
-        (b"PK\x03\x04rest of a zip", "an Excel workbook"),
-        (b"enterprise\xff\xfe\x80,x\r\n", "neither UTF-8 nor GBK"),
-        ("enterprise,".encode("utf-16"), "NUL bytes"),  # UTF-16, as some tools save "Unicode text"
-        ("enterprise,".encode("utf-16-le"), "NUL bytes"),
-        (b"\r\n\r\n", "no header row"),
+        (b"", "文件是空的"),
+        (b"PK\x03\x04rest of a zip", "这是 Excel 工作簿"),
+        (b"enterprise\xff\xfe\x80,x\r\n", "无法识别文件的文字编码"),
+        ("enterprise,".encode("utf-16"), "空字节"),  # UTF-16, as some tools save "Unicode text"
+        ("enterprise,".encode("utf-16-le"), "空字节"),
+        (b"\r\n\r\n", "没有表头"),
     ],
 )
 def test_unreadable_files_are_refused(tmp_path: Path, data: bytes, message: str) -> None:
@@ -372,7 +372,7 @@ def test_frameworks_and_paths(tmp_path: Path) -> None:
         call_command("score_file", "--framework", "miit-2022", str(source), str(tmp_path / "o.csv"))
     with pytest.raises(CommandError, match="no such file"):
         call_command("score_file", str(tmp_path / "nothing.csv"), str(tmp_path / "o.csv"))
-    with pytest.raises(CommandError, match="the output must be another file"):
+    with pytest.raises(CommandError, match="输出文件不能与输入文件相同"):
         call_command("score_file", str(source), str(source))
     assert source.read_bytes().startswith(b"enterprise,")  # not truncated
 
@@ -387,7 +387,7 @@ def test_exit_codes(tmp_path: Path, capsys: Any) -> None:
     with pytest.raises(SystemExit) as exited:
         Command().run_from_argv(["manage.py", "score_file", str(refused), str(tmp_path / "o2.csv")])
     assert exited.value.code == 1
-    assert "missing columns" in capsys.readouterr().err
+    assert "缺少列" in capsys.readouterr().err
 
 
 def test_plan_maps_columns_in_any_order() -> None:

@@ -95,7 +95,7 @@ def test_start_uses_the_current_2024_framework_and_writes_an_event(world: Any) -
 
 
 def test_the_2022_bands_cannot_be_filled_in_online(world: Any) -> None:
-    with pytest.raises(ValidationError, match="historical totals"):
+    with pytest.raises(ValidationError, match="只能导入历史结果"):
         assessment_start(
             actor=world.members["enterprise"].user,
             enterprise=world.registered.own,
@@ -113,9 +113,7 @@ def test_submit_without_the_pledge_is_refused_with_the_bilingual_message(world: 
     assessment = draft(world, choices=LEVEL2_CHOICES, scenarios=scenarios_at(2))
     with pytest.raises(ValidationError) as error:
         assessment_submit(actor=world.members["enterprise"].user, assessment=assessment, pledge=False)
-    assert error.value.message_dict == {
-        "pledge": ["提交前须勾选真实性承诺（tick the authenticity pledge to submit）"]
-    }
+    assert error.value.message_dict == {"pledge": ["提交前须勾选真实性承诺"]}
     assessment.refresh_from_db()
     assert assessment.state == State.DRAFT and assessment.pledged_at is None
     assert verbs(assessment) == ["assessment.created"]
@@ -132,7 +130,7 @@ def test_incomplete_submission_is_refused_naming_the_unanswered_items(world: Any
     with pytest.raises(ValidationError) as error:
         assessment_submit(actor=world.members["enterprise"].user, assessment=assessment, pledge=True)
     text = messages_of(error)
-    assert text.startswith("还有 3 题未作答：") and "unanswered questions" in text
+    assert text.startswith("还有 3 题未作答：") and "unanswered" not in text
     for code in ("base.security.data", "results.market.value"):
         item = fw.item(code)
         assert item is not None and item.name in text
@@ -168,7 +166,7 @@ def test_submit_scores_and_stores_the_result(world: Any) -> None:
     assert "plan" in assessment.result and assessment.engine_version
     assert assessment.pledged_at and assessment.submitted_at and assessment.scored_at
     assert before <= assessment.pledged_at <= assessment.scored_at
-    assert assessment.pledge_text == str(PLEDGE_TEXT) and "We pledge" in assessment.pledge_text
+    assert assessment.pledge_text == str(PLEDGE_TEXT) and "真实、准确、完整" in assessment.pledge_text
     assert assessment.assessed_on == timezone.localdate()
     assert assessment.is_final and assessment.has_score and not assessment.is_editable
 
@@ -258,12 +256,12 @@ def test_onsite_needs_the_declaration_before_answers(world: Any) -> None:
     expert = world.viewer("expert")
     assert not permissions.can_edit(expert, assessment)
     assert permissions.can_edit(expert, assessment).reason == "请先声明无利益冲突"
-    with pytest.raises(ValidationError, match="conflict of interest"):
+    with pytest.raises(ValidationError, match="无利益冲突"):
         fill(world, assessment, "expert")
     assessment.refresh_from_db()
     assert assessment.answers == {}
     declared = declare(world, assessment)
-    assert declared.coi_declared_at is not None and "independently" in declared.coi_statement
+    assert declared.coi_declared_at is not None and "独立、客观、公正" in declared.coi_statement
     assert permissions.can_edit(expert, declared)
     fill(world, declared, "expert")
     declared.refresh_from_db()
@@ -277,7 +275,7 @@ def test_onsite_needs_the_declaration_before_submission(world: Any) -> None:
     # A correction copies the answers of the assessment it corrects into a new draft that has no declaration
     # yet: complete answers, and still the expert must declare before it can be submitted.
     correction = assessment_correct(actor=world.members["guangzhou"].user, assessment=scored_onsite(world))
-    with pytest.raises(TransitionRefused, match="declare no conflict of interest first"):
+    with pytest.raises(TransitionRefused, match="须先由评定专家声明无利益冲突"):
         assessment_submit(actor=world.members["expert"].user, assessment=correction, pledge=True)
     for assessment in (fresh, correction):
         assessment.refresh_from_db()
@@ -291,7 +289,7 @@ def test_onsite_needs_the_declaration_before_submission(world: Any) -> None:
 
 def test_onsite_evidence_needs_the_declaration(world: Any) -> None:
     assessment = onsite(world)
-    with pytest.raises(ValidationError, match="conflict of interest"):
+    with pytest.raises(ValidationError, match="无利益冲突"):
         evidence_add(
             actor=world.members["expert"].user,
             assessment=assessment,
@@ -313,7 +311,7 @@ def test_only_an_onsite_draft_takes_a_declaration(world: Any) -> None:
     # A declaration writes to the row: a scored assessment is never edited, and only on-site ones need one.
     for assessment in (self_assessment(world), self_assessment(world, submit=False)):
         stored = Assessment.objects.filter(pk=assessment.pk).values().get()
-        with pytest.raises(ValidationError, match="conflict of interest"):
+        with pytest.raises(ValidationError, match="无利益冲突"):
             declare(world, assessment)
         assert Assessment.objects.filter(pk=assessment.pk).values().get() == stored
         assert "assessment.coi_declared" not in verbs(assessment)
@@ -362,7 +360,7 @@ def test_sign_off_only_when_scored(world: Any) -> None:
 def test_a_self_assessment_is_never_signed_off(world: Any) -> None:
     assessment = self_assessment(world)
     assert not permissions.can_sign_off(world.viewer("enterprise"), assessment)
-    with pytest.raises(TransitionRefused, match="only on-site assessments are signed off"):
+    with pytest.raises(TransitionRefused, match="只有现场评定需要签署"):
         assessment_sign_off(actor=world.members["enterprise"].user, assessment=assessment)
     assessment.refresh_from_db()
     assert assessment.state == State.SCORED
@@ -391,11 +389,11 @@ def test_correction_is_a_new_linked_draft_and_the_old_stays(world: Any) -> None:
 
 def test_only_a_scored_assessment_is_corrected_and_only_once(world: Any) -> None:
     actor = world.members["enterprise"].user
-    with pytest.raises(ValidationError, match="only a scored assessment"):
+    with pytest.raises(ValidationError, match="只有已评分且未更正过的评测可以更正"):
         assessment_correct(actor=actor, assessment=draft(world))
     old = self_assessment(world)
     assessment_correct(actor=actor, assessment=old)
-    with pytest.raises(ValidationError, match="once"):
+    with pytest.raises(ValidationError, match="未更正过"):
         assessment_correct(actor=actor, assessment=old)
     assert old.corrections.count() == 1
 
@@ -514,10 +512,7 @@ def test_evidence_refused_by_content(world: Any, name: str, content: bytes) -> N
     assessment = draft(world)
     with pytest.raises(ValidationError) as error:
         add(world, assessment, name, content)
-    assert error.value.message_dict["file"] == [
-        "只接受 PDF、JPEG、PNG、Excel 或 Word 文件（按内容识别）"
-        "（only PDF, JPEG, PNG, xlsx or docx, checked by content）"
-    ]
+    assert error.value.message_dict["file"] == ["只接受 PDF、JPEG、PNG、Excel 或 Word 文件（按内容识别）"]
     assert not Evidence.objects.exists()
 
 
@@ -533,11 +528,11 @@ def test_evidence_too_large_is_refused(world: Any) -> None:
 
 def test_evidence_for_an_unknown_item_or_after_submission_is_refused(world: Any) -> None:
     assessment = draft(world)
-    with pytest.raises(ValidationError, match="unknown item"):
+    with pytest.raises(ValidationError, match="未知的评测项"):
         add(world, assessment, "a.pdf", PDF, item="base.nothing")
     assert add(world, assessment, "a.pdf", PDF, item="product_design").item_code == "product_design"
     scored = self_assessment(world)
-    with pytest.raises(ValidationError, match="submitted assessments cannot change"):
+    with pytest.raises(ValidationError, match="评测已提交"):
         add(world, scored, "a.pdf", PDF)
     assert Evidence.objects.count() == 1
 
@@ -575,7 +570,7 @@ def test_historical_record_takes_the_level_from_the_2022_bands(world: Any) -> No
 
 
 def test_historical_record_needs_the_band_framework(world: Any) -> None:
-    with pytest.raises(ValidationError, match="score-band framework"):
+    with pytest.raises(ValidationError, match="分档框架"):
         historical_record(
             actor=world.members["guangzhou"].user,
             enterprise=world.registered.tianhe,

@@ -204,12 +204,12 @@ class LevelRuleForm(StyledForm):
             if scen is not None and cons is not None and cons > scen:
                 self.add_error(
                     f"l{n}_min_constrained",
-                    _("约束性场景数不能多于场景总数（cannot exceed the number of scenarios）"),
+                    _("约束性场景数不能多于场景总数"),
                 )
             if points is not None and previous is not None and points < previous:
                 self.add_error(
                     f"l{n}_min_points",
-                    _("高一级的最低得分不能低于低一级（a higher level cannot need fewer points）"),
+                    _("高一级的最低得分不能低于低一级"),
                 )
             if points is not None:
                 previous = points

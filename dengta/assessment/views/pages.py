@@ -169,7 +169,7 @@ def start_diagnosis(request: HttpRequest) -> HttpResponse:
         if enterprise is None:
             form.add_error(
                 "uscc",
-                _("未找到该统一社会信用代码的企业，请企业先在平台登记（no enterprise with this code）"),
+                _("未找到该统一社会信用代码的企业，请企业先在平台登记"),
             )
         else:
             from dengta.orgs.models import Organization
@@ -208,7 +208,7 @@ def assign_onsite(request: HttpRequest) -> HttpResponse:
             # The same answer whether the enterprise is absent or outside the jurisdiction.
             form.add_error(
                 "uscc",
-                _("辖区内没有该统一社会信用代码的企业（no enterprise with this code in your jurisdiction）"),
+                _("辖区内没有该统一社会信用代码的企业"),
             )
         else:
             membership = form.cleaned_data["expert"]
@@ -326,7 +326,7 @@ def declare_coi(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, decision.reason)
         return redirect("assessment:detail", pk=pk)
     if not request.POST.get("confirm"):
-        messages.error(request, _("请勾选无利益冲突声明后再开始评定（tick the declaration first）"))
+        messages.error(request, _("请勾选无利益冲突声明后再开始评定"))
         return redirect("assessment:detail", pk=pk)
     services.assessment_declare_coi(actor=request.user, assessment=assessment)
     return redirect("assessment:fill", pk=pk)

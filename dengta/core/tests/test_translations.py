@@ -32,6 +32,9 @@ PLACEHOLDER = re.compile(
     r"%(?:\((?P<name>\w+)\))?[#0+-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?P<type>[sdifrxXeEgGcuo%])"
 )
 TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# "中文（English words）": a Chinese message carrying its English in brackets. One language per string (UI.md):
+# the English belongs in the catalogue. Acronyms and file types in brackets (EU DMA, .xlsx, T0) are fine.
+BRACKETED_ENGLISH = re.compile(r"[（(][^（）()\u4e00-\u9fff]*\b[a-z]{3,}\b[^（）()\u4e00-\u9fff]* [^（）()\u4e00-\u9fff]*[）)]")
 
 
 @dataclass
@@ -116,6 +119,9 @@ def entry_problems(entry: Entry) -> list[str]:
     problems: list[str] = []
     if "fuzzy" in entry.flags:
         problems.append(f"{entry}: marked fuzzy — check the English and remove the flag")
+    for source in (entry.msgid, entry.msgid_plural or ""):
+        if HAN.search(source) and (match := BRACKETED_ENGLISH.search(source)):
+            problems.append(f"{entry}: the Chinese text carries English in brackets: {match.group(0)!r}")
     forms = [0, 1] if entry.msgid_plural is not None else [0]
     if sorted(entry.msgstr) != forms:
         problems.append(f"{entry}: expected msgstr forms {forms}, found {sorted(entry.msgstr)}")
@@ -165,7 +171,9 @@ def test_checker_catches_untranslated_entries(tmp_path: Path) -> None:
         'msgid "已切换到 %(org)s"\nmsgstr "Switched to %(organisation)s"\n\n'
         'msgid "服务商"\nmsgstr "服务商"\n\n'
         "#, python-format\n"
-        'msgid "%(n)s 家"\nmsgid_plural "%(n)s 家"\nmsgstr[0] "%(n)s enterprise"\nmsgstr[1] ""\n',
+        'msgid "%(n)s 家"\nmsgid_plural "%(n)s 家"\nmsgstr[0] "%(n)s enterprise"\nmsgstr[1] ""\n\n'
+        'msgid "文件是空的（the file is empty）"\nmsgstr "The file is empty"\n\n'
+        'msgid "欧盟数字成熟度评估（EU DMA）"\nmsgstr "EU Digital Maturity Assessment (EU DMA)"\n',
         encoding="utf-8",
     )
     problems = [problem for entry in parse_po(po)[1:] for problem in entry_problems(entry)]
@@ -175,7 +183,8 @@ def test_checker_catches_untranslated_entries(tmp_path: Path) -> None:
     assert "unknown [('organisation', 's')]" in text
     assert "contains Chinese characters: '服务商'" in text
     assert "msgstr[1]: no English translation" in text
-    assert len(problems) == 5, text
+    assert "carries English in brackets: '（the file is empty）'" in text
+    assert len(problems) == 6, text
 
 
 def test_compiled_catalogue_is_current() -> None:

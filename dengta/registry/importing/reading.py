@@ -59,42 +59,30 @@ def _refuse(code: str, template: str, **params: object) -> FileRefused:
 
 def open_sheet(data: bytes) -> Sheet:
     if not data.strip():
-        raise _refuse("file_empty", gettext_noop("文件是空的，请上传填好的企业名单（the file is empty）"))
+        raise _refuse("file_empty", gettext_noop("文件是空的，请上传填好的企业名单"))
     if data.startswith(ZIP_MAGICS):
         return _xlsx_sheet(data)
     if data.startswith(OLE2_MAGIC):
         raise _refuse(
             "file_xls",
-            gettext_noop(
-                "不支持旧版 Excel 97-2003（.xls）格式，请在 Excel 中“另存为” .xlsx 后再上传"
-                "（old .xls files are not supported; save as .xlsx）"
-            ),
+            gettext_noop("不支持旧版 Excel 97-2003（.xls）格式，请在 Excel 中“另存为” .xlsx 后再上传"),
         )
     for magic, label in _BINARY_MAGICS:
         if data.startswith(magic):
             raise _refuse(
                 "file_binary_known",
-                gettext_noop(
-                    "这是 %(kind)s 文件，不是 Excel 表格；请上传 .xlsx 或 .csv 文件"
-                    "（this is a %(kind)s file, not a spreadsheet; upload .xlsx or .csv）"
-                ),
+                gettext_noop("这是 %(kind)s 文件，不是 Excel 表格；请上传 .xlsx 或 .csv 文件"),
                 kind=label,
             )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _refuse(
             "file_utf16",
-            gettext_noop(
-                "文件是 UTF-16（“Unicode 文本”）编码，请另存为“CSV UTF-8”或 .xlsx"
-                "（UTF-16 text is not supported; save as CSV UTF-8 or .xlsx）"
-            ),
+            gettext_noop("文件是 UTF-16（“Unicode 文本”）编码，请另存为“CSV UTF-8”或 .xlsx"),
         )
     if b"\x00" in data[:8192]:
         raise _refuse(
             "file_binary",
-            gettext_noop(
-                "无法识别的文件：内容既不是 .xlsx 表格也不是 CSV 文本，请上传 .xlsx 或 .csv 文件"
-                "（not a spreadsheet: the content is neither .xlsx nor CSV text）"
-            ),
+            gettext_noop("无法识别的文件：内容既不是 .xlsx 表格也不是 CSV 文本，请上传 .xlsx 或 .csv 文件"),
         )
     text = _decode(data)
     return Sheet("csv", lambda: _csv_rows(text))
@@ -107,15 +95,12 @@ def _xlsx_sheet(data: bytes) -> Sheet:
     except zipfile.BadZipFile as exc:
         raise _refuse(
             "file_zip_broken",
-            gettext_noop("文件已损坏，无法作为 .xlsx 打开，请重新保存后上传（the .xlsx file is damaged）"),
+            gettext_noop("文件已损坏，无法作为 .xlsx 打开，请重新保存后上传"),
         ) from exc
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _refuse(
             "file_zip_not_xlsx",
-            gettext_noop(
-                "这是压缩文件或其他 Office 文档，不是 Excel 工作簿；请上传 .xlsx 或 .csv 文件"
-                "（a zip or another Office document, not an Excel workbook）"
-            ),
+            gettext_noop("这是压缩文件或其他 Office 文档，不是 Excel 工作簿；请上传 .xlsx 或 .csv 文件"),
         )
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -123,9 +108,7 @@ def _xlsx_sheet(data: bytes) -> Sheet:
     except CalamineError as exc:
         raise _refuse(
             "file_xlsx_unreadable",
-            gettext_noop(
-                "无法读取该 Excel 文件，请在 Excel 中重新保存为 .xlsx 后上传（the workbook cannot be read）"
-            ),
+            gettext_noop("无法读取该 Excel 文件，请在 Excel 中重新保存为 .xlsx 后上传"),
         ) from exc
 
     def read() -> Rows:
@@ -146,10 +129,7 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise _refuse(
             "file_encoding",
-            gettext_noop(
-                "无法识别 CSV 文件的文字编码，请另存为“CSV UTF-8”或 .xlsx"
-                "（the CSV encoding is neither UTF-8 nor GBK/GB18030）"
-            ),
+            gettext_noop("无法识别 CSV 文件的文字编码，请另存为“CSV UTF-8”或 .xlsx"),
         ) from exc
 
 

@@ -23,12 +23,9 @@ from dengta.registry.problems import Problem, gettext_noop
 Progress = Callable[[int, int, str], None]
 ERRORS_SHOWN = 200
 
-FILE_TOO_LARGE = gettext_noop(
-    "文件大小 %(size)s MB 超过 %(limit)s MB 的上限，请拆分后分别导入（the file is larger than %(limit)s MB）"
-)
+FILE_TOO_LARGE = gettext_noop("文件大小 %(size)s MB 超过 %(limit)s MB 的上限，请拆分后分别导入")
 CHANGED_MEANWHILE = gettext_noop(
     "校验通过后，有企业被同时登记（统一社会信用代码重复），本次没有写入任何数据，请重新导入"
-    "（a credit code was registered by someone else meanwhile; nothing was written, please import again）"
 )
 
 

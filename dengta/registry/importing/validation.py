@@ -112,17 +112,14 @@ def map_header(number: int, cells: list[Cell]) -> tuple[dict[str, int], list[Row
         if key is None:
             problem = Problem(
                 "header_unknown",
-                gettext_noop(
-                    "无法识别的列名 %(value)s；请使用模板中的列名或其英文别名"
-                    "（unknown column %(value)s; use the template's headers or their English keys）"
-                ),
+                gettext_noop("无法识别的列名 %(value)s；请使用模板中的列名或其英文别名"),
                 {"value": text},
             )
             errors.append(RowError(number, text, text, problem.render(_)))
         elif key in positions:
             problem = Problem(
                 "header_duplicate",
-                gettext_noop("列 %(value)s 出现了两次（column %(value)s appears twice）"),
+                gettext_noop("列 %(value)s 出现了两次"),
                 {"value": text},
             )
             errors.append(RowError(number, COLUMN_BY_KEY[key].title, text, problem.render(_)))
@@ -133,7 +130,7 @@ def map_header(number: int, cells: list[Cell]) -> tuple[dict[str, int], list[Row
         titles = "、".join(f"{c.title}（{c.key}）" for c in missing)
         problem = Problem(
             "header_missing",
-            gettext_noop("缺少列：%(columns)s（missing columns: %(columns)s）"),
+            gettext_noop("缺少列：%(columns)s"),
             {"columns": titles},
         )
         errors.append(RowError(number, "", "", problem.render(_)))
@@ -402,39 +399,16 @@ def registered_codes(codes: Iterable[str]) -> set[str]:
 
 STORED_AS_NUMBER = Problem(
     "uscc_stored_as_number",
-    gettext_noop(
-        "统一社会信用代码被 Excel 存成了数字，末尾几位已丢失；请把本列设为“文本”后重新填写"
-        "（the credit code was stored as a number and lost its last digits; format the column as text）"
-    ),
+    gettext_noop("统一社会信用代码被 Excel 存成了数字，末尾几位已丢失；请把本列设为“文本”后重新填写"),
 )
-DUPLICATE_IN_FILE = gettext_noop(
-    "与第 %(row)d 行的统一社会信用代码重复（duplicates the credit code in row %(row)d）"
-)
-ALREADY_REGISTERED = gettext_noop(
-    "该统一社会信用代码已登记，不能重复导入（this credit code is already registered）"
-)
-NAME_REQUIRED = Problem("name_required", gettext_noop("请填写企业名称（the name is required）"))
-NAME_TOO_LONG = Problem(
-    "name_too_long", gettext_noop("企业名称不能超过200个字（the name is longer than 200 characters）")
-)
-REGION_FORMAT = gettext_noop(
-    "行政区划代码应为6位数字，不能是 %(value)s（the region code must be 6 digits, not %(value)s）"
-)
-REGION_UNKNOWN = gettext_noop(
-    "行政区划代码 %(value)s 不在行政区划表中（region code %(value)s is not in the region table）"
-)
-REGION_OUTSIDE = gettext_noop(
-    "行政区划 %(value)s 不在本机构辖区内，不能导入（region %(value)s is outside your jurisdiction）"
-)
-INDUSTRY_REQUIRED = Problem(
-    "industry_required", gettext_noop("请填写行业代码，如 C3670（the industry code is required）")
-)
-INDUSTRY_UNKNOWN = gettext_noop(
-    "行业代码 %(value)s 不在 GB/T 4754-2017 行业表中（industry code %(value)s is not in GB/T 4754-2017）"
-)
-NO_ROWS = gettext_noop(
-    "表格中没有数据：第一行应为列名，从下一行起每行一家企业（the spreadsheet has no data rows）"
-)
-TOO_MANY_ROWS = gettext_noop(
-    "数据超过 %(limit)s 行的上限，请拆分成几个文件分别导入（more than %(limit)s rows; split the file）"
-)
+DUPLICATE_IN_FILE = gettext_noop("与第 %(row)d 行的统一社会信用代码重复")
+ALREADY_REGISTERED = gettext_noop("该统一社会信用代码已登记，不能重复导入")
+NAME_REQUIRED = Problem("name_required", gettext_noop("请填写企业名称"))
+NAME_TOO_LONG = Problem("name_too_long", gettext_noop("企业名称不能超过200个字"))
+REGION_FORMAT = gettext_noop("行政区划代码应为6位数字，不能是 %(value)s")
+REGION_UNKNOWN = gettext_noop("行政区划代码 %(value)s 不在行政区划表中")
+REGION_OUTSIDE = gettext_noop("行政区划 %(value)s 不在本机构辖区内，不能导入")
+INDUSTRY_REQUIRED = Problem("industry_required", gettext_noop("请填写行业代码，如 C3670"))
+INDUSTRY_UNKNOWN = gettext_noop("行业代码 %(value)s 不在 GB/T 4754-2017 行业表中")
+NO_ROWS = gettext_noop("表格中没有数据：第一行应为列名，从下一行起每行一家企业")
+TOO_MANY_ROWS = gettext_noop("数据超过 %(limit)s 行的上限，请拆分成几个文件分别导入")

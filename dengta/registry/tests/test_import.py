@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from dengta.core.models import Event
@@ -19,6 +20,7 @@ from dengta.registry.importing.report import ERROR_HEADERS, error_report, templa
 from dengta.registry.importing.runner import ImportOutcome, run_import
 from dengta.registry.importing.scope import ImportScope
 from dengta.registry.models import Enterprise, ImportBatch
+from tests.language import assert_one_language
 
 from .conftest import HEADER, body, code_for, csv_bytes, good_row, register, xlsx_bytes
 
@@ -228,7 +230,7 @@ def test_bad_row_is_reported_and_nothing_is_written(
     assert errors, outcome.errors
     assert errors[0].column == column
     assert fragment in errors[0].reason, errors[0].reason
-    assert "（" in errors[0].reason  # Chinese, then English in brackets
+    assert_one_language(errors[0].reason)
     assert counts() == before
 
 
@@ -254,8 +256,20 @@ def test_duplicates_inside_the_file_point_at_the_first_row(sized: Any) -> None:
     rows = [good_row("440106", 1), good_row("440106", 2), good_row("440106", 1, name="重复的企业")]
     outcome = run(xlsx_bytes(rows))
     assert [(e.row, e.column) for e in outcome.errors] == [(4, "统一社会信用代码")]
-    assert "第 2 行" in outcome.errors[0].reason and "row 2" in outcome.errors[0].reason
+    assert "第 2 行" in outcome.errors[0].reason
+    assert_one_language(outcome.errors[0].reason)
     assert Enterprise.objects.count() == 0
+
+
+def test_an_english_reader_gets_english_reasons(sized: Any) -> None:
+    rows = [good_row("440106", 1), good_row("440106", 2), good_row("440106", 1, name="重复的企业")]
+    with translation.override("en"):
+        outcome = run(xlsx_bytes(rows))
+        empty = run(b"")
+    assert "row 2" in outcome.errors[0].reason
+    assert_one_language(outcome.errors[0].reason, language="en")
+    assert empty.refused and "empty" in empty.refused
+    assert_one_language(empty.refused, language="en")
 
 
 def test_duplicate_written_differently_is_still_a_duplicate(sized: Any) -> None:
@@ -284,7 +298,8 @@ def test_authority_cannot_import_rows_outside_its_jurisdiction(sized: Any) -> No
     ]
     outcome = run(xlsx_bytes(rows), scope=guangdong)
     assert [(e.row, e.column) for e in outcome.errors] == [(3, "行政区划代码"), (4, "行政区划代码")]
-    assert "辖区" in outcome.errors[0].reason and "jurisdiction" in outcome.errors[0].reason
+    assert "辖区" in outcome.errors[0].reason
+    assert_one_language(outcome.errors[0].reason)
     assert Enterprise.objects.count() == 0
     shenzhen = ImportScope.for_viewer(sized.viewer("shenzhen"))
     assert run(xlsx_bytes([good_row("440305", 2)]), scope=shenzhen).ok
@@ -330,7 +345,7 @@ def test_bad_files_are_refused_by_content(sized: Any, label: str, data: bytes, f
     before = counts()
     outcome = run(data)
     assert outcome.refused and fragment in outcome.refused, outcome.refused
-    assert "（" in outcome.refused
+    assert_one_language(outcome.refused)
     assert not outcome.ok and outcome.rows_imported == 0
     assert counts() == before
 
@@ -383,7 +398,7 @@ def test_exactly_the_row_limit_is_accepted(sized: Any) -> None:
 @override_settings(DENGTA_IMPORT_MAX_ROWS=5)
 def test_one_row_over_the_limit_is_refused(sized: Any) -> None:
     outcome = run(xlsx_bytes([good_row("440106", n) for n in range(1, 7)]))
-    assert "超过 5 行" in outcome.refused and "split" in outcome.refused
+    assert "超过 5 行" in outcome.refused and "拆分" in outcome.refused
     assert Enterprise.objects.count() == 0
 
 
@@ -448,7 +463,7 @@ def test_code_registered_meanwhile_rolls_the_import_back(sized: Any, monkeypatch
     monkeypatch.setattr("dengta.registry.importing.validation.registered_codes", lambda codes: set())
     before = counts()
     outcome = run(xlsx_bytes([good_row("440106", 1), good_row("440106", 2)]))
-    assert "同时登记" in outcome.refused and "nothing was written" in outcome.refused
+    assert "同时登记" in outcome.refused and "没有写入任何数据" in outcome.refused
     assert outcome.rows_imported == 0
     assert counts() == before
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dengta.registry import uscc
+from tests.language import english
 
 from .conftest import code_for
 
@@ -49,7 +50,8 @@ def test_other_province_is_a_mismatch_naming_both_codes() -> None:
     assert not result.ok
     assert result.problem is not None and result.problem.code == "uscc_region_mismatch"
     text = result.problem.render()
-    assert "110108" in text and "440106" in text and "does not match" in text
+    assert "110108" in text and "440106" in text and "不一致" in text
+    assert "does not match" in english(result.problem)
 
 
 def test_sibling_district_is_a_mismatch() -> None:

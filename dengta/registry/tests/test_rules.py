@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dengta.registry import rules
 from dengta.registry.problems import Problem
+from tests.language import assert_one_language, english
 
 
 @pytest.mark.parametrize(
@@ -46,7 +47,10 @@ def test_employees_accepted(raw: object, expected: int) -> None:
 def test_employees_refused_with_a_specific_reason(raw: object, code: str) -> None:
     result = rules.parse_employees(raw)
     assert isinstance(result, Problem) and result.code == code
-    assert "（" in result.render()
+    assert "从业人员" in result.render()
+    assert_one_language(result.render())
+    assert "employees" in english(result).lower()
+    assert_one_language(english(result), language="en", values=result.params.values())
 
 
 @pytest.mark.parametrize(
@@ -88,7 +92,8 @@ def test_amounts_refused_with_a_specific_reason(raw: object, code: str) -> None:
 def test_assets_messages_name_assets() -> None:
     result = rules.parse_amount_10k("-5", kind="assets")
     assert isinstance(result, Problem)
-    assert "资产总额" in result.render() and "assets" in result.render()
+    assert "资产总额" in result.render() and "assets" in english(result)
+    assert_one_language(english(result), language="en", values=result.params.values())
 
 
 def test_yuan_conversion_is_exact() -> None:
@@ -141,4 +146,5 @@ def test_unknown_tier_lists_the_allowed_values() -> None:
 def test_industry_level_rule() -> None:
     assert rules.industry_level_problem("C3670", 4) is None
     problem = rules.industry_level_problem("C36", 2)
-    assert problem is not None and "大类" in problem.render() and "division" in problem.render()
+    assert problem is not None and "大类" in problem.render() and "division" in english(problem)
+    assert "大类" not in english(problem)
