@@ -26,6 +26,7 @@ import json
 import re
 import secrets
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -227,18 +228,18 @@ def report_issue(*, actor: Any, assessment: Assessment) -> ReportIssue:
     issue.digest = digest_of(issue.figures)
     issue.full_clean()
     issue.save()
-    scope = {
-        "organization_id": locked.enterprise.organization_id,
-        "scope_path": locked.enterprise.region.path,
-    }
+    organization_id, scope_path = locked.enterprise.organization_id, locked.enterprise.region.path
     record_event(
         actor=actor,
         verb="assessment.report_issued",
         target=locked,
         payload={"number": issue.number, "issuer": issuer, "digest": issue.digest},
-        **scope,
+        organization_id=organization_id,
+        scope_path=scope_path,
     )
-    earlier = ReportIssue.objects.select_for_update().filter(assessment_id=locked.corrects_id).first()
+    earlier = None
+    if locked.corrects_id is not None:
+        earlier = ReportIssue.objects.select_for_update().filter(assessment_id=locked.corrects_id).first()
     if earlier is not None and earlier.superseded_by_id is None:
         earlier.superseded_by = issue
         earlier.save(update_fields=["superseded_by", "updated_at"])
@@ -247,7 +248,8 @@ def report_issue(*, actor: Any, assessment: Assessment) -> ReportIssue:
             verb="assessment.report_superseded",
             target=earlier.assessment,
             payload={"number": earlier.number, "by": issue.number},
-            **scope,
+            organization_id=organization_id,
+            scope_path=scope_path,
         )
     return issue
 
@@ -276,6 +278,57 @@ def verification_url(issue: ReportIssue, request: Any = None) -> str:
     if request is not None:
         return str(request.build_absolute_uri(path))
     return path
+
+
+def issue_in_bulk(assessments: Iterable[Assessment]) -> int:
+    """Issue the reports of final assessments written in bulk (the demo's back-dated rows): numbers, issuers
+    and digests as ``report_issue`` gives them, each dated when its assessment became final, without an event
+    per row (the caller records one summary event). Returns how many were issued."""
+    pks = [a.pk for a in assessments]
+    rows = (
+        Assessment.objects.final()
+        .exclude(kind=Kind.HISTORICAL)
+        .filter(pk__in=pks, issue__isnull=True)
+        .select_related("enterprise", "enterprise__region", "framework", "signed_off_by")
+        .order_by("scored_at", "pk")
+    )
+    issuers: dict[tuple[Any, str, str], tuple[str, Organization | None]] = {}
+    issues: list[ReportIssue] = []
+    with transaction.atomic():
+        counters: dict[str, ReportNumberSequence] = {}
+        for row in rows:
+            issued_at = row.signed_off_at or row.scored_at or timezone.now()
+            day = timezone.localdate(issued_at)
+            prefix = f"{NUMBER_PREFIX}-{day.year:04d}-{row.enterprise.region.code}"
+            if prefix not in counters:
+                ReportNumberSequence.objects.get_or_create(prefix=prefix)
+                counters[prefix] = ReportNumberSequence.objects.select_for_update().get(prefix=prefix)
+            counters[prefix].last += 1
+            key = (row.created_by_id, row.kind, row.enterprise.region.path)
+            if key not in issuers:
+                issuers[key] = issuer_for(row)
+            issuer, organization = issuers[key]
+            issue = ReportIssue(
+                assessment=row,
+                number=f"{prefix}-{counters[prefix].last:06d}",
+                token=secrets.token_urlsafe(12),
+                issuer=issuer,
+                issuer_organization=organization,
+                issued_at=issued_at,
+                issued_on=day,
+                framework_title=row.framework.display_title,
+                framework_version=row.framework.version,
+                signer_name=signer_for(row),
+                figures={},
+                digest="",
+            )
+            issue.figures = key_figures(row, issue)
+            issue.digest = digest_of(issue.figures)
+            issues.append(issue)
+        ReportIssue.objects.bulk_create(issues, batch_size=500)
+        for sequence in counters.values():
+            sequence.save(update_fields=["last"])
+    return len(issues)
 
 
 # ------------------------------------------------------------------------------------------- checking

@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from dengta.assessment import services
+from dengta.assessment import issuing, services
 from dengta.assessment.loaders import load_all
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.scoring.answers import Answers
@@ -519,6 +519,9 @@ class AssessmentSeeder:
         for row, (created, updated) in zip(rows, stamps, strict=True):
             row.created_at, row.updated_at = created, updated
         Assessment.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
+        # Final results carry their issued report (number, issuer, digest) as the services would have issued
+        # them, dated when each became final (dengta.assessment.issuing).
+        issuing.issue_in_bulk(rows)
 
 
 def seed_assessments(

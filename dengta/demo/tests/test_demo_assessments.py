@@ -85,3 +85,27 @@ def test_demo_enterprise_starts_empty_and_the_expert_has_work(seeded: list[str])
     assert Event.objects.filter(verb="demo.assessments_seeded").count() == 1
     assert Event.objects.filter(verb="assessment.created").count() == 1
     assert verify_chain().intact
+
+
+def test_every_final_demo_result_has_its_issued_report(seeded: list[str]):
+    """The demo's back-dated results carry a report issued when each became final, verifiable as issued."""
+    from dengta.assessment import issuing
+    from dengta.assessment.models import ReportIssue
+
+    final = Assessment.objects.final().exclude(kind=Kind.HISTORICAL)
+    issues = ReportIssue.objects.select_related("assessment")
+    assert issues.count() == final.count() > 0
+    numbers = list(issues.values_list("number", flat=True))
+    assert len(set(numbers)) == len(numbers) and all(issuing.NUMBER_RE.fullmatch(n) for n in numbers)
+    for issue in issues:
+        a = issue.assessment
+        assert issue.issued_at == (a.signed_off_at or a.scored_at)
+        assert issue.number.startswith(f"DT-{issue.issued_on.year}-")
+        assert issuing.verify(issue).status == issuing.Status.VALID
+        if a.kind == Kind.ONSITE:
+            signer = a.signed_off_by
+            assert signer is not None and issue.signer_name == (signer.get_full_name() or signer.username)
+            if a.created_by.username == "demo-city":  # arranged by the city's authority, which issues it
+                assert issue.issuer_organization is not None and issue.issuer != issuing.DEFAULT_ISSUER
+        else:
+            assert issue.issuer == issuing.DEFAULT_ISSUER and not issue.signer_name
