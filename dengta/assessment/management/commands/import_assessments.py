@@ -70,7 +70,7 @@ class Command(BaseCommand):
         if outcome.refused:
             self.stdout.write(self.style.ERROR(outcome.refused))
         for error in outcome.errors[:ERRORS_PRINTED]:
-            self.stdout.write(f"  行 row {error.row} · {error.column} · {error.value} · {error.reason}")
+            self.stdout.write(f"  row {error.row} · {error.column} · {error.value} · {error.reason}")
         if len(outcome.errors) > ERRORS_PRINTED:
             self.stdout.write(f"  … {len(outcome.errors) - ERRORS_PRINTED} more errors")
         if options["errors"] and outcome.errors:
@@ -78,8 +78,8 @@ class Command(BaseCommand):
             self.stdout.write(f"error report: {options['errors']}")
         levels = "  ".join(f"L{level}: {n}" for level, n in sorted(outcome.levels.items()))
         self.stdout.write(
-            f"有效 valid: {outcome.rows_valid}  导入 imported: {outcome.rows_imported}  "
-            f"拒绝 rejected: {outcome.rows_rejected}"
+            f"valid: {outcome.rows_valid}  imported: {outcome.rows_imported}  "
+            f"rejected: {outcome.rows_rejected}"
             + (f"  ({levels})" if levels else "")
             + ("  (dry run)" if outcome.dry_run else "")
         )

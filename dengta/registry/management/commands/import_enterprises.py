@@ -58,15 +58,15 @@ class Command(BaseCommand):
         if outcome.refused:
             self.stdout.write(self.style.ERROR(outcome.refused))
         for error in outcome.errors[:20]:
-            self.stdout.write(f"  行 row {error.row} · {error.column} · {error.value} · {error.reason}")
+            self.stdout.write(f"  row {error.row} · {error.column} · {error.value} · {error.reason}")
         if len(outcome.errors) > 20:
             self.stdout.write(f"  … {len(outcome.errors) - 20} more errors")
         if options["errors"] and outcome.errors:
             options["errors"].write_bytes(error_report(outcome.errors, file_name=path.name))
             self.stdout.write(f"error report: {options['errors']}")
         self.stdout.write(
-            f"有效 valid: {outcome.rows_valid}  导入 imported: {outcome.rows_imported}  "
-            f"拒绝 rejected: {outcome.rows_rejected}" + ("  (dry run)" if outcome.dry_run else "")
+            f"valid: {outcome.rows_valid}  imported: {outcome.rows_imported}  "
+            f"rejected: {outcome.rows_rejected}" + ("  (dry run)" if outcome.dry_run else "")
         )
         if not outcome.ok:
             raise SystemExit(1)
