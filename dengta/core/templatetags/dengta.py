@@ -38,3 +38,19 @@ def thousands(value: Any) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def event_action(verb: str) -> str:
+    """An event's verb by its label (dengta.core.verbs), never its code (ARCHITECTURE.md)."""
+    from dengta.core.verbs import verb_label
+
+    return verb_label(str(verb))
+
+
+@register.filter
+def event_actor(event: Any) -> str:
+    """Who wrote an event: the person's full name (their username when no name is recorded), or the system."""
+    if getattr(event, "actor_id", None) is None:
+        return translation.gettext("系统")
+    return str(event.actor)

@@ -162,3 +162,16 @@ def test_export_rows_put_names_first_and_codes_in_technical_columns(
     assert (rows[0]["动作"], rows[0]["对象类型"], rows[0]["对象"]) == ("企业信息已修改", "企业", "广州甲公司")
     assert (rows[0]["动作代码"], rows[0]["对象类型代码"]) == ("enterprise.updated", "registry.enterprise")
     assert (rows[1]["操作人"], rows[1]["动作"]) == ("系统", "企业已批量导入")
+
+
+def test_home_panel_and_organisation_timeline_show_labels(cast: Any, logged: dict[str, Event]) -> None:
+    home = cast.client("oversight").get("/").content.decode()
+    panel = home.split("打开事件日志", 1)[0]
+    assert "企业信息已修改" in panel and "李红" in panel and "系统" in panel
+    assert "enterprise.updated" not in panel and "<code>" not in panel
+    org = cast.orgs["guangdong"]
+    record_event(
+        actor=cast.members["guangdong"].user, verb="membership.granted", target=org, organization_id=org.pk
+    )
+    page = cast.client("guangdong").get(reverse("orgs:organization_detail", args=[org.pk])).content.decode()
+    assert "成员已加入机构" in page and "李红" in page and "membership.granted" not in page
