@@ -34,7 +34,7 @@ def page(issue: ReportIssue, client: Client | None = None) -> Any:
 
 
 def test_anyone_can_verify_without_login_and_sees_the_key_figures(world: Any) -> None:
-    assessment, issue = issued(world)
+    _assessment, issue = issued(world)
     response = page(issue)
     assert response.status_code == 200
     text = response.content.decode()
@@ -124,7 +124,9 @@ def test_an_uploaded_pdf_with_another_digest_or_number_is_refused(world: Any) ->
     forged = body.replace(issue.digest.encode(), b"0" * 64)
     url = reverse("verify:report", args=[issue.token])
     if forged == body:  # the metadata sits in a compressed stream: forge the digest in a minimal PDF instead
-        forged = b"%PDF-1.7\n/Keywords (dengta-report:" + issue.number.encode() + b" dengta-digest:" + b"0" * 64
+        forged = (
+            b"%PDF-1.7\n/Keywords (dengta-report:" + issue.number.encode() + b" dengta-digest:" + b"0" * 64
+        )
     text = Client().post(url, {"file": SimpleUploadedFile("r.pdf", forged)}).content.decode()
     assert "不是本报告的原件" in text
     other = b"%PDF-1.7\n(dengta-report:DT-2020-110000-000001 dengta-digest:" + b"a" * 64 + b")"
@@ -139,7 +141,10 @@ def test_an_uploaded_pdf_with_another_digest_or_number_is_refused(world: Any) ->
 def test_a_typed_number_is_compared_and_a_malformed_one_explained(world: Any) -> None:
     _assessment, issue = issued(world)
     url = reverse("verify:report", args=[issue.token])
-    assert "报告编号与本页所核验的报告一致" in Client().post(url, {"number": issue.number.lower()}).content.decode()
+    assert (
+        "报告编号与本页所核验的报告一致"
+        in Client().post(url, {"number": issue.number.lower()}).content.decode()
+    )
     assert "不符" in Client().post(url, {"number": "DT-2020-110000-000009"}).content.decode()
     text = Client().post(url, {"number": "12345"}).content.decode()
     assert "报告编号的格式为" in text and 'value="12345"' in text
@@ -152,3 +157,45 @@ def test_the_report_page_shows_the_issue_and_the_verification_link(world: Any) -
     assert issue.number in text and issue.issuer in text
     assert reverse("verify:report", args=[issue.token]) in text
     assert "<svg" in text  # the QR code
+
+
+def test_an_eu_dma_result_is_issued_and_verifiable(world: Any) -> None:
+    from dengta.assessment import dma
+    from dengta.assessment.models import Framework, Kind, Phase
+    from dengta.assessment.scoring.eu_dma import DmaFramework
+    from dengta.assessment.services import assessment_save_dma_answers, assessment_start
+
+    framework = Framework.objects.get(code="eu-dma-sme", is_current=True)
+    fw = framework.compiled()
+    assert isinstance(fw, DmaFramework)
+    answers: dict[str, Any] = {}
+    for dimension in fw.dimensions:
+        for q in dimension.questions:
+            if q.type in dma.CHECKBOX_TYPES:
+                answers[q.code] = [r.code for r in q.rows if not r.negative][:1]
+            elif q.type == "invested_planned_table":
+                answers.update({f"{q.code}.{r.code}": ["invested"] for r in q.rows})
+            else:
+                answers.update({f"{q.code}.{r.code}": dma.decimal_text(q.scale[-1]) for r in q.rows})
+    actor = world.members["enterprise"].user
+    enterprise = world.registered.own
+    a = assessment_start(
+        actor=actor,
+        enterprise=enterprise,
+        kind=Kind.SELF,
+        phase=Phase.T0,
+        author_organization=enterprise.organization,
+        framework=framework,
+    )
+    assert not assessment_save_dma_answers(actor=actor, assessment=a, answers=answers).problems
+    a = assessment_submit(actor=actor, assessment=a, pledge=True)
+    issue = ReportIssue.objects.get(assessment=a)
+    assert issue.figures["total"] == str(a.total.quantize(Decimal("0.0001")))
+    assert set(issue.figures["dimensions"]) > {"base", "mgmt", "results"}  # the DMA's six dimensions too
+    text = page(issue).content.decode()
+    assert 'data-status="valid"' in text and (a.result or {}).get("band_zh", "") in text
+    report = world.client("enterprise").get(reverse("assessment:detail", args=[a.pk])).content.decode()
+    assert issue.number in report and 'data-testid="report-issue"' in report
+    assert issuing.pdf_marks(pdf_of(world, a)) == issuing.EmbeddedMarks(
+        number=issue.number, digest=issue.digest
+    )

@@ -16,9 +16,8 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -62,7 +61,9 @@ class CheckForm(StyledForm):
                 self.add_error("file", _("这不是 PDF 文件：请上传灯塔出具的报告 PDF"))
             upload.seek(0)
         if number and not issuing.NUMBER_RE.fullmatch(number):
-            self.add_error("number", _("报告编号的格式为 DT-年份-地区代码-六位序号，例如 DT-2026-330200-000123"))
+            self.add_error(
+                "number", _("报告编号的格式为 DT-年份-地区代码-六位序号，例如 DT-2026-330200-000123")
+            )
         return data
 
 
@@ -114,11 +115,15 @@ def _check(issue: ReportIssue, form: CheckForm) -> dict[str, str]:
     if upload is not None:
         marks = issuing.pdf_marks(upload.read(issuing.MAX_PDF_BYTES + 1))
         if marks is None:
-            return {"tone": "danger", "text": _("文件中没有灯塔报告编号和摘要：它不是灯塔出具的报告 PDF，或已被改动。")}
+            return {
+                "tone": "danger",
+                "text": _("文件中没有灯塔报告编号和摘要：它不是灯塔出具的报告 PDF，或已被改动。"),
+            }
         if marks.number != issue.number:
             return {
                 "tone": "danger",
-                "text": _("文件是另一份报告（编号 %(number)s），不是本页所核验的报告。") % {"number": marks.number},
+                "text": _("文件是另一份报告（编号 %(number)s），不是本页所核验的报告。")
+                % {"number": marks.number},
             }
         if marks.digest != issue.digest:
             return {"tone": "danger", "text": _("文件的摘要与出具记录不符：这不是本报告的原件，请勿采信。")}
