@@ -1,4 +1,4 @@
-"""Benchmark of the enterprise import (issue 2, Performance): ``manage.py bench_import --rows 100000``.
+"""Benchmark of the enterprise import: ``manage.py bench_import --rows 100000``.
 
 Generates a valid spreadsheet of ``rows`` enterprises over the loaded regions and class-level industries,
 imports it through the same code path as the page (a job with the file as its input, run by

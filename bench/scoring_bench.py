@@ -1,4 +1,4 @@
-"""Benchmark of the batch scorer (issue 3, Performance): ``manage.py bench_scoring --n 1000000``.
+"""Benchmark of the batch scorer: ``manage.py bench_scoring --n 1000000``.
 
 Generates ``n`` random valid answer sets for the MIIT 2024 framework (seeded, directly as the batch scorer's
 arrays: generating a million Python objects would take longer than everything measured), scores them all

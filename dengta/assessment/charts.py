@@ -1,4 +1,4 @@
-"""Server-side SVG charts for the printable report (issue 3, Build point 6).
+"""Server-side SVG charts for the printable report.
 
 WeasyPrint runs no JavaScript, so the ECharts radar of the report page cannot be printed; these functions
 draw the same charts as plain SVG strings. Pure Python, no Django: callers pass translated labels. Colours

@@ -1,4 +1,4 @@
-"""Excel export of one assessment's answers (issue 3, Build point 6): a summary, the items with the options
+"""Excel export of one assessment's answers: a summary, the items with the options
 chosen and their points, the scenario levels, the collected numbers and the evidence list.
 
 Every cell goes through the one safe writer (dengta.core.spreadsheets): answers, names and file names come

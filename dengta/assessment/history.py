@@ -1,4 +1,4 @@
-"""Import of historical results of the 2022 edition (score bands only) from Excel (issue 3, Build point 4).
+"""Import of historical results of the 2022 edition (score bands only) from Excel.
 
 The registry's enterprise import (dengta.registry.importing) set the pattern, and its parts are reused: the
 file's type decided by its content (``reading.open_sheet``: .xlsx read with python-calamine, or CSV text),

@@ -2,7 +2,7 @@
 
 Each file names its framework and version. A version already loaded with the same SHA-256 is skipped; one
 whose content changed is updated only while no assessment uses it — a version that scored anything is
-immutable, so a corrected level rule must come with a new version number (issue 3, Build point 1).
+immutable, so a corrected level rule must come with a new version number.
 
 The English texts of the MIIT index (``<code>.en.json``) are checked here too — a file that misses or adds a
 code refuses the whole load — but they are not loaded into the version: they are not part of the scored

@@ -3,7 +3,7 @@
 A framework version is stored with the exact content of its data files and their SHA-256; once an assessment
 uses it, it is never changed (a correction to the data is a new version). An assessment keeps its answers,
 the framework version, the engine version and the full score it was given; once scored it is never edited —
-a correction is a new assessment linked to the old one (issue 3).
+a correction is a new assessment linked to the old one.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ _FINAL = models.Q(state=State.SIGNED_OFF) | models.Q(state=State.SCORED) & ~mode
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def visible_to(self, viewer: Viewer) -> AssessmentQuerySet:
         """An enterprise sees its own; authorities their jurisdiction; a provider what it wrote; an expert
-        what is assigned to them (issue 3, API point 7)."""
+        what is assigned to them."""
         if not viewer.is_authenticated:
             return self.none()
         if viewer.org_type in ("ministry", "authority", "oversight"):

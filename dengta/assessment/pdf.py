@@ -1,4 +1,4 @@
-"""The printable report of a scored assessment: A4, Chinese fonts embedded (issue 3, Build point 6; UI.md
+"""The printable report of a scored assessment: A4, Chinese fonts embedded (UI.md
 "Printable reports (A4, Chinese fonts embedded)").
 
 ``build_report`` gives the data; this module turns it into ready-formatted rows, draws the charts as SVG

@@ -1,5 +1,5 @@
 """The report of one scored assessment, as plain data: the page, the PDF, the Excel export and the API all
-render this (issue 3, Build point 6). Texts come from the framework version the assessment was scored with,
+render this. Texts come from the framework version the assessment was scored with,
 in the page's language (texts.for_display): the English of the MIIT index is our unofficial translation, so
 the printed report, an official document, asks for the index's own Chinese (``official=True``).
 """

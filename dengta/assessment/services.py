@@ -567,7 +567,7 @@ def framework_revise_level_rule(
     *, actor: Any, framework: Framework, levels: list[dict[str, Any]], note: str, provisional: bool
 ) -> Framework:
     """A corrected level rule becomes a new framework version (the old one stays as it was for the
-    assessments scored with it) and the current one for new assessments (issue 3, Build point 1)."""
+    assessments scored with it) and the current one for new assessments."""
     from dengta.assessment.scoring.definitions import canonical, compile_content
     from dengta.assessment.scoring.framework import FrameworkDataError
 

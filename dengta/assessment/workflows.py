@@ -1,4 +1,4 @@
-"""The assessment workflow as a table (ARCHITECTURE.md convention 6; issue 3 Build point 4).
+"""The assessment workflow as a table (ARCHITECTURE.md convention 6).
 
 draft → submitted (with the authenticity pledge 真实性承诺) → scored; an on-site assessment (现场评定) then
 → signed off by its expert. Nothing after draft is ever edited: a correction is a new assessment.

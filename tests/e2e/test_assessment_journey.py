@@ -1,4 +1,4 @@
-"""The assessment journey in a real browser (issue 3, Done when): an enterprise user completes a
+"""The assessment journey in a real browser: an enterprise user completes a
 self-assessment on a phone-sized screen, submits, sees the report with its chart and downloads the PDF; a
 city authority arranges an on-site T1 assessment, the expert records it, and the report shows T0 → T1."""
 

@@ -1,4 +1,4 @@
-"""Login, language switch, organisation switcher and profile (issue 2, item 7)."""
+"""Login, language switch, organisation switcher and profile."""
 
 from __future__ import annotations
 

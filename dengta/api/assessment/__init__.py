@@ -1,4 +1,4 @@
-"""Frameworks and assessments over the API (issue 3, Build point 7): the assessment app's services, selectors,
+"""Frameworks and assessments over the API: the assessment app's services, selectors,
 permission decisions and report data, exactly as the pages use them.
 
 Status codes, the same on every assessment endpoint:

@@ -1,5 +1,5 @@
 """Frameworks and assessments over the API: the assessment services, permission decisions and report data,
-with the pages' visibility (issue 3, Build point 7). Status codes as in dengta/api/assessment/__init__.py.
+with the pages' visibility. Status codes as in dengta/api/assessment/__init__.py.
 """
 
 # The assessment app's fixtures are imported below, so every test's ``world`` argument "redefines" one.

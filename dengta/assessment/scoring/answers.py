@@ -168,7 +168,7 @@ def check_number(fw: Framework, code: str, raw: Any) -> tuple[Decimal | None, Pr
 
 
 def _cross_checks(fw: Framework, numbers: Mapping[str, Decimal]) -> list[Problem]:
-    """Numbers that are each valid but impossible together (issue 3: networked devices > devices, …)."""
+    """Numbers that are each valid but impossible together (e.g. networked devices > devices, …)."""
     problems: list[Problem] = []
     for rule in fw.derived:
         if isinstance(rule, RatioBands):

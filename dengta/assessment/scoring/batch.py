@@ -2,7 +2,7 @@
 
 ``score(fw, answers)`` in engine.py is the reference; ``BatchScorer.score(encoded)`` gives exactly its
 dimension points, total (integer ten-thousandths), scenario counts per level and level for every row of an
-``Encoded`` batch (issue 3, Build point 3; the property test in tests/test_batch.py holds it to that).
+``Encoded`` batch (the property test in tests/test_batch.py holds it to that).
 
 Encoding (compact integer arrays, one row per assessment, one array row per item / number):
 

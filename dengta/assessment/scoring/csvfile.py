@@ -1,4 +1,4 @@
-"""Scoring a CSV file of answer sets, one row per enterprise (issue 3, Build point 3; pure: no Django).
+"""Scoring a CSV file of answer sets, one row per enterprise (pure: no Django).
 
 Used by ``manage.py score_file``; the columns are documented in docs/score_file.md. The file is read and
 written as a stream in chunks of ``CHUNK`` rows, so a million rows need no more memory than fifty thousand:

@@ -4,7 +4,7 @@
 framework's level rule, and an explanation: which condition decided the level and, for every higher level,
 exactly what is missing. Options that the index derives from collected numbers (设备数字化率, 设备联网率,
 energy and cost per 100 yuan of revenue, revenue per employee) are computed from the numbers when they are
-given; a chosen option that contradicts them is reported and the computed one counts (issue 3).
+given; a chosen option that contradicts them is reported and the computed one counts.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Points are held as integers in ten-thousandths of a point (``UNIT``): every point value of the MIIT 2024 index
 (0.7, 0.9, 1.25, 1.875, …) is an exact multiple of 0.0001, so sums are exact and 13 × 0.7 + 0.9 is exactly
-10 (issue 3). The data files say which options, points, collected numbers, derived bands, level rule and
+10. The data files say which options, points, collected numbers, derived bands, level rule and
 effort weights a version has; nothing here knows the MIIT index except through those files.
 """
 

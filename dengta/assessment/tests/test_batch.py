@@ -1,4 +1,4 @@
-"""The batch scorer gives exactly the engine's results (issue 3, Build point 3): property tests over random
+"""The batch scorer gives exactly the engine's results: property tests over random
 valid answer sets, with strategies aimed at every band boundary of the derived ratios, equal ratios (持平),
 zeros where allowed, numbers large or precise enough to need the exact 128-bit and fallback paths, and every
 level threshold ±0.0001 point / ±1 scenario; plus examples. Pure: no database.

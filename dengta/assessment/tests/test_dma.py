@@ -1,4 +1,4 @@
-"""The EU DMA self-assessment end to end (DOMAIN.md 9.1; issue 3, Build point 1): started, answered and
+"""The EU DMA self-assessment end to end (DOMAIN.md 9.1): started, answered and
 submitted through the same workflow as the MIIT one, scored exactly by score_dma, and its pages, report,
 PDF and Excel export. Bad input: unknown question, row or option, a scale value of 6, the negative item
 ticked with others; an incomplete submission; "none ticked" is an answer, "never saved" is not."""

@@ -1,4 +1,4 @@
-"""The MIIT 2024 scoring engine, table-driven (issue 3 "Done when"; DOMAIN.md 3.2; level rule §2).
+"""The MIIT 2024 scoring engine, table-driven (DOMAIN.md 3.2; level rule §2).
 
 Every expected value is written out by hand from the reference documents: the 79 option points of the
 manufacturing questionnaire, the derived bands ([0,10%] (10,20] (20,40] (40,60] (60,100]), the ratio-change

@@ -1,5 +1,5 @@
 """Report downloads: the SVG charts, the printable PDF (A4, CJK fonts embedded), the Excel export of the
-answers (formula injection neutralised), and who may download what (issue 3, Build point 6).
+answers (formula injection neutralised), and who may download what.
 
 PDF generation takes a second or two, so only two tests make real PDFs; the content is checked on the HTML
 that WeasyPrint prints.

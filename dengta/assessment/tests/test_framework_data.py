@@ -33,7 +33,7 @@ from dengta.assessment.scoring.framework import (
     to_units,
 )
 
-# sha256sum /work/shared/reference/*.json, recorded 2024 edition data as handed over for issue 3.
+# sha256sum /work/shared/reference/*.json, as handed over with the 2024 index reference data.
 REFERENCE_SHA256 = {
     "miit-2024-manufacturing.json": "b96af1aa0ab3166afe028e2cdb9937b5a45c9d91e446d05e074f818fb82db541",
     "eu-dma-sme.json": "80e42ff24784cf8333c4de2a2e8d85b4545f8a775d589e48d69f21c663f50982",

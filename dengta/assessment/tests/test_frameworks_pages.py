@@ -1,4 +1,4 @@
-"""Framework pages and the level-rule correction that makes a new version (issue 3, Build point 1)."""
+"""Framework pages and the level-rule correction that makes a new version."""
 
 from __future__ import annotations
 

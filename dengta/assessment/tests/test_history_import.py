@@ -1,4 +1,4 @@
-"""Import of historical results (2022 bands) from Excel (issue 3, Build point 4): every row checked before
+"""Import of historical results (2022 bands) from Excel: every row checked before
 anything is written, nothing written unless every row is valid, bilingual per-row errors naming the row and
 the column, the level from the bands, the importer's jurisdiction, the page (as a job) and the command.
 """

@@ -1,4 +1,4 @@
-"""Loading the framework data files (issue 3, Build point 1): idempotent, immutable once used, versioned.
+"""Loading the framework data files: idempotent, immutable once used, versioned.
 
 Changed files are written to a temporary copy of the data folder, so the repository's files stay as they
 are; each test edits the JSON the way programme staff would (a corrected title, a new version number).

@@ -1,4 +1,4 @@
-"""Path to a target level (issue 3: the cheapest combination of scenario upgrades and item improvements).
+"""Path to a target level (the cheapest combination of scenario upgrades and item improvements).
 
 The expected plans are worked out by hand from the effort weights of the rules file (typed in again below) and
 the provisional level rule; minimality is checked against an independent search written here: a dynamic

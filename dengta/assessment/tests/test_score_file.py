@@ -1,5 +1,5 @@
 """``manage.py score_file``: a CSV of answer sets scored exactly as the engine scores them, bad rows explained
-in their ``error`` column, bad files refused as a whole (issue 3, Build point 3 and Bad input). No database.
+in their ``error`` column, bad files refused as a whole. No database.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The assessment services and their workflow (issue 3, Build point 4): draft → submitted (with the pledge)
+"""The assessment services and their workflow: draft → submitted (with the pledge)
 → scored, on-site → signed off by its expert, corrections as new linked drafts, evidence checked by content.
 """
 

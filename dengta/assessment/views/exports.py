@@ -1,4 +1,4 @@
-"""Downloads of one assessment: the printable report (PDF) and its answers (Excel) — issue 3, Build point 6.
+"""Downloads of one assessment: the printable report (PDF) and its answers (Excel).
 
 Thin: look the assessment up through the access helper (outsiders get 404), build the report data, render.
 """

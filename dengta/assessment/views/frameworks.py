@@ -1,5 +1,5 @@
 """Framework pages: what each loaded version contains and where it comes from, and the level-rule correction
-that programme staff make without code (issue 3, Build point 1; miit-2024-level-rule.md)."""
+that programme staff make without code (miit-2024-level-rule.md)."""
 
 from __future__ import annotations
 

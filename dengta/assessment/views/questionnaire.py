@@ -1,4 +1,4 @@
-"""The questionnaire (issue 3, Build point 5): one dimension or scenario group per step, progress shown,
+"""The questionnaire: one dimension or scenario group per step, progress shown,
 autosave of drafts by htmx, resume later, help texts from the index, the collected numbers asked beside the
 items the index asks them for, and validation that keeps every answer the person typed.
 """

@@ -1,4 +1,4 @@
-"""The hash-chained event log: chaining, verification, tampering, append-only guards (issue 2, item 4)."""
+"""The hash-chained event log: chaining, verification, tampering, append-only guards."""
 
 from __future__ import annotations
 

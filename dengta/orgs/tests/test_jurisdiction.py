@@ -1,4 +1,4 @@
-"""Jurisdiction: who sees which organisations, row by row (issue 2, item 3; DOMAIN.md 4.4)."""
+"""Jurisdiction: who sees which organisations, row by row (DOMAIN.md 4.4)."""
 
 from __future__ import annotations
 

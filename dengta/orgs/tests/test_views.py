@@ -1,4 +1,4 @@
-"""Organisation pages: authorities list their jurisdiction, outsiders get 404 (issue 2, item 3)."""
+"""Organisation pages: authorities list their jurisdiction, outsiders get 404."""
 
 from __future__ import annotations
 

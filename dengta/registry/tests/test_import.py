@@ -1,4 +1,4 @@
-"""Bulk import: every kind of bad input in issue 2, and nothing written unless every row is valid."""
+"""Bulk import: every kind of bad input a file can carry, and nothing written unless every row is valid."""
 
 from __future__ import annotations
 
