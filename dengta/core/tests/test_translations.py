@@ -32,9 +32,10 @@ PLACEHOLDER = re.compile(
     r"%(?:\((?P<name>\w+)\))?[#0+-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?P<type>[sdifrxXeEgGcuo%])"
 )
 TAG = re.compile(r"</?[A-Za-z][^>]*>")
-# "中文（English words）": a Chinese message carrying its English in brackets. One language per string (UI.md):
-# the English belongs in the catalogue. Acronyms and file types in brackets (EU DMA, .xlsx, T0) are fine.
-BRACKETED_ENGLISH = re.compile(r"[（(][^（）()\u4e00-\u9fff]*\b[a-z]{3,}\b[^（）()\u4e00-\u9fff]* [^（）()\u4e00-\u9fff]*[）)]")
+# "中文（English words）": a Chinese message carrying its English in brackets. One language per string
+# (UI.md): the English belongs in the catalogue. Acronyms and file types in brackets (EU DMA, .xlsx) are fine.
+_NOT_HAN = r"[^（）()\u4e00-\u9fff]"
+BRACKETED_ENGLISH = re.compile(rf"[（(]{_NOT_HAN}*\b[a-z]{{3,}}\b{_NOT_HAN}* {_NOT_HAN}*[）)]")
 
 
 @dataclass
