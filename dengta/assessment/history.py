@@ -41,6 +41,8 @@ from dengta.assessment.permissions import can_import_history
 from dengta.assessment.scoring.bands import BandFramework, level_for_total, parse_total
 from dengta.assessment.services import current_framework, historical_record
 from dengta.core.access import Viewer
+from dengta.core.importing.reading import Cell, FileRefused, open_sheet
+from dengta.core.importing.scope import ImportScope
 from dengta.core.jobs import job_create, job_enqueue, register_job
 from dengta.core.models import Job
 from dengta.core.spreadsheets import Book
@@ -49,10 +51,8 @@ from dengta.orgs.viewer import viewer_for_membership
 from dengta.registry import uscc
 from dengta.registry.importing.columns import Column, header_key
 from dengta.registry.importing.jobs import run_file_job
-from dengta.registry.importing.reading import Cell, FileRefused, open_sheet
 from dengta.registry.importing.report import error_report
 from dengta.registry.importing.runner import ERRORS_SHOWN, FILE_TOO_LARGE, ImportOutcome
-from dengta.registry.importing.scope import ImportScope
 from dengta.registry.importing.validation import STORED_AS_NUMBER, RowError
 from dengta.registry.models import Enterprise
 from dengta.registry.problems import Problem, gettext_noop

@@ -1,9 +1,10 @@
-"""Problems found in user input, as data: a code, a translatable bilingual template and its parameters.
+"""Problems found in user input, as data: a code, a translatable template and its parameters.
 
 Pure Python (no Django) so that the credit-code and number rules can be used and tested without a database.
-Templates are written in Chinese with the English in brackets (PRODUCT.md: bad input gets a clear message in
-Chinese and English); they are marked with ``gettext_noop`` so ``makemessages`` collects them, and the Django
-layer translates them when it shows them (``Problem.render(gettext)``).
+Templates are the Chinese message (the English is in the catalogue; UI.md: one language per message); they
+are marked with ``gettext_noop`` so ``makemessages`` collects them, and the Django layer translates them when
+it shows them (``Problem.render(gettext)``). Every app's parsers and the spreadsheet import
+(dengta.core.importing) share it.
 """
 
 from __future__ import annotations

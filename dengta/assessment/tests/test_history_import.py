@@ -37,9 +37,9 @@ from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.scoring.bands import BandFramework, compile_bands, level_for_total
 from dengta.assessment.scoring.definitions import DATA_DIR
 from dengta.assessment.services import historical_record
+from dengta.core.importing.scope import ImportScope
 from dengta.core.models import Event, Job
 from dengta.orgs.viewer import viewer_for_membership
-from dengta.registry.importing.scope import ImportScope
 from dengta.registry.problems import Problem
 from dengta.registry.tests.conftest import body, code_for, csv_bytes, member, organization, xlsx_bytes
 from tests.language import assert_one_language

@@ -20,13 +20,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer
+from dengta.core.importing.scope import ImportScope
 from dengta.core.jobs import job_create, job_enqueue, job_progress, register_job
 from dengta.core.models import Job
 from dengta.orgs.models import Membership
 from dengta.orgs.viewer import viewer_for_membership
 from dengta.registry.importing.report import error_report
 from dengta.registry.importing.runner import ImportOutcome, run_import
-from dengta.registry.importing.scope import ImportScope
 from dengta.registry.permissions import can_import_enterprises
 from dengta.registry.selectors import IMPORT_JOB_KIND
 

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
+from dengta.core.importing.reading import FileRefused, Sheet, open_sheet
+from dengta.core.importing.scope import ImportScope
 from dengta.reference.selectors import current_size_rules
-from dengta.registry.importing.reading import FileRefused, Sheet, open_sheet
-from dengta.registry.importing.scope import ImportScope
 from dengta.registry.importing.validation import Prepared, ReferenceTables, RowError, SheetCheck, prepare
 from dengta.registry.importing.writing import stream_rows, write_rows
 from dengta.registry.models import ImportBatch

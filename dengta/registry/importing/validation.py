@@ -20,12 +20,12 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from dengta.core.importing.reading import Cell, FileRefused, Sheet
+from dengta.core.importing.scope import ImportScope
 from dengta.reference.models import Industry, Region
 from dengta.reference.sizing import normalise_industry_code
 from dengta.registry import rules, uscc
 from dengta.registry.importing.columns import ALIASES, COLUMN_BY_KEY, COLUMNS, header_key
-from dengta.registry.importing.reading import Cell, FileRefused, Sheet
-from dengta.registry.importing.scope import ImportScope
 from dengta.registry.models import Enterprise
 from dengta.registry.problems import Problem, gettext_noop
 from dengta.registry.text import clean_text, compact_code

@@ -32,9 +32,9 @@ from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 
 from dengta.core.events import record_event
+from dengta.core.importing.scope import ImportScope
 from dengta.orgs.models import Organization, OrgType
 from dengta.reference.sizing import SizeRules
-from dengta.registry.importing.scope import ImportScope
 from dengta.registry.importing.validation import SheetCheck, ValidRow
 from dengta.registry.models import Enterprise, ImportBatch
 from dengta.registry.sizing import BatchClassifier, SizeFields
