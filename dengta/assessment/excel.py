@@ -19,7 +19,7 @@ from dengta.assessment.dma import DmaReport, framework_name
 from dengta.assessment.report import Report
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
-from dengta.assessment.texts import for_display
+from dengta.assessment.texts import for_display, list_separator
 from dengta.core.spreadsheets import Book
 
 
@@ -146,7 +146,7 @@ def item_rows(report: Report, fw: Compiled) -> list[list[Any]]:
                 item.name,
                 item.question,
                 ";".join(keys),
-                "；".join(texts),
+                list_separator().join(texts),
                 ";".join(scored_keys),
                 None if points is None else _points(Decimal(points) / UNIT),
                 _points(Decimal(item.points) / UNIT),

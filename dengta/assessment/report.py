@@ -223,7 +223,7 @@ def _plan(fw: Compiled, plan: dict[str, Any], derived: dict[str, str]) -> list[P
                 for o in (item.options if item else ())
                 if o.key in s["target"] and o.key not in s["current"]
             ]
-            detail = "；".join(o.text for o in target)
+            detail = texts.list_separator().join(o.text for o in target)
             steps.append(
                 PlanStep(
                     "item",

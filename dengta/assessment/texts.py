@@ -50,6 +50,11 @@ def for_display(fw: C, *, official: bool = False) -> C:
     return result  # a Framework, as given
 
 
+def list_separator() -> str:
+    """Between the option texts of one answer: the Chinese list mark, or "; " between English texts."""
+    return "; " if page_language() == "en" else "；"
+
+
 def translation_note(fw: Any) -> str:
     """The note shown beside the English texts: a translation the index does not make official."""
     if not isinstance(fw, Framework):

@@ -228,6 +228,10 @@ def test_english_questionnaire_and_excel_show_english_texts(world: Any) -> None:
     cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
     assert "Network" in cells and "Product design" in cells and "网络建设" not in cells
     assert "10,000 yuan" in cells
+    both = (
+        "The workshops have an industrial control network that supports automated control; The enterprise has"
+    )
+    assert any(c.startswith(both) for c in cells)  # the options chosen, English list separator
 
 
 @pytest.mark.django_db
