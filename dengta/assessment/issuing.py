@@ -171,7 +171,8 @@ def signer_for(assessment: Assessment) -> str:
     if assessment.kind != Kind.ONSITE or assessment.signed_off_by is None:
         return ""
     user = assessment.signed_off_by
-    return user.get_full_name() or user.get_username()
+    # The name as the person recorded it (姓名: family name first); else the account's first and last name.
+    return str(getattr(user, "display_name", "") or user.get_full_name() or user.get_username())
 
 
 def allocate_number(*, year: int, region_code: str) -> str:

@@ -85,13 +85,13 @@ def test_an_onsite_result_is_issued_at_sign_off_by_the_arranging_authority_with_
     world: Any,
 ) -> None:
     expert = world.members["expert"].user
-    expert.first_name, expert.last_name = "明", "李"
+    expert.display_name, expert.first_name, expert.last_name = "李明", "明", "李"
     expert.save()
     signed = onsite_signed(world)
     issue = ReportIssue.objects.get(assessment=signed)
     assert issue.issuer == world.orgs["guangzhou"].name
     assert issue.issuer_organization == world.orgs["guangzhou"]
-    assert issue.signer_name == expert.get_full_name() and issue.signer_name
+    assert issue.signer_name == "李明"  # the recorded 姓名, family name first
     assert issue.figures["signer"] == issue.signer_name
     assert issue.figures["signed_off_on"] == timezone.localdate(signed.signed_off_at).isoformat()
 

@@ -104,7 +104,7 @@ def test_every_final_demo_result_has_its_issued_report(seeded: list[str]):
         assert issuing.verify(issue).status == issuing.Status.VALID
         if a.kind == Kind.ONSITE:
             signer = a.signed_off_by
-            assert signer is not None and issue.signer_name == (signer.get_full_name() or signer.username)
+            assert signer is not None and issue.signer_name == (signer.display_name or signer.username)
             if a.created_by.username == "demo-city":  # arranged by the city's authority, which issues it
                 assert issue.issuer_organization is not None and issue.issuer != issuing.DEFAULT_ISSUER
         else:
