@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dengta.api.base import ViewerMixin, require
 from dengta.core.access import get_visible_or_404
+from dengta.core.decisions import Outcome
+from dengta.core.workflows import TransitionRefused
 from dengta.reference.models import Industry, Region
 from dengta.reference.sizing import normalise_industry_code
 from dengta.registry import permissions, services
-from dengta.registry.models import Enterprise, Tier
-from dengta.registry.selectors import EnterpriseFilters, enterprises_for
+from dengta.registry.models import Enterprise, EnterpriseChange, Tier
+from dengta.registry.plausibility import PlausibilityWarning
+from dengta.registry.selectors import (
+    ChangeFilters,
+    EnterpriseFilters,
+    changes_for,
+    enterprises_for,
+    proposed_size,
+)
+from dengta.registry.templatetags.registry_tags import person
 from dengta.registry.text import to_half_width
 
 
@@ -72,6 +85,11 @@ class EnterpriseWriteSerializer(serializers.Serializer[Any]):
     revenue_10k_yuan = serializers.CharField(max_length=30)
     assets_10k_yuan = serializers.CharField(max_length=30)
     tier = serializers.ChoiceField(choices=Tier.choices, required=False, allow_blank=True, default="")
+    figures_checked = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true after checking figures that raised plausibility warnings (the 400 answer lists them)",
+    )
 
     def validate_region_code(self, value: str) -> Region:
         region = Region.objects.filter(code=value.strip()).first()
@@ -97,6 +115,116 @@ class EnterpriseUpdateSerializer(EnterpriseWriteSerializer):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+
+
+class EnterpriseChangeSerializer(serializers.ModelSerializer[EnterpriseChange]):
+    """A change an enterprise proposed to its own figures; amounts in yuan like the enterprise's fields."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    # Plain strings in the schema: the enums of the same names (state, size_class) belong to other resources.
+    state = serializers.CharField(read_only=True, help_text="pending, confirmed, rejected or superseded")
+    proposed = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+    submitted_by = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+    proposed_size_class = serializers.SerializerMethodField()
+    proposed_is_above_designated_size = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnterpriseChange
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "state",
+            "proposed",
+            "previous",
+            "warnings",
+            "figures_checked",
+            "proposed_size_class",
+            "proposed_is_above_designated_size",
+            "submitted_by",
+            "submitted_at",
+            "decided_by",
+            "decided_at",
+            "reason",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": "proposed fields only: industry_code, employees, revenue_yuan, assets_yuan, tier",
+            "additionalProperties": True,
+        }
+    )
+    def get_proposed(self, change: EnterpriseChange) -> dict[str, Any]:
+        names = {"industry": "industry_code", "revenue": "revenue_yuan", "total_assets": "assets_yuan"}
+        return {
+            names.get(k, k): (v.pk if isinstance(v, Industry) else str(v) if isinstance(v, Decimal) else v)
+            for k, v in change.proposed().items()
+        }
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        }
+    )
+    def get_warnings(self, change: EnterpriseChange) -> list[dict[str, str]]:
+        return _warning_rows(PlausibilityWarning.from_dict(w) for w in change.warnings or [])
+
+    def get_submitted_by(self, change: EnterpriseChange) -> str:
+        return person(change.submitted_by)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_decided_by(self, change: EnterpriseChange) -> str | None:
+        return person(change.decided_by) if change.decided_by_id else None
+
+    @extend_schema_field(
+        serializers.CharField(help_text="large, medium, small or micro, by the current size standard")
+    )
+    def get_proposed_size_class(self, change: EnterpriseChange) -> str:
+        return proposed_size(change).size_class
+
+    def get_proposed_is_above_designated_size(self, change: EnterpriseChange) -> bool:
+        return proposed_size(change).is_above_designated_size
+
+
+def _warning_rows(warnings: Iterable[PlausibilityWarning]) -> list[dict[str, str]]:
+    return [{"code": w.code, "field": w.field, "message": w.render(_)} for w in warnings]
+
+
+class PendingChangeResponseSerializer(serializers.Serializer[Any]):
+    """202: the enterprise's own change waits for its authority; ``enterprise`` still shows the confirmed
+    figures, size class and 规上 flag."""
+
+    detail = serializers.CharField()
+    enterprise = EnterpriseSerializer()
+    pending_change = EnterpriseChangeSerializer()
+
+
+class RejectSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000)
+
+
+PATCH_DESCRIPTION = (
+    "An authority (or ministry programme staff) changes the enterprise at once: 200 with the enterprise.\n\n"
+    "The enterprise's own members: name and address change at once; industry_code, employees, "
+    "revenue_10k_yuan, assets_10k_yuan and tier become a pending change that the enterprise's authority "
+    "confirms or rejects (/api/v1/enterprise-changes/): 202 with the pending change, while the enterprise's "
+    "confirmed figures, size class and is_above_designated_size stay as they were. A newer PATCH replaces "
+    "the pending change (its values are added to it).\n\n"
+    "Figures that raise plausibility warnings answer 400 with `warnings` until resent with "
+    "figures_checked=true."
+)
 
 
 def _raise_drf(exc: DjangoValidationError) -> None:
@@ -170,6 +298,10 @@ class EnterpriseViewSet(
             enterprise = services.enterprise_register(
                 actor=request.user, region=region, industry=industry, **values
             )
+        except services.FiguresUnchecked as exc:
+            raise ValidationError(
+                {"figures_checked": exc.messages, "warnings": _warning_rows(exc.warnings)}
+            ) from exc
         except services.DuplicateUscc as exc:
             body: dict[str, Any] = {"uscc": exc.messages}
             existing = exc.existing
@@ -180,14 +312,20 @@ class EnterpriseViewSet(
             _raise_drf(exc)
         return Response(EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EnterpriseUpdateSerializer, responses={200: EnterpriseSerializer})
+    @extend_schema(
+        request=EnterpriseUpdateSerializer,
+        responses={200: EnterpriseSerializer, 202: PendingChangeResponseSerializer},
+        description=PATCH_DESCRIPTION,
+    )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         enterprise = self.get_object()
         require(permissions.can_edit_enterprise(self.viewer, enterprise))
         data = EnterpriseUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        checked = bool(values.pop("figures_checked", False))
         changes: dict[str, Any] = {}
+        needs_review = permissions.edits_need_review(self.viewer, enterprise)
         if "region_code" in values:
             region: Region = values.pop("region_code")
             if region.pk != enterprise.region_id:
@@ -199,11 +337,119 @@ class EnterpriseViewSet(
         if "industry_code" in values:
             changes["industry"] = values.pop("industry_code")
         changes.update(values)
+        change: EnterpriseChange | None = None
         try:
-            enterprise = services.enterprise_update(actor=request.user, enterprise=enterprise, **changes)
+            if needs_review:
+                enterprise, change = services.enterprise_self_update(
+                    actor=request.user, enterprise=enterprise, figures_checked=checked, **changes
+                )
+            else:
+                enterprise = services.enterprise_update(
+                    actor=request.user, enterprise=enterprise, figures_checked=checked, **changes
+                )
+        except services.FiguresUnchecked as exc:
+            raise ValidationError(
+                {"figures_checked": exc.messages, "warnings": _warning_rows(exc.warnings)}
+            ) from exc
         except DjangoValidationError as exc:
             _raise_drf(exc)
+        touched = {"industry", "employees", "revenue_10k_yuan", "assets_10k_yuan", "tier"} & set(changes)
+        if change is not None and touched:
+            body = {
+                "detail": _("已提交信息变更，主管部门确认后生效；在此之前企业规模和规上标志保持不变"),
+                "enterprise": EnterpriseSerializer(enterprise).data,
+                "pending_change": EnterpriseChangeSerializer(change).data,
+            }
+            return Response(body, status=status.HTTP_202_ACCEPTED)
         return Response(EnterpriseSerializer(enterprise).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "state",
+                str,
+                enum=["pending", "confirmed", "rejected", "superseded"],
+                description="default pending; empty for every state",
+            ),
+            OpenApiParameter("q", str, description="enterprise name or credit code contains"),
+            OpenApiParameter("region", str, description="region code (its subtree)"),
+        ]
+    )
+)
+class EnterpriseChangeViewSet(
+    ViewerMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[EnterpriseChange],
+):
+    """Changes enterprises proposed to their own figures, in the caller's jurisdiction (or their own), with
+    confirm and reject for the authority covering the enterprise and ministry programme staff."""
+
+    serializer_class = EnterpriseChangeSerializer
+    queryset = EnterpriseChange.objects.none()  # for the schema's types only; get_queryset scopes requests
+
+    def get_queryset(self) -> QuerySet[EnterpriseChange]:
+        filters = ChangeFilters.from_params(self.request.query_params)
+        return changes_for(self.viewer, filters).order_by("pk")
+
+    def get_object(self) -> EnterpriseChange:
+        change = get_visible_or_404(
+            EnterpriseChange.objects.select_related("enterprise", "enterprise__region", "industry"),
+            self.viewer,
+            pk=self.kwargs["pk"],
+        )
+        require(permissions.can_view_enterprise_change(self.viewer, change))
+        return change
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(permissions.can_list_enterprise_changes(self.viewer))
+        return super().list(request, *args, **kwargs)
+
+    def _decide(self, change: EnterpriseChange) -> None:
+        decision = permissions.can_review_enterprise_change(self.viewer, change)
+        if decision.allowed:
+            return
+        if decision.kind == Outcome.CONFLICT:
+            raise ChangeConflict(decision.reason)
+        if decision.kind == Outcome.NOT_FOUND:
+            raise NotFound()
+        raise PermissionDenied(decision.reason)
+
+    @extend_schema(request=None, responses={200: EnterpriseChangeSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        change = self.get_object()
+        self._decide(change)
+        try:
+            change = services.enterprise_change_confirm(actor=request.user, change=change)
+        except TransitionRefused as exc:
+            raise ChangeConflict(" ".join(exc.messages)) from exc
+        return Response(EnterpriseChangeSerializer(change).data)
+
+    @extend_schema(request=RejectSerializer, responses={200: EnterpriseChangeSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        change = self.get_object()
+        self._decide(change)
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            change = services.enterprise_change_reject(
+                actor=request.user, change=change, reason=data.validated_data["reason"]
+            )
+        except TransitionRefused as exc:
+            raise ChangeConflict(" ".join(exc.messages)) from exc
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
+        return Response(EnterpriseChangeSerializer(change).data)
+
+
+class ChangeConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "conflict"
+    default_code = "conflict"

@@ -12,6 +12,7 @@ router.register("regions", views.RegionViewSet, basename="region")
 router.register("industries", views.IndustryViewSet, basename="industry")
 router.register("sub-industries", views.SubIndustryViewSet, basename="subindustry")
 router.register("enterprises", registry.EnterpriseViewSet, basename="enterprise")
+router.register("enterprise-changes", registry.EnterpriseChangeViewSet, basename="enterprise-change")
 router.register("frameworks", assessment.FrameworkViewSet, basename="framework")
 router.register("assessments", assessment.AssessmentViewSet, basename="assessment")
 

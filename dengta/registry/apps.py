@@ -16,10 +16,18 @@ def _staff_panel(viewer: Any) -> dict[str, Any]:
     }
 
 
+def _changes_panel(viewer: Any) -> dict[str, Any]:
+    from dengta.registry import selectors
+
+    return {"count": selectors.pending_change_count(viewer)}
+
+
 def _enterprise_panel(viewer: Any) -> dict[str, Any]:
     from dengta.registry import selectors
 
-    return {"enterprise": selectors.own_enterprise(viewer)}
+    enterprise = selectors.own_enterprise(viewer)
+    pending = selectors.pending_change(enterprise) if enterprise is not None else None
+    return {"enterprise": enterprise, "pending": pending}
 
 
 def _provider_panel(viewer: Any) -> dict[str, Any]:
@@ -48,6 +56,16 @@ class RegistryConfig(AppConfig):
                 org_types=frozenset({"ministry", "authority", "oversight"}),
                 context=_staff_panel,
                 order=20,
+            )
+        )
+        register_panel(
+            Panel(
+                key="registry.enterprise_changes",
+                title=_("待确认的企业信息变更"),
+                template="registry/panels/enterprise_changes.html",
+                org_types=frozenset({"ministry", "authority", "oversight"}),
+                context=_changes_panel,
+                order=15,
             )
         )
         register_panel(

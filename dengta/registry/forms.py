@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dengta.core.access import Viewer
 from dengta.reference.models import Industry, Region, SubIndustry
 from dengta.registry import rules, uscc
-from dengta.registry.models import Enterprise, Provider, Tier
+from dengta.registry.models import Enterprise, EnterpriseChange, Provider, Tier
 from dengta.registry.problems import Problem
 from dengta.registry.selectors import class_industries
 from dengta.registry.text import compact_code
@@ -108,6 +108,12 @@ class EnterpriseFieldsMixin(StyledForm):
         label=_("资产总额（万元）"), max_length=30, help_text=_("年末资产总额，单位万元，最多6位小数")
     )
     tier = forms.ChoiceField(label=_("专精特新"), choices=Tier.choices, required=False)
+    # Shown with the plausibility warnings (dengta.registry.plausibility): a warning never refuses figures.
+    figures_checked = forms.BooleanField(
+        label=_("我已核对这些数据"),
+        required=False,
+        help_text=_("数据确实如此（例如企业规模发生了重大变化）时勾选，再次提交"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,7 +182,13 @@ class EnterpriseEditForm(EnterpriseFieldsMixin):
     )
 
     def __init__(
-        self, *args: Any, enterprise: Enterprise, viewer: Viewer, region_editable: bool, **kwargs: Any
+        self,
+        *args: Any,
+        enterprise: Enterprise,
+        viewer: Viewer,
+        region_editable: bool,
+        pending: EnterpriseChange | None = None,
+        **kwargs: Any,
     ) -> None:
         initial = {
             "name": enterprise.name,
@@ -188,6 +200,18 @@ class EnterpriseEditForm(EnterpriseFieldsMixin):
             "tier": enterprise.tier,
             "region": enterprise.region_id,
         }
+        if pending is not None:
+            # The enterprise edits what it proposed, not the figures it already asked to change.
+            proposed = pending.proposed()
+            if "industry" in proposed:
+                initial["industry"] = pending.industry_id
+            for name in ("employees", "tier"):
+                if name in proposed:
+                    initial[name] = proposed[name]
+            if pending.revenue is not None:
+                initial["revenue_10k_yuan"] = rules.ten_k_from_yuan(pending.revenue)
+            if pending.total_assets is not None:
+                initial["assets_10k_yuan"] = rules.ten_k_from_yuan(pending.total_assets)
         kwargs.setdefault("initial", initial)
         self.viewer = viewer
         super().__init__(*args, **kwargs)
@@ -196,6 +220,16 @@ class EnterpriseEditForm(EnterpriseFieldsMixin):
 
     def clean_region(self) -> Region:
         return region_in_jurisdiction(self.viewer, self.cleaned_data.get("region"))
+
+
+class ChangeRejectForm(StyledForm):
+    reason = forms.CharField(
+        label=_("退回理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("企业会看到这段说明，请写明哪项数据有问题、需要提供什么依据"),
+        error_messages={"required": _("退回时必须填写理由，企业会看到这段说明")},
+    )
 
 
 class ProviderRegisterForm(StyledForm):

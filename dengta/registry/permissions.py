@@ -16,7 +16,7 @@ from dengta.core.access import Viewer
 from dengta.core.capabilities import Capability
 from dengta.core.decisions import Decision
 from dengta.orgs.models import OrgType
-from dengta.registry.models import Enterprise, Provider
+from dengta.registry.models import ChangeState, Enterprise, EnterpriseChange, Provider
 
 
 def _anonymous() -> Decision:
@@ -126,3 +126,55 @@ def can_register_provider(viewer: Viewer, region_path: str | None = None) -> Dec
     if region_path is not None and not viewer.covers_path(region_path):
         return Decision.deny(_("该地区不在本机构辖区范围内"))
     return Decision.allow(_("可以在辖区内登记服务商"))
+
+
+# ---------------------------------------------------------------- changes an enterprise proposes to itself
+# docs/registry.md: an enterprise's own changes to the figures its size class and 规上 flag come from wait for
+# the authority covering it (or ministry programme staff); the authorities' own edits apply directly.
+
+
+def edits_need_review(viewer: Viewer, enterprise: Enterprise) -> bool:
+    """Whether the viewer's edits of classification-relevant fields become a pending change: they are the
+    enterprise's own members, who cannot confirm their own declaration."""
+    return viewer.is_authenticated and enterprise.organization_id == viewer.organization_id
+
+
+def can_submit_enterprise_change(viewer: Viewer, enterprise: Enterprise) -> Decision:
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if not edits_need_review(viewer, enterprise):
+        if not can_view_enterprise(viewer, enterprise):
+            return Decision.hidden(_("不在辖区范围内"))
+        return Decision.deny(_("只有企业本身提交信息变更；主管部门直接修改企业档案"))
+    if not viewer.can(Capability.EDIT_OWN_PROFILE):
+        return Decision.deny(_("只读角色不能修改"))
+    return Decision.allow(_("本企业的管理员或经办人可以提交信息变更，由主管部门确认后生效"))
+
+
+def can_list_enterprise_changes(viewer: Viewer) -> Decision:
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if viewer.can(Capability.LIST_ENTERPRISES):
+        return Decision.allow(_("部委、主管部门和监督机构可以查看辖区内企业的信息变更"))
+    return Decision.deny(_("企业信息变更队列只对部委、主管部门和监督机构开放"))
+
+
+def can_view_enterprise_change(viewer: Viewer, change: EnterpriseChange) -> Decision:
+    return can_view_enterprise(viewer, change.enterprise)
+
+
+def can_review_enterprise_change(viewer: Viewer, change: EnterpriseChange) -> Decision:
+    """Confirm or reject: the authority whose jurisdiction covers the enterprise, or ministry programme
+    staff — those who may edit the enterprise directly — never the enterprise itself."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    enterprise = change.enterprise
+    if edits_need_review(viewer, enterprise):
+        return Decision.deny(_("企业不能确认或退回本企业提交的变更"))
+    if not can_view_enterprise(viewer, enterprise):
+        return Decision.hidden(_("不在辖区范围内"))
+    if not viewer.can(Capability.EDIT_ENTERPRISE):
+        return Decision.deny(_("只有企业所在辖区主管部门的管理员、经办人和部委项目管理人员可以确认或退回"))
+    if change.state != ChangeState.PENDING:
+        return Decision.conflict(_("该变更已处理，不能再确认或退回"))
+    return Decision.allow(_("在辖区范围内，可以确认或退回"))

@@ -10,7 +10,17 @@ from django.db.models import Count, Q, QuerySet
 from dengta.core.access import Viewer
 from dengta.core.models import Event, Job
 from dengta.reference.models import Industry, Region
-from dengta.registry.models import Enterprise, ImportBatch, Provider, SizeClass, Tier
+from dengta.reference.selectors import current_size_rules
+from dengta.registry.models import (
+    ChangeState,
+    Enterprise,
+    EnterpriseChange,
+    ImportBatch,
+    Provider,
+    SizeClass,
+    Tier,
+)
+from dengta.registry.sizing import SizeFields, size_for
 from dengta.registry.text import compact_code, to_half_width
 
 IMPORT_JOB_KIND = "registry.import_enterprises"
@@ -124,6 +134,11 @@ def enterprise_events(viewer: Viewer, enterprise: Enterprise) -> QuerySet[Event]
     )
 
 
+def enterprise_timeline(viewer: Viewer, enterprise: Enterprise) -> QuerySet[Event]:
+    """``enterprise_events`` with the people who acted, for showing their names (UI.md: names, not codes)."""
+    return enterprise_events(viewer, enterprise).select_related("actor")
+
+
 def provider_events(viewer: Viewer, provider: Provider) -> QuerySet[Event]:
     return (
         Event.objects.visible_to(viewer)
@@ -189,3 +204,95 @@ def import_jobs_of(viewer: Viewer) -> QuerySet[Job]:
     if not viewer.is_authenticated:
         return Job.objects.none()
     return Job.objects.filter(kind=IMPORT_JOB_KIND, created_by=viewer.user).order_by("-created_at")
+
+
+# ---------------------------------------------------------------- changes an enterprise proposes to itself
+# Eligibility reads only the confirmed figures on the enterprise row (size_class, is_above_designated_size):
+# nothing below feeds a list filter, a count of 规上 enterprises or the API's enterprise fields.
+
+
+def pending_change(enterprise: Enterprise) -> EnterpriseChange | None:
+    return (
+        EnterpriseChange.objects.select_related("industry", "submitted_by")
+        .filter(enterprise=enterprise, state=ChangeState.PENDING)
+        .first()
+    )
+
+
+def last_decided_change(enterprise: Enterprise) -> EnterpriseChange | None:
+    """The latest confirmed or rejected change: the enterprise sees the outcome and a rejection's reason."""
+    return (
+        EnterpriseChange.objects.select_related("industry", "decided_by")
+        .filter(enterprise=enterprise, state__in=[ChangeState.CONFIRMED, ChangeState.REJECTED])
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ChangeFilters:
+    state: str = ChangeState.PENDING  # "" for every state
+    q: str = ""
+    region: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> ChangeFilters:
+        def get(key: str, default: str = "") -> str:
+            return to_half_width(str(params.get(key, default) or "")).strip()
+
+        state = get("state", ChangeState.PENDING) if "state" in params else ChangeState.PENDING
+        return cls(
+            state=state if state in ChangeState.values else "",
+            q=get("q"),
+            region=compact_code(get("region")),
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return {"state": self.state, "q": self.q, "region": self.region}
+
+
+def changes_for(viewer: Viewer, filters: ChangeFilters | None = None) -> QuerySet[EnterpriseChange]:
+    """Changes of enterprises the viewer may see, oldest pending first (a queue is worked from its head)."""
+    f = filters or ChangeFilters()
+    qs = EnterpriseChange.objects.visible_to(viewer).select_related(
+        "enterprise", "enterprise__region", "enterprise__industry", "industry", "submitted_by", "decided_by"
+    )
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.q:
+        code = compact_code(f.q)
+        qs = qs.filter(Q(enterprise__name__icontains=f.q) | Q(enterprise__uscc__startswith=code))
+    if f.region:
+        qs = qs.filter(enterprise__in=Enterprise.objects.filter(_region_q(f.region)).values("pk"))
+    return qs.order_by("submitted_at", "pk") if f.state == ChangeState.PENDING else qs
+
+
+def pending_change_count(viewer: Viewer) -> int:
+    return EnterpriseChange.objects.visible_to(viewer).filter(state=ChangeState.PENDING).count()
+
+
+def proposed_values(change: EnterpriseChange) -> dict[str, Any]:
+    """The enterprise's classification-relevant values as they would be if the change were confirmed now:
+    its current official values with the proposed ones over them."""
+    enterprise = change.enterprise
+    values: dict[str, Any] = {
+        "industry": enterprise.industry,
+        "employees": enterprise.employees,
+        "revenue": enterprise.revenue,
+        "total_assets": enterprise.total_assets,
+        "tier": enterprise.tier,
+    }
+    values.update(change.proposed())
+    return values
+
+
+def proposed_size(change: EnterpriseChange) -> SizeFields:
+    """The size class and 规上 flag the change would give by the current standard (what confirming sets)."""
+    values = proposed_values(change)
+    return size_for(
+        current_size_rules(),
+        industry_code=values["industry"].pk,
+        employees=values["employees"],
+        revenue=values["revenue"],
+        total_assets=values["total_assets"],
+    )

@@ -14,15 +14,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dengta.core.events import record_event
+from dengta.core.workflows import run_transition
 from dengta.orgs.models import Organization, OrgType
 from dengta.orgs.services import organization_create
 from dengta.reference.models import Industry, Region, SubIndustry
 from dengta.reference.selectors import current_size_rules
-from dengta.registry import rules, uscc
-from dengta.registry.models import Enterprise, Provider, Tier
+from dengta.registry import plausibility, rules, uscc, workflows
+from dengta.registry.models import ChangeState, Enterprise, EnterpriseChange, Provider, Tier
 from dengta.registry.problems import Problem
 from dengta.registry.sizing import size_for
 from dengta.registry.text import clean_text
@@ -134,8 +136,10 @@ def enterprise_register(
     assets_10k_yuan: Any,
     tier: str = "",
     address: str = "",
+    figures_checked: bool = False,
 ) -> Enterprise:
-    """Create the enterprise's organisation (same name and region) and its profile, size computed."""
+    """Create the enterprise's organisation (same name and region) and its profile, size computed.
+    Figures that raise plausibility warnings need ``figures_checked`` (dengta.registry.plausibility)."""
     code = _check_uscc(uscc)
     existing = _find_duplicate(code)
     if existing is not None:
@@ -145,6 +149,10 @@ def enterprise_register(
     staff, revenue, total_assets = _parsed_numbers(employees, revenue_10k_yuan, assets_10k_yuan)
     tier_value = _check_tier(tier)
     display_name = clean_name(name)
+    warnings = figures_warnings(
+        industry=industry, employees=staff, revenue=revenue, total_assets=total_assets, previous=None
+    )
+    _require_checked(warnings, figures_checked)
     org = organization_create(actor=actor, name=display_name, type=OrgType.ENTERPRISE, region=region)
     enterprise = Enterprise(
         organization=org,
@@ -161,7 +169,11 @@ def enterprise_register(
     _classify(enterprise)
     enterprise.full_clean()
     enterprise.save()
-    payload = {**_snapshot(enterprise), "region_note": match.note.render() if match.note else ""}
+    payload = {
+        **_snapshot(enterprise),
+        "region_note": match.note.render() if match.note else "",
+        "warnings": [w.code for w in warnings],
+    }
     record_event(
         actor=actor,
         verb="enterprise.registered",
@@ -219,9 +231,15 @@ def enterprise_update(
     revenue_10k_yuan: Any = _UNCHANGED,
     assets_10k_yuan: Any = _UNCHANGED,
     tier: str = _UNCHANGED,
+    figures_checked: bool = False,
 ) -> Enterprise:
     """Change a profile and compute the size again. The credit code cannot change (it identifies the
-    enterprise; a new code means a new legal entity); arguments left out stay as they are."""
+    enterprise; a new code means a new legal entity); arguments left out stay as they are.
+
+    This applies at once: it is the path of the authorities (who are the reviewers) and of the enterprise's
+    name and address. An enterprise's own classification-relevant fields go through
+    ``enterprise_change_submit``. Changed figures that raise plausibility warnings need ``figures_checked``.
+    """
     locked = (
         Enterprise.objects.select_for_update().select_related("organization", "region").get(pk=enterprise.pk)
     )
@@ -241,6 +259,17 @@ def enterprise_update(
     changes = {f: [_plain(before[f]), _plain(after[f])] for f in _TRACKED if before[f] != after[f]}
     if not changes:
         return locked
+    warnings: list[plausibility.PlausibilityWarning] = []
+    if {"industry_id", "employees", "revenue", "total_assets"} & set(changes):
+        previous = Enterprise.objects.get(pk=locked.pk)
+        warnings = figures_warnings(
+            industry=locked.industry,
+            employees=locked.employees,
+            revenue=locked.revenue,
+            total_assets=locked.total_assets,
+            previous=previous,
+        )
+        _require_checked(warnings, figures_checked)
     _classify(locked)
     locked.full_clean()
     locked.save()
@@ -256,6 +285,7 @@ def enterprise_update(
             "size_class": locked.size_class,
             "above_designated_size": locked.is_above_designated_size,
             "size_standard_version": locked.size_standard_version,
+            "warnings": [w.code for w in warnings],
         },
     )
     return locked
@@ -340,3 +370,255 @@ def provider_register(
         },
     )
     return provider
+
+
+# ------------------------------------------------------------------------------------ plausibility warnings
+
+
+class FiguresUnchecked(ValidationError):
+    """The figures raise plausibility warnings the person has not yet said they checked.
+
+    Not a refusal: the same figures go through once ``figures_checked`` is given (the form's box "我已核对
+    这些数据", the API's ``figures_checked: true``). ``warnings`` are shown beside the form and kept.
+    """
+
+    def __init__(self, warnings: list[plausibility.PlausibilityWarning]) -> None:
+        self.warnings = warnings
+        super().__init__(
+            {
+                "figures_checked": [
+                    _("这些数据有需要核对的地方：请核对下列提示，确认无误后勾选“我已核对这些数据”再提交")
+                ]
+            }
+        )
+
+
+def figures_warnings(
+    *,
+    industry: Industry,
+    employees: int,
+    revenue: Decimal,
+    total_assets: Decimal,
+    previous: Enterprise | None,
+) -> list[plausibility.PlausibilityWarning]:
+    """Plausibility warnings for figures (yuan) in a sector, and against ``previous``'s confirmed figures."""
+    sector, _mapping = current_size_rules().sector_for_code(industry.pk)
+    before = None
+    if previous is not None:
+        before = plausibility.Figures(previous.employees, previous.revenue, previous.total_assets, sector.key)
+    return plausibility.check(plausibility.Figures(employees, revenue, total_assets, sector.key), before)
+
+
+def _require_checked(warnings: list[plausibility.PlausibilityWarning], figures_checked: bool) -> None:
+    if warnings and not figures_checked:
+        raise FiguresUnchecked(warnings)
+
+
+# ------------------------------------------------------------------ changes an enterprise proposes to itself
+
+# What an enterprise may not change about itself without its authority confirming it (docs/registry.md):
+# the figures and codes its size class, 规上 flag and programme priority are computed from. Its name and
+# address stay directly editable (the credit code identifies it); its region only the authority changes.
+CLASSIFICATION_FIELDS = ("industry", "employees", "revenue", "total_assets", "tier")
+
+
+def _official(enterprise: Enterprise) -> dict[str, Any]:
+    return {
+        "industry": enterprise.industry,
+        "employees": enterprise.employees,
+        "revenue": enterprise.revenue,
+        "total_assets": enterprise.total_assets,
+        "tier": enterprise.tier,
+    }
+
+
+def _plain_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.pk if isinstance(v, Industry) else _plain(v)) for k, v in values.items()}
+
+
+def _wanted(locked: Enterprise, pending: EnterpriseChange | None, given: dict[str, Any]) -> dict[str, Any]:
+    """What the enterprise wants now: its official values, its pending proposal over them, the new input
+    over both (so a partial API PATCH adds to the pending proposal instead of dropping part of it)."""
+    wanted = _official(locked)
+    if pending is not None:
+        wanted.update(pending.proposed())
+    if given["industry"] is not _UNCHANGED:
+        check_industry(given["industry"])
+        wanted["industry"] = given["industry"]
+    wanted["employees"], wanted["revenue"], wanted["total_assets"] = _parsed_numbers(
+        wanted["employees"] if given["employees"] is _UNCHANGED else given["employees"],
+        rules.ten_k_from_yuan(wanted["revenue"])
+        if given["revenue_10k_yuan"] is _UNCHANGED
+        else given["revenue_10k_yuan"],
+        rules.ten_k_from_yuan(wanted["total_assets"])
+        if given["assets_10k_yuan"] is _UNCHANGED
+        else given["assets_10k_yuan"],
+    )
+    if given["tier"] is not _UNCHANGED:
+        wanted["tier"] = _check_tier(given["tier"])
+    return wanted
+
+
+@transaction.atomic
+def enterprise_change_submit(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    industry: Industry = _UNCHANGED,
+    employees: Any = _UNCHANGED,
+    revenue_10k_yuan: Any = _UNCHANGED,
+    assets_10k_yuan: Any = _UNCHANGED,
+    tier: str = _UNCHANGED,
+    figures_checked: bool = False,
+) -> EnterpriseChange | None:
+    """Propose new classification-relevant values; the official ones stay until the authority decides.
+
+    One pending change per enterprise: a newer submission replaces (supersedes) the pending one, so the
+    authority reviews what the enterprise wants now and the enterprise can correct a typo without waiting
+    for a rejection. Values equal to the official ones are not part of the change; when nothing differs any
+    more, the pending change is superseded and None returned. Returns the pending change.
+    """
+    locked = (
+        Enterprise.objects.select_for_update().select_related("organization", "region").get(pk=enterprise.pk)
+    )
+    pending = (
+        EnterpriseChange.objects.select_for_update()
+        .filter(enterprise=locked, state=ChangeState.PENDING)
+        .first()
+    )
+    given = {
+        "industry": industry,
+        "employees": employees,
+        "revenue_10k_yuan": revenue_10k_yuan,
+        "assets_10k_yuan": assets_10k_yuan,
+        "tier": tier,
+    }
+    wanted = _wanted(locked, pending, given)
+    official = _official(locked)
+    proposal = {k: v for k, v in wanted.items() if v != official[k]}
+    if pending is not None and proposal == pending.proposed():
+        return pending
+    if not proposal and pending is None:
+        return None
+    warnings = figures_warnings(
+        industry=wanted["industry"],
+        employees=wanted["employees"],
+        revenue=wanted["revenue"],
+        total_assets=wanted["total_assets"],
+        previous=locked,
+    )
+    _require_checked(warnings, figures_checked)
+    where: dict[str, Any] = {"organization_id": locked.organization_id, "scope_path": locked.region.path}
+    if pending is not None:
+        run_transition(pending, workflows.SUPERSEDE, actor=actor, payload={"enterprise": locked.pk}, **where)
+    if not proposal:
+        return None
+    change = EnterpriseChange(
+        enterprise=locked,
+        previous=_snapshot(locked),
+        warnings=[w.as_dict() for w in warnings],
+        figures_checked=bool(warnings) and figures_checked,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        **proposal,
+    )
+    change.full_clean()
+    change.save()
+    record_event(
+        actor=actor,
+        verb="enterprise_change.submitted",
+        target=change,
+        payload={
+            "enterprise": locked.pk,
+            "proposed": _plain_values(proposal),
+            "previous": _plain_values({k: official[k] for k in proposal}),
+            "warnings": [w.code for w in warnings],
+            "replaces": pending.pk if pending is not None else None,
+        },
+        **where,
+    )
+    return change
+
+
+@transaction.atomic
+def enterprise_self_update(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    name: str = _UNCHANGED,
+    address: str = _UNCHANGED,
+    industry: Industry = _UNCHANGED,
+    employees: Any = _UNCHANGED,
+    revenue_10k_yuan: Any = _UNCHANGED,
+    assets_10k_yuan: Any = _UNCHANGED,
+    tier: str = _UNCHANGED,
+    figures_checked: bool = False,
+) -> tuple[Enterprise, EnterpriseChange | None]:
+    """An enterprise's own edit of its profile: name and address apply at once, the classification-relevant
+    fields become a pending change (``enterprise_change_submit``). Either both happen or neither."""
+    change = enterprise_change_submit(
+        actor=actor,
+        enterprise=enterprise,
+        industry=industry,
+        employees=employees,
+        revenue_10k_yuan=revenue_10k_yuan,
+        assets_10k_yuan=assets_10k_yuan,
+        tier=tier,
+        figures_checked=figures_checked,
+    )
+    updated = enterprise_update(actor=actor, enterprise=enterprise, name=name, address=address)
+    return updated, change
+
+
+@transaction.atomic
+def enterprise_change_confirm(*, actor: Any, change: EnterpriseChange) -> EnterpriseChange:
+    """Apply the proposed values to the enterprise, compute its size class and 规上 again with the current
+    standard, and record both the previous and the new values (and the sizes) in the event."""
+    locked = (
+        Enterprise.objects.select_for_update()
+        .select_related("organization", "region")
+        .get(pk=change.enterprise_id)
+    )
+    before = {f: getattr(locked, f) for f in _TRACKED}
+    size_before = (locked.size_class, locked.is_above_designated_size, locked.size_standard_version)
+    current = EnterpriseChange.objects.get(pk=change.pk)
+    for name, value in current.proposed().items():
+        setattr(locked, name, value)
+    after = {f: getattr(locked, f) for f in _TRACKED}
+    _classify(locked)
+    locked.full_clean()
+    decided = run_transition(
+        current,
+        workflows.CONFIRM,
+        actor=actor,
+        changes={"decided_by": actor, "decided_at": timezone.now()},
+        payload={
+            "enterprise": locked.pk,
+            "changes": {f: [_plain(before[f]), _plain(after[f])] for f in _TRACKED if before[f] != after[f]},
+            "size_class": [size_before[0], locked.size_class],
+            "above_designated_size": [size_before[1], locked.is_above_designated_size],
+            "size_standard_version": [size_before[2], locked.size_standard_version],
+        },
+        organization_id=locked.organization_id,
+        scope_path=locked.region.path,
+    )
+    locked.save()
+    return decided
+
+
+@transaction.atomic
+def enterprise_change_reject(*, actor: Any, change: EnterpriseChange, reason: str) -> EnterpriseChange:
+    """Refuse the proposed values with a reason the enterprise sees; its official figures do not change."""
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError({"reason": [_("退回时必须填写理由，企业会看到这段说明")]})
+    enterprise = Enterprise.objects.select_related("region").get(pk=change.enterprise_id)
+    return run_transition(
+        change,
+        workflows.REJECT,
+        actor=actor,
+        changes={"decided_by": actor, "decided_at": timezone.now(), "reason": text},
+        payload={"enterprise": enterprise.pk, "reason": text},
+        organization_id=enterprise.organization_id,
+        scope_path=enterprise.region.path,
+    )

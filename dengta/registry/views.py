@@ -21,6 +21,7 @@ from dengta.core.lists import apply_sort, paginate
 from dengta.core.models import Job
 from dengta.reference.selectors import focus_sectors
 from dengta.registry import permissions, selectors, services, sizing
+from dengta.registry.change_views import comparison_rows, warnings_of
 from dengta.registry.exports import ENTERPRISE_SORTS, PROVIDER_SORTS
 from dengta.registry.forms import (
     EnterpriseEditForm,
@@ -31,6 +32,7 @@ from dengta.registry.forms import (
 from dengta.registry.importing.jobs import start_import
 from dengta.registry.importing.report import template_workbook
 from dengta.registry.models import Enterprise, Provider, SizeClass, Tier
+from dengta.registry.plausibility import PlausibilityWarning
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -125,9 +127,22 @@ def _detail_context(viewer: Viewer, enterprise: Enterprise) -> dict[str, Any]:
         "size_summary": (enterprise.size_explanation or {}).get(summary_key, ""),
         "explanation": explanation,
         "size_rows": size_rows(explanation),
-        "events": selectors.enterprise_events(viewer, enterprise)[:50],
+        "events": selectors.enterprise_timeline(viewer, enterprise)[:50],
         "can_edit": permissions.can_edit_enterprise(viewer, enterprise),
         "is_own": enterprise.organization_id == viewer.organization_id,
+        **_changes_context(viewer, enterprise),
+    }
+
+
+def _changes_context(viewer: Viewer, enterprise: Enterprise) -> dict[str, Any]:
+    """The pending change beside the confirmed figures, and the last decision (with a rejection's reason)."""
+    pending = selectors.pending_change(enterprise)
+    return {
+        "pending": pending,
+        "pending_rows": comparison_rows(pending) if pending is not None else [],
+        "pending_warnings": warnings_of(pending) if pending is not None else [],
+        "can_review": bool(pending and permissions.can_review_enterprise_change(viewer, pending)),
+        "last_decided": selectors.last_decided_change(enterprise),
     }
 
 
@@ -170,6 +185,7 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
     require(permissions.can_register_enterprise(viewer))
     form = EnterpriseRegisterForm(request.POST or None, viewer=viewer)
     context: dict[str, Any] = {}
+    warnings: list[PlausibilityWarning] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -184,15 +200,20 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
                 assets_10k_yuan=data["assets_10k_yuan"],
                 tier=data["tier"],
                 address=data["address"],
+                figures_checked=data["figures_checked"],
             )
         except services.DuplicateUscc as duplicate:
             form.add_error(None, duplicate)
             context.update(_duplicate_context(viewer, duplicate))
+        except services.FiguresUnchecked as unchecked:
+            warnings = unchecked.warnings
+            form.add_error(None, unchecked)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("已登记：%(name)s") % {"name": enterprise.name})
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    context["warnings"] = [w.render(_) for w in warnings]
     return render(request, "registry/enterprise_form.html", {"form": form, "mode": "register", **context})
 
 
@@ -203,9 +224,17 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_view_enterprise(viewer, enterprise))
     require(permissions.can_edit_enterprise(viewer, enterprise))
     region_editable = bool(permissions.can_change_enterprise_region(viewer, enterprise))
+    # The enterprise's own figures wait for its authority (docs/registry.md); an authority's edits apply.
+    needs_review = permissions.edits_need_review(viewer, enterprise)
+    pending = selectors.pending_change(enterprise) if needs_review else None
     form = EnterpriseEditForm(
-        request.POST or None, enterprise=enterprise, viewer=viewer, region_editable=region_editable
+        request.POST or None,
+        enterprise=enterprise,
+        viewer=viewer,
+        region_editable=region_editable,
+        pending=pending,
     )
+    warnings: list[PlausibilityWarning] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {k: data[k] for k in ("name", "address", "industry", "employees", "tier")}
@@ -213,14 +242,40 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes["assets_10k_yuan"] = data["assets_10k_yuan"]
         if region_editable:
             changes["region"] = data["region"]
+        checked = data["figures_checked"]
+        change = None
         try:
-            services.enterprise_update(actor=request.user, enterprise=enterprise, **changes)
+            if needs_review:
+                _updated, change = services.enterprise_self_update(
+                    actor=request.user, enterprise=enterprise, figures_checked=checked, **changes
+                )
+            else:
+                services.enterprise_update(
+                    actor=request.user, enterprise=enterprise, figures_checked=checked, **changes
+                )
+        except services.FiguresUnchecked as unchecked:
+            warnings = unchecked.warnings
+            form.add_error(None, unchecked)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("已保存"))
+            if change is not None and (pending is None or change.pk != pending.pk):
+                messages.success(
+                    request, _("已提交信息变更，主管部门确认后生效；在此之前企业规模和规上标志保持不变")
+                )
+            elif change is not None:
+                messages.success(request, _("已保存；信息变更仍待主管部门确认"))
+            else:
+                messages.success(request, _("已保存"))
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
-    context = {"form": form, "mode": "edit", "enterprise": enterprise}
+    context = {
+        "form": form,
+        "mode": "edit",
+        "enterprise": enterprise,
+        "needs_review": needs_review,
+        "pending": pending,
+        "warnings": [w.render(_) for w in warnings],
+    }
     return render(request, "registry/enterprise_form.html", context)
 
 

@@ -71,3 +71,29 @@ def aria_sort(context: Any, key: str) -> str:
     if current == f"-{key}":
         return "descending"
     return "none"
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A person by full name (the username only when no name was given); no one is the system."""
+    if user is None:
+        return str(_("系统"))
+    name = getattr(user, "display_name", "") or user.get_full_name()
+    return str(name or user.get_username())
+
+
+CHANGE_FIELD_NAMES = {
+    "industry": _("行业"),
+    "employees": _("从业人员"),
+    "revenue": _("营业收入"),
+    "total_assets": _("资产总额"),
+    "tier": _("专精特新"),
+}
+
+
+@register.filter
+def changed_fields(change: Any) -> str:
+    """What a proposed change is about, by name (e.g. "从业人员、营业收入")."""
+    return "、".join(
+        str(CHANGE_FIELD_NAMES[name]) for name in change.proposed() if name in CHANGE_FIELD_NAMES
+    )
