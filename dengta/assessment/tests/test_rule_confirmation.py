@@ -99,3 +99,18 @@ def test_the_framework_page_names_the_official_source_and_hides_provenance_in_de
     assert "Copied verbatim" not in page[:summary_end]
     assert "Copied verbatim" in page[summary_end:]  # behind the 技术信息 toggle
     assert "miit-2024-manufacturing@2024.1" not in page[:summary_end]
+
+
+def test_english_pages_show_the_english_framework_title(world: Any) -> None:
+    assessment = self_assessment(world)
+    client = world.client("enterprise")
+    client.cookies["django_language"] = "en"
+    english = "SME digital level assessment indicators (2024 edition), manufacturing"
+    for url in (
+        reverse("assessment:framework_list"),
+        reverse("assessment:framework_detail", args=URL_ARGS),
+        reverse("assessment:detail", args=[assessment.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert english in page, url
+        assert "中小企业数字化水平评测指标（2024年版）制造业" not in page, url
