@@ -308,7 +308,7 @@ def test_sub_industries_load_their_industries_first(db: Any) -> None:
             "660000",
             "Xinjiang Production and Construction Corps",
             "Xinjiang Production and Construction Corps",
-        ),  # noqa: E501
+        ),
         ("659001", "Shihezi", "Shihezi, Xinjiang Production and Construction Corps"),
         ("222400", "Yanbian Korean Autonomous Prefecture", "Yanbian Korean Autonomous Prefecture, Jilin"),
         ("610000", "Shaanxi", "Shaanxi"),
