@@ -86,6 +86,18 @@ def test_an_unknown_token_is_a_404(world: Any) -> None:
     assert Client().get("/v/" + "x" * 60 + "/").status_code == 404
 
 
+def test_an_onsite_report_page_does_not_name_the_expert(world: Any) -> None:
+    from dengta.assessment.tests.test_issuing import onsite_signed
+
+    expert = world.members["expert"].user
+    expert.display_name = "李明"
+    expert.save()
+    issue = ReportIssue.objects.get(assessment=onsite_signed(world))
+    text = page(issue).content.decode()
+    assert issue.signer_name == "李明" and "李明" not in text
+    assert issue.issuer == world.orgs["guangzhou"].name and issue.issuer in text
+
+
 def test_a_signed_in_person_sees_the_page_in_the_app_and_it_is_not_shared_cached(world: Any) -> None:
     _assessment, issue = issued(world)
     response = page(issue, world.client("guangzhou"))

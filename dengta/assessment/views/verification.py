@@ -30,7 +30,8 @@ CACHE_SECONDS = 60
 TOKEN_MAX = 40
 
 # The only figures this page shows (convention 18: what is marked public). Everything else about the
-# assessment — answers, evidence, people, the enterprise's address — stays behind the login.
+# assessment — answers, points per dimension, evidence, people (the signing expert is named on the report
+# itself, not here), the enterprise's address and credit code — stays behind the login.
 PUBLIC_FIGURES = ("number", "enterprise", "level", "total", "issued_on", "issuer", "framework", "kind")
 
 
@@ -70,15 +71,11 @@ class CheckForm(StyledForm):
 def _public_figures(issue: ReportIssue) -> dict[str, Any]:
     """The public part of the issued figures (as issued, not as stored now), in the page's language."""
     figures = issue.figures
-    assessment = issue.assessment
-    fw = assessment.framework
+    fw = issue.assessment.framework
     level = figures.get("level")
-    if fw.kind == fw.Kind.EU_DMA:
-        band = (assessment.result or {}).get("band_zh" if not issuing.english() else "band")
-        level_text = str(band or (assessment.result or {}).get("band") or "—")
-    else:
-        level_text = level_name(fw.compiled(), int(level))[0] if level is not None else "—"
-    return {
+    # The level's name in the framework: 一级 … 四级, or an EU DMA band by its place (Basic 1 … Advanced 4).
+    level_text = level_name(fw.compiled(), int(level))[0] if level is not None else "—"
+    shown = {
         "number": issue.number,
         "enterprise": figures.get("enterprise", ""),
         "level": level_text,
@@ -87,8 +84,8 @@ def _public_figures(issue: ReportIssue) -> dict[str, Any]:
         "issuer": issue.issuer,
         "framework": f"{issuing.framework_title(fw)} {issue.framework_version}",
         "kind": f"{Kind(figures.get('kind')).label} · {Phase(figures.get('phase')).label}",
-        "signer": issue.signer_name,
     }
+    return {key: shown[key] for key in PUBLIC_FIGURES}
 
 
 def _outcome(issue: ReportIssue) -> dict[str, Any]:
