@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from dengta.assessment import permissions, selectors
@@ -50,13 +51,15 @@ def staff_context(viewer: Viewer) -> dict[str, Any]:
 
 
 def expert_context(viewer: Viewer) -> dict[str, Any]:
-    queue = selectors.onsite_queue(viewer).order_by("created_at", "pk")
+    # The nearest deadline first (an assignment without one last), so what is overdue comes on top.
+    queue = selectors.onsite_queue(viewer).order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")
     return {"count": queue.count(), "items": list(queue[:QUEUE_SHOWN])}
 
 
 def provider_context(viewer: Viewer) -> dict[str, Any]:
     return {
         "counts": selectors.diagnosis_counts(viewer),
+        "invited": selectors.invited_enterprises(viewer).count(),
         "can_start": bool(permissions.can_start_diagnosis(viewer)),
     }
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dengta.assessment.models import Assessment, Kind, State
+from dengta.assessment.models import Assessment, DiagnosisInvitation, InvitationState, Kind, State
 from dengta.core.access import Viewer
 from dengta.core.capabilities import Capability
 from dengta.core.decisions import Decision
@@ -35,12 +35,20 @@ def can_start_self(viewer: Viewer, enterprise: Enterprise) -> Decision:
     return Decision.allow(_("本企业的管理员或经办人可以自评"))
 
 
-def can_start_diagnosis(viewer: Viewer) -> Decision:
+def can_start_diagnosis(viewer: Viewer, enterprise: Enterprise | None = None) -> Decision:
+    """A provider diagnoses only an enterprise that invited it (the enterprise's consent, an active
+    DiagnosisInvitation); without ``enterprise`` the rule says whether the viewer may diagnose at all."""
     if not viewer.is_authenticated:
         return _anonymous()
     if not viewer.can(Capability.DIAGNOSE):
         return Decision.deny(_("只有服务商的管理员或经办人可以开展诊断"))
-    return Decision.allow(_("服务商可以为企业开展诊断"))
+    if enterprise is not None and not (
+        DiagnosisInvitation.objects.active()
+        .filter(enterprise=enterprise, provider_id=viewer.organization_id)
+        .exists()
+    ):
+        return Decision.deny(_("该企业没有邀请本服务商开展诊断"))
+    return Decision.allow(_("服务商可以为邀请了它的企业开展诊断"))
 
 
 def can_assign_onsite(viewer: Viewer, enterprise: Enterprise | None = None) -> Decision:
@@ -142,6 +150,86 @@ def can_correct(viewer: Viewer, assessment: Assessment) -> Decision:
 
 def can_add_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
     return can_edit(viewer, assessment)
+
+
+def can_remove_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
+    """Evidence is removed by the one who may add it, and only while the assessment is a draft: once it is
+    submitted (and then scored and signed off) the evidence is part of the locked record."""
+    return can_edit(viewer, assessment)
+
+
+def can_view_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
+    """Whoever sees the assessment (Assessment.objects.visible_to) sees its evidence."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if not Assessment.objects.visible_to(viewer).filter(pk=assessment.pk).exists():
+        return Decision.deny(_("无权查看此评测的佐证材料"))
+    return Decision.allow(_("可以查看佐证材料"))
+
+
+def can_download_calendar(viewer: Viewer, assessment: Assessment) -> Decision:
+    """The calendar file of a visit is for the assigned expert."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if assessment.kind != Kind.ONSITE or assessment.visit_at is None:
+        return Decision.deny(_("此评测没有安排现场评定时间"))
+    if viewer.org_type != OrgType.EXPERT_POOL or assessment.assessor_id != getattr(viewer.user, "pk", None):
+        return Decision.deny(_("只有被指派的评定专家可以下载日程"))
+    return Decision.allow(_("可以下载日程"))
+
+
+def _own_enterprise_writer(viewer: Viewer, enterprise: Enterprise) -> bool:
+    """The enterprise's administrator or staff: those the role table lets fill in its self-assessment."""
+    return (
+        viewer.org_type == OrgType.ENTERPRISE
+        and enterprise.organization_id == viewer.organization_id
+        and viewer.can(Capability.SELF_ASSESS)
+    )
+
+
+def can_invite_provider(viewer: Viewer, enterprise: Enterprise) -> Decision:
+    """The enterprise decides who diagnoses it: its administrator or staff invite a provider."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if not _own_enterprise_writer(viewer, enterprise):
+        return Decision.deny(_("只有本企业的管理员或经办人可以邀请服务商"))
+    return Decision.allow(_("可以邀请服务商开展诊断"))
+
+
+def can_request_invitation(viewer: Viewer) -> Decision:
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if not viewer.can(Capability.DIAGNOSE):
+        return Decision.deny(_("只有服务商的管理员或经办人可以申请为企业诊断"))
+    return Decision.allow(_("可以申请为企业诊断"))
+
+
+def can_answer_request(viewer: Viewer, invitation: DiagnosisInvitation) -> Decision:
+    """Accept or decline a provider's request: the enterprise, while the request is open."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if not _own_enterprise_writer(viewer, invitation.enterprise):
+        return Decision.deny(_("只有本企业的管理员或经办人可以答复服务商的申请"))
+    if invitation.state != InvitationState.REQUESTED:
+        return Decision.deny(_("此申请已答复"))
+    return Decision.allow(_("可以答复"))
+
+
+def can_withdraw_invitation(viewer: Viewer, invitation: DiagnosisInvitation) -> Decision:
+    """The enterprise withdraws its consent at any time; a provider withdraws only its own open request."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    enterprise_side = _own_enterprise_writer(viewer, invitation.enterprise)
+    provider_side = (
+        viewer.can(Capability.DIAGNOSE)
+        and invitation.provider_id == viewer.organization_id
+        and invitation.state == InvitationState.REQUESTED
+    )
+    if not (enterprise_side or provider_side):
+        return Decision.deny(_("只有企业可以撤回邀请；服务商只能撤回自己的申请"))
+    if invitation.state not in (InvitationState.REQUESTED, InvitationState.ACTIVE):
+        return Decision.deny(_("此邀请已结束"))
+    return Decision.allow(_("可以撤回"))
 
 
 def can_confirm_level_rule(viewer: Viewer, framework: Any) -> Decision:

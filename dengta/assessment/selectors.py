@@ -10,8 +10,16 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from dengta.assessment.models import Assessment, Framework, Kind, State
+from dengta.assessment.models import (
+    Assessment,
+    DiagnosisInvitation,
+    Framework,
+    InvitationState,
+    Kind,
+    State,
+)
 from dengta.core.access import Viewer
+from dengta.orgs.models import Organization, OrgType
 from dengta.reference.models import SubIndustry
 from dengta.registry.models import Enterprise
 
@@ -175,6 +183,53 @@ def _region_name(code: str) -> str:
 def onsite_queue(viewer: Viewer) -> QuerySet[Assessment]:
     """An expert's open on-site assignments."""
     return assessments_for(viewer).filter(kind=Kind.ONSITE, state__in=[State.DRAFT, State.SCORED])
+
+
+def person_name(user: Any) -> str:
+    """How pages name a person: their name (姓名, else first and last name), the username only when no name
+    was recorded (UI.md: users see names, not internal codes)."""
+    if user is None:
+        return ""
+    name = str(getattr(user, "display_name", "") or "").strip()
+    if not name and hasattr(user, "get_full_name"):
+        name = user.get_full_name().strip()
+    return name or str(user.get_username())
+
+
+# -- diagnosis invitations -----------------------------------------------------------------------------------
+def invitations_for(viewer: Viewer) -> QuerySet[DiagnosisInvitation]:
+    return DiagnosisInvitation.objects.visible_to(viewer).select_related(
+        "enterprise", "enterprise__region", "provider", "provider__region", "invited_by", "requested_by"
+    )
+
+
+def invited_enterprises(viewer: Viewer) -> QuerySet[Enterprise]:
+    """The enterprises that invited the viewer's provider to diagnose them (and have not withdrawn)."""
+    if viewer.org_type != OrgType.PROVIDER or not viewer.is_authenticated:
+        return Enterprise.objects.none()
+    invited = DiagnosisInvitation.objects.filter(
+        provider_id=viewer.organization_id, state=InvitationState.ACTIVE
+    ).values("enterprise_id")
+    return Enterprise.objects.filter(pk__in=invited).select_related("region").order_by("name")
+
+
+PROVIDER_SEARCH_LIMIT = 20
+
+
+def provider_candidates(enterprise: Enterprise, q: str) -> QuerySet[Organization]:
+    """Providers an enterprise may invite: active provider organisations of its province (its region's
+    top level: pilots and their providers are organised by province, DOMAIN.md 4.4) whose name contains
+    ``q``. Nothing without a search term, so the page never lists the whole market."""
+    q = q.strip()
+    if not q:
+        return Organization.objects.none()
+    province = enterprise.region.path.strip("/").split("/")[0] + "/"
+    return (
+        Organization.objects.filter(type=OrgType.PROVIDER, is_active=True, region__path__startswith=province)
+        .filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+        .select_related("region")
+        .order_by("name")[:PROVIDER_SEARCH_LIMIT]
+    )
 
 
 # -- home-page panels ------------------------------------------------------------------------------------

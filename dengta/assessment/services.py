@@ -8,19 +8,30 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
 from dengta.assessment import dma, issuing, workflows
-from dengta.assessment.models import Assessment, Evidence, Framework, Kind, Phase, State
+from dengta.assessment.models import (
+    Assessment,
+    DiagnosisInvitation,
+    Evidence,
+    Framework,
+    InvitationState,
+    Kind,
+    Phase,
+    State,
+)
 from dengta.assessment.scoring.answers import Answers, Parsed, missing_answers, parse_answers
 from dengta.assessment.scoring.bands import BandFramework, level_for_total
 from dengta.assessment.scoring.engine import ENGINE_VERSION, score
@@ -30,8 +41,9 @@ from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.path import plan_to_level
 from dengta.assessment.uploads import sniff_evidence
 from dengta.core.events import record_event
+from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
-from dengta.orgs.models import Organization
+from dengta.orgs.models import Organization, OrgType
 from dengta.registry.models import Enterprise
 from dengta.registry.problems import Problem
 
@@ -73,6 +85,8 @@ def assessment_start(
 ) -> Assessment:
     framework = framework or current_framework()
     _check_online(framework, kind)
+    if kind == Kind.PROVIDER:
+        _require_invitation(enterprise, author_organization)
     assessment = Assessment(
         enterprise=enterprise,
         framework=framework,
@@ -100,7 +114,28 @@ def assessment_start(
         },
         **_scope(enterprise),
     )
+    if kind == Kind.PROVIDER:
+        # The enterprise hears of every diagnosis about it (its consent is not a blank cheque).
+        notify(
+            organization_id=enterprise.organization_id,
+            verb="assessment.diagnosis_started",
+            message=N_("服务商 %(provider)s 开始为贵企业开展数字化诊断"),
+            params={"provider": author_organization.name},
+            url=reverse("assessment:detail", args=[assessment.pk]),
+        )
     return assessment
+
+
+def _require_invitation(enterprise: Enterprise, provider: Organization) -> None:
+    """A provider diagnoses only an enterprise that invited it; the invitation row is locked so a
+    withdrawal at the same moment either comes first (refused here) or after (the draft exists)."""
+    invited = (
+        DiagnosisInvitation.objects.select_for_update()
+        .filter(enterprise=enterprise, provider=provider, state=InvitationState.ACTIVE)
+        .exists()
+    )
+    if not invited:
+        raise ValidationError(_("该企业没有邀请本服务商开展诊断"))
 
 
 def _check_online(framework: Framework, kind: str) -> None:
@@ -112,16 +147,44 @@ def _check_online(framework: Framework, kind: str) -> None:
         raise ValidationError(_("欧盟数字成熟度评估只用于企业自评和服务商诊断"))
 
 
+@dataclass(frozen=True)
+class Arrangement:
+    """What the arranging authority tells the expert: when to visit, the deadline, whom to ask for."""
+
+    visit_at: datetime | None = None
+    due_on: date | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    note: str = ""
+    organization: Organization | None = None  # the arranging authority
+
+
+def _check_arrangement(arrangement: Arrangement) -> None:
+    visit, due = arrangement.visit_at, arrangement.due_on
+    if visit is not None and due is not None and due < timezone.localtime(visit).date():
+        raise ValidationError({"due_on": [_("完成期限不能早于现场评定时间")]})
+
+
+@transaction.atomic
 def assessment_assign_onsite(
-    *, actor: Any, enterprise: Enterprise, expert: Any, expert_organization: Organization, phase: str
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    expert: Any,
+    expert_organization: Organization,
+    phase: str,
+    arrangement: Arrangement | None = None,
 ) -> Assessment:
-    """Arrange an on-site assessment (现场评定) of ``enterprise`` by an expert of an expert pool."""
+    """Arrange an on-site assessment (现场评定) of ``enterprise`` by an expert of an expert pool, with the
+    visit time, deadline, contact and notes the expert needs (DOMAIN.md 2.6: a per-enterprise visit)."""
     if (
-        expert_organization.type != "expert_pool"
+        expert_organization.type != OrgType.EXPERT_POOL
         or not expert.memberships.filter(organization=expert_organization).exists()
     ):
         raise ValidationError({"expert": [_("请选择专家库中的专家")]})
-    return assessment_start(
+    arrangement = arrangement or Arrangement()
+    _check_arrangement(arrangement)
+    assessment = assessment_start(
         actor=actor,
         enterprise=enterprise,
         kind=Kind.ONSITE,
@@ -129,6 +192,35 @@ def assessment_assign_onsite(
         author_organization=expert_organization,
         assessor=expert,
     )
+    assessment.arranged_by_organization = arrangement.organization
+    assessment.visit_at = arrangement.visit_at
+    assessment.due_on = arrangement.due_on
+    assessment.contact_name = arrangement.contact_name.strip()
+    assessment.contact_phone = arrangement.contact_phone.strip()
+    assessment.arrangement_note = arrangement.note.strip()
+    assessment.full_clean()
+    assessment.save()
+    record_event(
+        actor=actor,
+        verb="assessment.onsite_arranged",
+        target=assessment,
+        payload={
+            "expert": expert.pk,
+            "visit_at": arrangement.visit_at.isoformat() if arrangement.visit_at else None,
+            "due_on": arrangement.due_on.isoformat() if arrangement.due_on else None,
+            "by": getattr(arrangement.organization, "pk", None),
+        },
+        **_scope(enterprise),
+    )
+    notify(
+        organization_id=expert_organization.pk,
+        user=expert,
+        verb="assessment.onsite_arranged",
+        message=N_("已安排您到 %(enterprise)s 开展现场评定"),
+        params={"enterprise": enterprise.name},
+        url=reverse("assessment:detail", args=[assessment.pk]),
+    )
+    return assessment
 
 
 @transaction.atomic
@@ -308,7 +400,21 @@ def completeness(assessment: Assessment) -> tuple[list[str], list[str]]:
 
 @transaction.atomic
 def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> Assessment:
-    """Submit with the authenticity pledge, then score at once (the engine is pure and fast)."""
+    """Submit with the authenticity pledge, then score at once (the engine is pure and fast). The
+    enterprise is told when a provider submits a diagnosis about it."""
+    scored = _submit(actor=actor, assessment=assessment, pledge=pledge)
+    if scored.kind == Kind.PROVIDER:
+        notify(
+            organization_id=scored.enterprise.organization_id,
+            verb="assessment.diagnosis_submitted",
+            message=N_("服务商 %(provider)s 提交了对贵企业的数字化诊断"),
+            params={"provider": scored.author_organization.name},
+            url=reverse("assessment:detail", args=[scored.pk]),
+        )
+    return scored
+
+
+def _submit(*, actor: Any, assessment: Assessment, pledge: bool) -> Assessment:
     if not pledge:
         raise ValidationError({"pledge": [_("提交前须勾选真实性承诺")]})
     # Lock first so the answers scored are the answers submitted (a concurrent autosave waits).
@@ -495,6 +601,37 @@ def evidence_add(
         **_scope(assessment.enterprise),
     )
     return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+    """Remove a piece of evidence from a draft. Once submitted the evidence is part of the record the score
+    and the sign-off rest on, so it can no longer be removed (DOMAIN.md 16: evidence versioned draft vs
+    final). The file is deleted after the commit, so a rolled-back removal keeps it."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("enterprise__region")
+        .get(pk=evidence.assessment_id)
+    )
+    if assessment.state != State.DRAFT:
+        raise ValidationError(_("评测已提交，佐证材料不能再删除"))
+    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    name, storage = locked.file.name, locked.file.storage
+    record_event(
+        actor=actor,
+        verb="assessment.evidence_removed",
+        target=assessment,
+        payload={
+            "item": locked.item_code,
+            "name": locked.original_name,
+            "sha256": locked.sha256,
+            "size": locked.size,
+        },
+        **_scope(assessment.enterprise),
+    )
+    locked.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _safe_name(name: str) -> str:

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from dengta.assessment.views import dma, exports, frameworks, history_import, pages, questionnaire, rescoring
+from dengta.assessment.views import (
+    dma,
+    exports,
+    frameworks,
+    history_import,
+    invitations,
+    onsite,
+    pages,
+    questionnaire,
+    rescoring,
+)
 
 app_name = "assessment"
 
@@ -12,4 +22,6 @@ urlpatterns = (
     + exports.urlpatterns
     + history_import.urlpatterns
     + rescoring.urlpatterns
+    + invitations.urlpatterns
+    + onsite.urlpatterns
 )

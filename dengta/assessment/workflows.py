@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dengta.assessment.models import Kind, State
+from dengta.assessment.models import InvitationState, Kind, State
 from dengta.core.decisions import Decision
 from dengta.core.workflows import Transition
 
@@ -36,3 +36,20 @@ SIGN_OFF = Transition(
 )
 
 TRANSITIONS = (SUBMIT, SCORE, SIGN_OFF)
+
+# The diagnosis invitation (DiagnosisInvitation): a provider's request waits for the enterprise, which accepts
+# or declines it; the enterprise withdraws its consent at any time, and a provider its own request.
+INVITATION_ACCEPT = Transition(
+    "accept", frozenset({InvitationState.REQUESTED}), InvitationState.ACTIVE, "invitation.accepted"
+)
+INVITATION_DECLINE = Transition(
+    "decline", frozenset({InvitationState.REQUESTED}), InvitationState.DECLINED, "invitation.declined"
+)
+INVITATION_WITHDRAW = Transition(
+    "withdraw",
+    frozenset({InvitationState.REQUESTED, InvitationState.ACTIVE}),
+    InvitationState.WITHDRAWN,
+    "invitation.withdrawn",
+)
+
+INVITATION_TRANSITIONS = (INVITATION_ACCEPT, INVITATION_DECLINE, INVITATION_WITHDRAW)

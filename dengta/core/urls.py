@@ -10,4 +10,6 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
 ]

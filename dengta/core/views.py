@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.dashboard import panels_for
+from dengta.core.decisions import require
 from dengta.core.events import shown_events, verify_chain
 from dengta.core.exports import EXPORT_JOB_KIND, attachment, export_response
 from dengta.core.lists import paginate
-from dengta.core.models import Event, Job
+from dengta.core.models import Event, Job, Notification
+from dengta.core.notifications import mark_read
 from dengta.core.permissions import can_view_events
 from dengta.core.selectors import events_for
 from dengta.core.verbs import target_type_choices, verb_choices
@@ -26,8 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not can_view_events(viewer):
-        raise Http404
+    require(can_view_events(viewer))
     if request.GET.get("export") == "xlsx":
         return export_response(request, "core.events")
     qs, filters = events_for(viewer, request.GET)
@@ -56,8 +59,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
     viewer = request_viewer(request)
-    if not can_view_events(viewer):
-        raise Http404
+    require(can_view_events(viewer))
     event = get_visible_or_404(Event.objects.all(), viewer, seq=seq)
     return render(request, "core/event_detail.html", {"event": event, "shown": shown_events([event])[0]})
 
@@ -70,6 +72,33 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     if job is None:
         raise Http404
     return render(request, "core/_job_progress.html", {"job": job})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The viewer's organisation's inbox, newest first; unread messages stand out (UI.md: the inbox)."""
+    viewer = request_viewer(request)
+    if not viewer.is_authenticated:
+        raise Http404
+    if request.method == "POST":
+        mark_read(viewer=viewer)
+        return redirect("core:inbox")
+    qs = Notification.objects.for_viewer(viewer)
+    context = {"crumbs": [(_("收件箱"), "")], "unread": qs.unread().count(), **paginate(request, qs)}
+    return render(request, "core/inbox.html", context)
+
+
+@login_required
+def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open one message: it is marked read and the reader goes to what it is about."""
+    viewer = request_viewer(request)
+    note = Notification.objects.for_viewer(viewer).filter(pk=pk).first()
+    if note is None:
+        raise Http404
+    mark_read(viewer=viewer, notification=note)
+    if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts=None):
+        return redirect(note.url)
+    return redirect("core:inbox")
 
 
 def _own_export_job(request: HttpRequest, pk: int) -> Job:

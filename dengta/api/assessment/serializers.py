@@ -19,6 +19,7 @@ from dengta.assessment.dma import DmaReport, is_dma
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.report import Report, level_name
 from dengta.assessment.scoring.definitions import Compiled
+from dengta.assessment.selectors import person_name
 from dengta.core.access import Viewer
 from dengta.orgs.models import Organization
 from dengta.registry.models import Enterprise
@@ -28,10 +29,10 @@ ONSITE_MIIT_ONLY = gettext_lazy("欧盟数字成熟度评估只用于企业自�
 
 
 def _user_label(user: Any) -> str | None:
+    """A person's name as pages show it (the username only when no name is recorded)."""
     if user is None:
         return None
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return str(full or user.get_username())
+    return person_name(user)
 
 
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
@@ -49,6 +50,18 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     points_mgmt = DecimalString(help_text="数字化管理 points once scored (of 30)")
     points_results = DecimalString(help_text="数字化成效 points once scored (of 20)")
     level_name = serializers.SerializerMethodField(help_text="name of the level once scored")
+    author_name = serializers.SerializerMethodField(
+        help_text="the person who started it (on-site: who arranged it)"
+    )
+    arranged_by_organization_name = serializers.CharField(
+        source="arranged_by_organization.name",
+        read_only=True,
+        default=None,
+        help_text="on-site: the arranging authority",
+    )
+    overdue = serializers.BooleanField(
+        source="is_overdue", read_only=True, help_text="on-site: past its deadline and not signed off"
+    )
 
     class Meta:
         model = Assessment
@@ -81,6 +94,15 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "scored_at",
             "signed_off_at",
             "corrects",
+            "author_name",
+            "arranged_by_organization",
+            "arranged_by_organization_name",
+            "visit_at",
+            "due_on",
+            "overdue",
+            "contact_name",
+            "contact_phone",
+            "arrangement_note",
             "created_at",
             "updated_at",
         ]
@@ -94,6 +116,9 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
     def get_assessor_name(self, obj: Assessment) -> str | None:
         return _user_label(obj.assessor)
+
+    def get_author_name(self, obj: Assessment) -> str | None:
+        return _user_label(obj.created_by)
 
     def get_level_name(self, obj: Assessment) -> str | None:
         if obj.level is None:
@@ -218,7 +243,8 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=Kind.choices,
         help_text="self: an enterprise member for their own enterprise; provider: a provider member, with "
-        "enterprise_uscc; onsite: an authority member, with enterprise, expert and expert_organization",
+        "enterprise (id) or enterprise_uscc of an enterprise that invited the provider (any other: 404); "
+        "onsite: an authority member, with enterprise, expert, expert_organization, visit_at and due_on",
     )
     phase = serializers.ChoiceField(
         choices=Phase.choices,
@@ -238,13 +264,13 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="enterprise id (self: defaults to the caller's own; onsite: required)",
     )
-    # A provider does not see the registry; the enterprise gives it its credit code (公示 on the national
-    # credit system anyway), so this lookup is deliberately not scoped to the caller.
+    # A provider's enterprise (enterprise or enterprise_uscc) is resolved by the view among the enterprises
+    # that invited it, answering 404 for any other, so this serializer never sees it for kind=provider.
     enterprise_uscc = EnterpriseUsccField(
         slug_field="uscc",
-        queryset=Enterprise.objects.select_related("region"),
+        queryset=Enterprise.objects.none(),
         required=False,
-        help_text="credit code of the enterprise diagnosed (provider)",
+        help_text="credit code of the enterprise diagnosed (provider; it must have invited the provider)",
     )
     expert = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True),
@@ -256,11 +282,28 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="id of the expert pool the expert acts for (onsite)",
     )
+    visit_at = serializers.DateTimeField(
+        required=False,
+        help_text="onsite: when the expert visits (ISO 8601 with offset; shown in Asia/Shanghai)",
+    )
+    due_on = serializers.DateField(
+        required=False, help_text="onsite: the date by which it is to be signed off"
+    )
+    contact_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="onsite: whom to ask for at the enterprise",
+    )
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="onsite: notes for the expert"
+    )
 
     REQUIRED = {
         Kind.SELF: (),
-        Kind.PROVIDER: ("enterprise_uscc",),
-        Kind.ONSITE: ("enterprise", "expert", "expert_organization"),
+        Kind.PROVIDER: (),
+        Kind.ONSITE: ("enterprise", "expert", "expert_organization", "visit_at", "due_on"),
     }
 
     def validate_kind(self, value: str) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -37,7 +37,9 @@ from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.report import build_report
 from dengta.core.access import get_visible_or_404
 from dengta.orgs.models import Organization
+from dengta.registry.models import Enterprise
 from dengta.registry.selectors import own_enterprise
+from dengta.registry.text import to_half_width
 
 
 class AssessmentFilterSerializer(serializers.Serializer[Any]):
@@ -129,11 +131,16 @@ class AssessmentViewSet(
         viewer = self.viewer
         kind = request.data.get("kind") if isinstance(request.data, Mapping) else None
         # The role comes first: a member who may not start this kind learns why before any field is checked.
+        invited = None
+        body = request.data
         if kind == Kind.PROVIDER:
             decide(permissions.can_start_diagnosis(viewer))
+            invited = self._invited_enterprise(request.data)
+            given: Mapping[str, Any] = request.data if isinstance(request.data, Mapping) else {}
+            body = {k: v for k, v in given.items() if k not in ("enterprise", "enterprise_uscc")}
         elif kind == Kind.ONSITE:
             decide(permissions.can_assign_onsite(viewer))
-        data = AssessmentCreateSerializer(data=request.data, context={"viewer": viewer})
+        data = AssessmentCreateSerializer(data=body, context={"viewer": viewer})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         kind = values["kind"]
@@ -154,9 +161,10 @@ class AssessmentViewSet(
                     framework=values.get("framework"),
                 )
             elif kind == Kind.PROVIDER:
+                assert invited is not None
                 assessment = services.assessment_start(
                     actor=request.user,
-                    enterprise=values["enterprise_uscc"],
+                    enterprise=invited,
                     kind=Kind.PROVIDER,
                     phase=values["phase"],
                     author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
@@ -171,10 +179,36 @@ class AssessmentViewSet(
                     expert=values["expert"],
                     expert_organization=values["expert_organization"],
                     phase=values["phase"],
+                    arrangement=services.Arrangement(
+                        visit_at=values["visit_at"],
+                        due_on=values["due_on"],
+                        contact_name=values.get("contact_name", ""),
+                        contact_phone=values.get("contact_phone", ""),
+                        note=values.get("note", ""),
+                        organization=Organization.objects.get(pk=viewer.organization_id or 0),
+                    ),
                 )
         except DjangoValidationError as exc:
             _raise_drf(exc)
         return self._detail(assessment, status.HTTP_201_CREATED)
+
+    def _invited_enterprise(self, data: Any) -> Enterprise:
+        """The enterprise a provider names (by id or credit code) among those that invited it; any other —
+        not invited, unknown, or not registered at all — is 404, so the answer reveals nothing."""
+        raw_id = data.get("enterprise") if isinstance(data, Mapping) else None
+        raw_code = data.get("enterprise_uscc") if isinstance(data, Mapping) else None
+        if raw_id in (None, "") and raw_code in (None, ""):
+            raise ValidationError(
+                {"enterprise": [AssessmentCreateSerializer().fields["enterprise"].error_messages["required"]]}
+            )
+        invited = selectors.invited_enterprises(self.viewer)
+        if raw_id not in (None, ""):
+            found = invited.filter(pk=raw_id).first() if str(raw_id).isdigit() else None
+        else:
+            found = invited.filter(uscc=to_half_width(str(raw_code)).strip().upper()).first()
+        if found is None:
+            raise NotFound()
+        return found
 
     @extend_schema(
         summary="Save answers into the draft",

@@ -33,6 +33,7 @@ from dengta.assessment.services import (
 from dengta.assessment.tests.conftest import (  # noqa: F401  (fixtures)
     LEVEL2_CHOICES,
     frameworks,
+    invite,
     registered,
     scenarios_at,
     self_assessment,
@@ -74,6 +75,10 @@ def start_self(world: Any) -> int:
     return pk
 
 
+# The arrangement every on-site assignment carries: a visit next year and its deadline.
+VISIT = {"visit_at": "2027-03-15T09:30:00+08:00", "due_on": "2027-03-31"}
+
+
 def assign_onsite(world: Any, phase: str = "t1") -> Any:
     return as_(world, "guangzhou").post(
         URL,
@@ -83,6 +88,7 @@ def assign_onsite(world: Any, phase: str = "t1") -> Any:
             "enterprise": world.registered.own.pk,
             "expert": world.members["expert"].user.pk,
             "expert_organization": world.orgs["expert"].pk,
+            **VISIT,
         },
         format="json",
     )
@@ -579,6 +585,7 @@ def test_onsite_assignment_checks_jurisdiction_and_expert(world):
             "enterprise": world.registered.own.pk,
             "expert": world.members["expert"].user.pk,
             "expert_organization": world.orgs["expert"].pk,
+            **VISIT,
         },
         format="json",
     )
@@ -590,13 +597,14 @@ def test_onsite_assignment_checks_jurisdiction_and_expert(world):
             "enterprise": world.registered.own.pk,
             "expert": world.members["provider"].user.pk,
             "expert_organization": world.orgs["expert"].pk,
+            **VISIT,
         },
         format="json",
     )
     assert not_an_expert.status_code == 400 and "expert" in not_an_expert.json()
     missing = as_(world, "guangzhou").post(URL, {"kind": "onsite"}, format="json")
     assert missing.status_code == 400
-    assert set(missing.json()) == {"enterprise", "expert", "expert_organization"}
+    assert set(missing.json()) == {"enterprise", "expert", "expert_organization", "visit_at", "due_on"}
     assert Assessment.objects.count() == 0
 
 
@@ -608,6 +616,10 @@ def test_provider_sees_only_its_own_diagnoses(world):
     t0 = self_assessment(world)
     provider = as_(world, "provider")
     typed = " " + own.uscc.lower() + " "
+    # Before the enterprise invites the provider, its diagnosis is refused as if the enterprise did not exist.
+    before = provider.post(URL, {"kind": "provider", "enterprise_uscc": typed}, format="json")
+    assert before.status_code == 404
+    invite(world, own)
     created = provider.post(URL, {"kind": "provider", "enterprise_uscc": typed}, format="json")
     assert created.status_code == 201, created.content
     diagnosis = created.json()
@@ -626,8 +638,15 @@ def test_provider_sees_only_its_own_diagnoses(world):
     assert rival.get(f"{URL}{diagnosis['id']}/").status_code == 404
     assert rival.get(URL).json()["results"] == []
 
+    # Unknown, registered but not inviting, by code or by id: the same 404 with the same body.
     unknown = provider.post(URL, {"kind": "provider", "enterprise_uscc": "91440106MA0000000X"}, format="json")
-    assert unknown.status_code == 400 and "enterprise_uscc" in unknown.json()
+    uninvited = provider.post(
+        URL, {"kind": "provider", "enterprise_uscc": world.registered.tianhe.uscc}, format="json"
+    )
+    by_id = provider.post(URL, {"kind": "provider", "enterprise": world.registered.tianhe.pk}, format="json")
+    assert unknown.status_code == uninvited.status_code == by_id.status_code == 404
+    assert unknown.json() == uninvited.json() == by_id.json()
+    assert Assessment.objects.filter(kind=Kind.PROVIDER).count() == 1
 
 
 # -------------------------------------------------------------------------------------------- corrections

@@ -16,6 +16,7 @@ from dengta.assessment.models import Assessment, Kind, State
 from dengta.assessment.scoring.eu_dma import parse_dma, rounded, score_dma
 from dengta.assessment.tests.conftest import (  # noqa: F401  (fixtures)
     frameworks,
+    invite,
     registered,
     self_assessment,
     sized,
@@ -134,11 +135,14 @@ def test_framework_choice_is_checked(world: Any) -> None:
             "enterprise": world.registered.own.pk,
             "expert": world.members["expert"].user.pk,
             "expert_organization": world.orgs["expert"].pk,
+            "visit_at": "2027-03-15T09:30:00+08:00",
+            "due_on": "2027-03-31",
             "framework": "eu-dma-sme",
         },
         format="json",
     )
     assert onsite.status_code == 400 and "framework" in onsite.json()
+    invite(world)
     provider = as_(world, "provider").post(
         URL,
         {"kind": "provider", "enterprise_uscc": world.registered.own.uscc, "framework": "eu-dma-sme"},

@@ -65,6 +65,14 @@ def band_name(assessment: Any) -> str:
     return str(result.get("band_zh") or result.get("band") or "—")
 
 
+@register.filter
+def person(user: Any) -> str:
+    """A person by name, the username only when no name is recorded (selectors.person_name)."""
+    from dengta.assessment.selectors import person_name
+
+    return person_name(user)
+
+
 @register.simple_tag(takes_context=True)
 def verification_url(context: Any, issue: Any) -> str:
     """The public verification address of an issued report (DENGTA_PUBLIC_URL, else this request's host)."""

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from dengta.assessment.invitations import invitation_create
 from dengta.assessment.loaders import load_all
-from dengta.assessment.models import Assessment, Framework, Kind, Phase
+from dengta.assessment.models import Assessment, DiagnosisInvitation, Framework, Kind, Phase
 from dengta.assessment.services import (
     assessment_declare_coi,
     assessment_save_answers,
@@ -92,3 +93,12 @@ def self_assessment(world: Any, *, phase: str = Phase.T0, level: int = 2, submit
 
 def declare(world: Any, assessment: Assessment) -> Assessment:
     return assessment_declare_coi(actor=world.members["expert"].user, assessment=assessment)
+
+
+def invite(world: Any, enterprise: Any = None, provider: str = "provider") -> DiagnosisInvitation:
+    """The enterprise invites the cast's provider to diagnose it (a provider diagnosis needs the consent)."""
+    return invitation_create(
+        actor=world.members["enterprise"].user,
+        enterprise=enterprise or world.registered.own,
+        provider=world.orgs[provider],
+    )

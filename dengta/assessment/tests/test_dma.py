@@ -27,7 +27,7 @@ from dengta.assessment.services import (
     current_framework,
     dma_completeness,
 )
-from dengta.assessment.tests.conftest import self_assessment
+from dengta.assessment.tests.conftest import invite, self_assessment
 from dengta.assessment.views.dma import dma_steps
 from dengta.core.models import Event
 
@@ -71,6 +71,8 @@ def full_answers(fw: DmaFramework) -> dict[str, Any]:
 def start_dma(world: Any, kind: str = Kind.SELF) -> Assessment:
     enterprise = world.registered.own
     who = "enterprise" if kind == Kind.SELF else "provider"
+    if kind == Kind.PROVIDER:
+        invite(world, enterprise)
     return assessment_start(
         actor=world.members[who].user,
         enterprise=enterprise,
@@ -398,9 +400,10 @@ def test_steps_are_the_six_dimensions_and_a_review() -> None:
 
 def test_provider_starts_a_dma_diagnosis_on_the_page(world: Any) -> None:
     client = world.client("provider")
+    invite(world)
     response = client.post(
         reverse("assessment:start_diagnosis"),
-        {"uscc": world.registered.own.uscc, "phase": Phase.T0, "framework": DMA_CODE},
+        {"enterprise": world.registered.own.pk, "phase": Phase.T0, "framework": DMA_CODE},
     )
     a = Assessment.objects.get(kind=Kind.PROVIDER)
     assert response.status_code == 302 and a.framework.code == DMA_CODE

@@ -17,7 +17,7 @@ from dengta.assessment.services import (
 )
 from dengta.registry.models import Enterprise
 
-from .conftest import LEVEL2_CHOICES, scenarios_at, self_assessment
+from .conftest import LEVEL2_CHOICES, invite, scenarios_at, self_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,7 @@ def test_provider_counts_its_diagnoses(world: Any):
     _html, empty = panel(world, "provider", "assessment.diagnoses")
     assert empty["counts"].total == 0 and empty["can_start"]
     for enterprise in (world.registered.own, world.registered.tianhe):
+        invite(world, enterprise)
         assessment_start(
             actor=world.members["provider"].user,
             enterprise=enterprise,

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from dengta.assessment import permissions
-from dengta.assessment.models import Assessment, Kind, Phase
+from dengta.assessment.invitations import invitation_accept, invitation_request, invitation_withdraw
+from dengta.assessment.models import Assessment, DiagnosisInvitation, InvitationState, Kind, Phase
 from dengta.assessment.services import (
     assessment_assign_onsite,
     assessment_correct,
@@ -31,7 +32,7 @@ from dengta.core.access import ANONYMOUS, Viewer
 from dengta.orgs.viewer import viewer_for_membership
 from dengta.registry.tests.conftest import member, organization
 
-from .conftest import LEVEL2_CHOICES, declare, scenarios_at, self_assessment
+from .conftest import LEVEL2_CHOICES, declare, invite, scenarios_at, self_assessment
 
 PEOPLE = (
     "owner",
@@ -88,7 +89,7 @@ def allowed_for(people: World, rule: Callable[[Viewer], Any]) -> set[str]:
     return {who for who in PEOPLE if rule(people.viewers[who])}
 
 
-def allowed_on(people: World, rule: Callable[[Viewer, Assessment], Any], assessment: Assessment) -> set[str]:
+def allowed_on(people: World, rule: Callable[[Viewer, Any], Any], assessment: Any) -> set[str]:
     return {who for who in PEOPLE if rule(people.viewers[who], assessment)}
 
 
@@ -103,6 +104,7 @@ def check_reasons(people: World, rule: Callable[[Viewer], Any]) -> None:
 
 def diagnosis(people: World, enterprise: Any = None, submit: bool = False) -> Assessment:
     actor = people.members["provider"].user
+    invite(people, enterprise or people.registered.own)
     assessment = assessment_start(
         actor=actor,
         enterprise=enterprise or people.registered.own,
@@ -381,3 +383,81 @@ def test_an_expert_assigned_in_another_pool_sees_only_that_pools_assignments(
     assert second.user == people.members["expert"].user
     assert not Assessment.objects.visible_to(viewer_for_membership(second)).exists()
     assert Assessment.objects.visible_to(people.viewers["expert"]).count() == 3  # 2 assignments + the T0
+
+
+# ------------------------------------------------------------------------------ invitations and evidence
+
+
+def test_diagnosis_needs_the_enterprise_invitation(people: World) -> None:
+    own = people.registered.own
+    assert allowed_for(people, lambda v: permissions.can_start_diagnosis(v, own)) == set()
+    assert (
+        permissions.can_start_diagnosis(people.viewers["provider"], own).reason
+        == "该企业没有邀请本服务商开展诊断"
+    )
+    invitation = invite(people.cast, own)
+    assert allowed_for(people, lambda v: permissions.can_start_diagnosis(v, own)) == {"provider"}
+    # The invitation is for one enterprise: the other enterprise did not invite anyone.
+    tianhe = people.registered.tianhe
+    assert allowed_for(people, lambda v: permissions.can_start_diagnosis(v, tianhe)) == set()
+    invitation_withdraw(actor=people.members["enterprise"].user, invitation=invitation)
+    assert allowed_for(people, lambda v: permissions.can_start_diagnosis(v, own)) == set()
+    check_reasons(people, lambda v: permissions.can_start_diagnosis(v, own))
+
+
+def test_invitation_rules_row_by_row(people: World) -> None:
+    own = people.registered.own
+    assert allowed_for(people, lambda v: permissions.can_invite_provider(v, own)) == {"owner"}
+    assert allowed_for(people, permissions.can_request_invitation) == {"provider", "other_provider"}
+    requested = invitation_request(
+        actor=people.members["provider"].user, provider=people.orgs["provider"], uscc=own.uscc
+    )
+    assert requested is not None and requested.state == InvitationState.REQUESTED
+    assert allowed_on(people, permissions.can_answer_request, requested) == {"owner"}
+    # A request can be withdrawn by the enterprise or by the provider that made it.
+    assert allowed_on(people, permissions.can_withdraw_invitation, requested) == {"owner", "provider"}
+    active = invitation_accept(actor=people.members["enterprise"].user, invitation=requested)
+    assert allowed_on(people, permissions.can_answer_request, active) == set()
+    # Consent once given is the enterprise's to withdraw; the provider may not end it.
+    assert allowed_on(people, permissions.can_withdraw_invitation, active) == {"owner"}
+    check_reasons(people, lambda v: permissions.can_answer_request(v, active))
+    check_reasons(people, lambda v: permissions.can_withdraw_invitation(v, active))
+
+
+def test_invitations_seen_by(people: World) -> None:
+    invite(people.cast, people.registered.own)
+    seen = {who for who in PEOPLE if DiagnosisInvitation.objects.visible_to(people.viewers[who]).exists()}
+    # The enterprise, the invited provider (not its rival), and the authorities covering 广州天河.
+    assert seen == {
+        "owner",
+        "owner_viewer",
+        "provider",
+        "provider_viewer",
+        "ministry",
+        "guangdong",
+        "guangzhou",
+        "guangzhou_viewer",
+        "oversight",
+    }
+
+
+def test_evidence_and_calendar_rules_on_an_onsite_draft(people: World) -> None:
+    draft = onsite(people)
+    # Only the assigned expert (who declared) adds or removes evidence while it is a draft.
+    assert allowed_on(people, permissions.can_remove_evidence, draft) == {"expert"}
+    # Viewing follows the assessment's visibility: the expert, and staff of the jurisdiction (on-site
+    # drafts are their arrangements); not the enterprise until it is scored, not providers or outsiders.
+    assert allowed_on(people, permissions.can_view_evidence, draft) == {
+        "expert",
+        "ministry",
+        "guangdong",
+        "guangzhou",
+        "guangzhou_viewer",
+        "oversight",
+    }
+    # No visit time was given when it was arranged: no calendar for anyone.
+    assert allowed_on(people, permissions.can_download_calendar, draft) == set()
+    draft.visit_at = datetime(2027, 3, 15, 1, 30, tzinfo=UTC)
+    assert allowed_on(people, permissions.can_download_calendar, draft) == {"expert"}
+    submitted = onsite(people, people.registered.tianhe, submit=True)
+    assert allowed_on(people, permissions.can_remove_evidence, submitted) == set()

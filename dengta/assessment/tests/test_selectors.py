@@ -30,7 +30,7 @@ from dengta.assessment.services import (
 from dengta.reference.models import SubIndustry
 from dengta.registry.tests.conftest import register
 
-from .conftest import LEVEL2_CHOICES, declare, scenarios_at, self_assessment
+from .conftest import LEVEL2_CHOICES, declare, invite, scenarios_at, self_assessment
 
 T0_DAY = date(2024, 3, 1)
 T1_DAY = date(2024, 11, 20)
@@ -69,6 +69,7 @@ def onsite_t1(world: Any, *, sign: bool = True, level: int = 2, enterprise: Any 
 def diagnosis(world: Any, enterprise: Any, coverage: str = "C", level: int = 2) -> Assessment:
     """A scored provider diagnosis; ``coverage`` (信息系统, A–E = 0–10 points) moves the total by 2.5s."""
     actor = world.members["provider"].user
+    invite(world, enterprise)
     assessment = assessment_start(
         actor=actor, enterprise=enterprise, kind=Kind.PROVIDER, author_organization=world.orgs["provider"]
     )

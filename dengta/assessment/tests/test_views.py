@@ -133,6 +133,10 @@ def test_staff_in_jurisdiction_see_report(world: Any, who: str) -> None:
     assert response.status_code == 200 and "数字化水平评测报告" in response.content.decode()
 
 
+# The arrangement the arranging authority gives with every on-site assignment (a visit next year).
+VISIT = {"visit_at": "2027-03-15T09:30", "due_on": "2027-03-31"}
+
+
 def test_onsite_t1_shows_t0_to_t1_change(world: Any) -> None:
     t0 = self_assessment(world, phase=Phase.T0, level=1)
     assert t0.level == 1
@@ -140,7 +144,7 @@ def test_onsite_t1_shows_t0_to_t1_change(world: Any) -> None:
     expert_membership = world.members["expert"]
     response = staff.post(
         reverse("assessment:assign_onsite"),
-        {"uscc": world.registered.own.uscc, "expert": expert_membership.pk, "phase": Phase.T1},
+        {"uscc": world.registered.own.uscc, "expert": expert_membership.pk, "phase": Phase.T1, **VISIT},
     )
     assert response.status_code == 302
     onsite = Assessment.objects.get(kind=Kind.ONSITE)
@@ -155,7 +159,7 @@ def test_onsite_t1_shows_t0_to_t1_change(world: Any) -> None:
     assert onsite.state == State.SCORED
     page = expert.get(reverse("assessment:detail", args=[onsite.pk])).content.decode()
     assert "签署评定结果" in page
-    expert.post(reverse("assessment:sign_off", args=[onsite.pk]))
+    expert.post(reverse("assessment:sign_off", args=[onsite.pk]), {"confirm": "on"})
     onsite.refresh_from_db()
     assert onsite.state == State.SIGNED_OFF
     report = world.client("enterprise").get(reverse("assessment:detail", args=[onsite.pk])).content.decode()
@@ -167,7 +171,7 @@ def test_onsite_t1_shows_t0_to_t1_change(world: Any) -> None:
 def test_assign_refuses_enterprise_outside_jurisdiction(world: Any) -> None:
     response = world.client("zhejiang").post(
         reverse("assessment:assign_onsite"),
-        {"uscc": world.registered.own.uscc, "expert": world.members["expert"].pk, "phase": Phase.T1},
+        {"uscc": world.registered.own.uscc, "expert": world.members["expert"].pk, "phase": Phase.T1, **VISIT},
     )
     assert response.status_code == 200 and "辖区内没有该统一社会信用代码的企业" in response.content.decode()
     assert not Assessment.objects.exists()

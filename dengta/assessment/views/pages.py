@@ -17,14 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dengta.assessment import dma, permissions, selectors, services
-from dengta.assessment.forms import AssignForm, DiagnosisForm, EvidenceForm, StartForm
+from dengta.assessment.forms import AssignForm, DiagnosisForm, EvidenceForm, SignOffForm, StartForm
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.report import build_report
 from dengta.assessment.texts import for_display
 from dengta.assessment.views import dma as dma_views
+from dengta.assessment.views.onsite import evidence_groups, evidence_items
 from dengta.assessment.views.questionnaire import _progress, steps_for
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+from dengta.core.decisions import require
 from dengta.core.lists import apply_sort, paginate, xlsx_response
+from dengta.orgs.models import Organization, OrgType
 from dengta.registry.models import Enterprise
 
 SORTS = {
@@ -111,6 +114,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "state_tags": STATE_TAGS,
         "can_start_self": bool(own and permissions.can_start_self(viewer, own)),
         "can_diagnose": bool(permissions.can_start_diagnosis(viewer)),
+        "can_invitations": viewer.org_type in (OrgType.ENTERPRISE, OrgType.PROVIDER),
         "can_assign": bool(permissions.can_assign_onsite(viewer)),
         "can_import": bool(permissions.can_import_history(viewer)),
         **paginate(request, qs),
@@ -160,37 +164,36 @@ def _enterprise_by_code(code: str) -> Enterprise | None:
 
 @login_required
 def start_diagnosis(request: HttpRequest) -> HttpResponse:
+    """A provider starts a diagnosis of one of the enterprises that invited it (picked from a list; no
+    credit code is typed, so nothing tells whether another enterprise is registered)."""
     viewer = request_viewer(request)
     if not permissions.can_start_diagnosis(viewer):
         raise Http404
-    form = DiagnosisForm(request.POST or None)
+    invited = selectors.invited_enterprises(viewer)
+    form = DiagnosisForm(request.POST or None, enterprises=invited)
     if request.method == "POST" and form.is_valid():
-        enterprise = _enterprise_by_code(form.cleaned_data["uscc"])
-        if enterprise is None:
-            form.add_error(
-                "uscc",
-                _("未找到该统一社会信用代码的企业，请企业先在平台登记"),
+        enterprise = form.cleaned_data["enterprise"]
+        try:
+            assessment = services.assessment_start(
+                actor=request.user,
+                enterprise=enterprise,
+                kind=Kind.PROVIDER,
+                phase=form.cleaned_data["phase"],
+                author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
+                framework=services.current_framework(form.cleaned_data["framework"]),
             )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            from dengta.orgs.models import Organization
-
-            try:
-                assessment = services.assessment_start(
-                    actor=request.user,
-                    enterprise=enterprise,
-                    kind=Kind.PROVIDER,
-                    phase=form.cleaned_data["phase"],
-                    author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
-                    framework=services.current_framework(form.cleaned_data["framework"]),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return redirect("assessment:fill", pk=assessment.pk)
+            return redirect("assessment:fill", pk=assessment.pk)
     context = {
         "form": form,
+        "no_invitations": not invited.exists(),
         "title": _("开展服务商诊断"),
-        "intro": _("服务商为企业开展数字化诊断，结果与企业自评分开记录，供企业和主管部门参考。"),
+        "intro": _(
+            "服务商只能为邀请了本机构的企业开展数字化诊断；诊断开始和提交时，企业会收到通知。"
+            "结果与企业自评分开记录，供企业和主管部门参考。"
+        ),
         "crumbs": [(_("数字化评测"), reverse("assessment:list")), (_("开展服务商诊断"), "")],
     }
     return render(request, "assessment/start.html", context)
@@ -212,13 +215,22 @@ def assign_onsite(request: HttpRequest) -> HttpResponse:
             )
         else:
             membership = form.cleaned_data["expert"]
+            data = form.cleaned_data
             try:
                 assessment = services.assessment_assign_onsite(
                     actor=request.user,
                     enterprise=enterprise,
                     expert=membership.user,
                     expert_organization=membership.organization,
-                    phase=form.cleaned_data["phase"],
+                    phase=data["phase"],
+                    arrangement=services.Arrangement(
+                        visit_at=data["visit_at"],
+                        due_on=data["due_on"],
+                        contact_name=data["contact_name"],
+                        contact_phone=data["contact_phone"],
+                        note=data["note"],
+                        organization=Organization.objects.get(pk=viewer.organization_id or 0),
+                    ),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -241,7 +253,15 @@ def _lookup(request: HttpRequest, pk: int) -> tuple[Viewer, Assessment]:
     viewer = request_viewer(request)
     assessment = get_visible_or_404(
         Assessment.objects.select_related(
-            "enterprise", "enterprise__region", "enterprise__industry", "framework", "assessor", "corrects"
+            "enterprise",
+            "enterprise__region",
+            "enterprise__industry",
+            "framework",
+            "assessor",
+            "corrects",
+            "created_by",
+            "arranged_by_organization",
+            "author_organization",
         ),
         viewer,
         pk=pk,
@@ -288,10 +308,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["progress"] = _progress(fw, assessment)
         context["steps"] = steps_for(fw)
         if assessment.kind == Kind.ONSITE:
-            items = [(i.code, f"{i.name}") for i in fw.items] + [(s.code, s.name) for s in fw.scenarios]
-            context["evidence_form"] = EvidenceForm(items=items)
-            context["evidence"] = list(assessment.evidence.all())
+            context["evidence_form"] = EvidenceForm(items=evidence_items(fw))
+            context["evidence_groups"] = evidence_groups(fw, assessment)
             context["can_add_evidence"] = permissions.can_add_evidence(viewer, assessment)
+            context["can_remove_evidence"] = permissions.can_remove_evidence(viewer, assessment)
+    if assessment.kind == Kind.ONSITE:
+        context["can_calendar"] = permissions.can_download_calendar(viewer, assessment)
+    if not assessment.has_score:
         return render(request, "assessment/draft.html", context)
     report = build_report(assessment, viewer)
     context["report"] = report
@@ -321,10 +344,8 @@ def _dma_detail(
 @require_POST
 def declare_coi(request: HttpRequest, pk: int) -> HttpResponse:
     viewer, assessment = _lookup(request, pk)
-    decision = permissions.can_declare_coi(viewer, assessment)
-    if not decision:
-        messages.error(request, decision.reason)
-        return redirect("assessment:detail", pk=pk)
+    # 403 with the reason, or 409 when the state is why (ARCHITECTURE.md convention 15), as the API answers.
+    require(permissions.can_declare_coi(viewer, assessment))
     if not request.POST.get("confirm"):
         messages.error(request, _("请勾选无利益冲突声明后再开始评定"))
         return redirect("assessment:detail", pk=pk)
@@ -333,26 +354,42 @@ def declare_coi(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """Signing off locks the on-site result: a confirmation page shows the level, the points and the number
+    of evidence files, and says that answers and evidence can no longer change; the POST needs the box."""
     viewer, assessment = _lookup(request, pk)
     decision = permissions.can_sign_off(viewer, assessment)
     if not decision:
         messages.error(request, decision.reason)
-    else:
-        services.assessment_sign_off(actor=request.user, assessment=assessment)
-        messages.success(request, _("现场评定已签署，结果对企业和主管部门可见。"))
-    return redirect("assessment:detail", pk=pk)
+        return redirect("assessment:detail", pk=pk)
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_sign_off(actor=request.user, assessment=assessment)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("现场评定已签署，结果对企业和主管部门可见。"))
+        return redirect("assessment:detail", pk=pk)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "evidence_count": assessment.evidence.count(),
+        "crumbs": [
+            (_("数字化评测"), reverse("assessment:list")),
+            (str(assessment.enterprise), reverse("assessment:detail", args=[pk])),
+            (_("签署评定结果"), ""),
+        ],
+    }
+    return render(request, "assessment/sign_off.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_POST
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     viewer, assessment = _lookup(request, pk)
-    decision = permissions.can_correct(viewer, assessment)
-    if not decision:
-        messages.error(request, decision.reason)
-        return redirect("assessment:detail", pk=pk)
+    # 403 with the reason, or 409 when the state is why (ARCHITECTURE.md convention 15), as the API answers.
+    require(permissions.can_correct(viewer, assessment))
     new = services.assessment_correct(actor=request.user, assessment=assessment)
     messages.info(request, _("已新建更正评测，原评测保持不变。"))
     if permissions.can_edit(viewer, new):
@@ -366,9 +403,8 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     viewer, assessment = _lookup(request, pk)
     if not permissions.can_add_evidence(viewer, assessment) or dma.is_dma(assessment):
         raise Http404
-    fw = services.compiled(assessment)
-    items = [(i.code, i.name) for i in fw.items] + [(s.code, s.name) for s in fw.scenarios]
-    form = EvidenceForm(request.POST, request.FILES, items=items)
+    fw = for_display(services.compiled(assessment))
+    form = EvidenceForm(request.POST, request.FILES, items=evidence_items(fw))
     if form.is_valid():
         try:
             services.evidence_add(

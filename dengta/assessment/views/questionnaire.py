@@ -28,6 +28,7 @@ from dengta.assessment.scoring.framework import format_points
 from dengta.assessment.texts import display_names, for_display, translation_note
 from dengta.assessment.views import dma
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+from dengta.core.decisions import require
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,18 @@ def _scenario_rows(
     return rows
 
 
+def _with_evidence(rows: list[dict[str, Any]], assessment: Assessment) -> list[dict[str, Any]]:
+    """On-site: each item shows the evidence filed for it, so the expert sees what is attached where."""
+    if assessment.kind != Kind.ONSITE:
+        return rows
+    by_item: dict[str, list[Any]] = {}
+    for e in assessment.evidence.order_by("created_at", "pk"):
+        by_item.setdefault(e.item_code, []).append(e)
+    for row in rows:
+        row["evidence"] = by_item.get(row["item"].code, [])
+    return rows
+
+
 def _progress(fw: Compiled, assessment: Assessment) -> dict[str, Any]:
     items, scenarios = services.completeness(assessment)
     total = len(fw.items) + len(fw.scenarios)
@@ -218,7 +231,9 @@ def _render_step(
         "count": len(steps),
         "prev_index": index - 1 if index > 0 else None,
         "next_index": index + 1 if index + 1 < len(steps) else None,
-        "item_rows": _item_rows(fw, step, answers, posted) if step.kind == "dimension" else [],
+        "item_rows": _with_evidence(_item_rows(fw, step, answers, posted), assessment)
+        if step.kind == "dimension"
+        else [],
         "scenario_rows": _scenario_rows(fw, step, answers, posted) if step.kind == "scenarios" else [],
         "progress": progress,
         "problems": problems or [],
@@ -229,7 +244,6 @@ def _render_step(
             (str(assessment.enterprise), reverse("assessment:detail", args=[assessment.pk])),
             (step.title, ""),
         ],
-        "evidence": list(assessment.evidence.all()) if assessment.kind == Kind.ONSITE else [],
         "saved_at": assessment.updated_at,
     }
     return render(request, "assessment/fill.html", context, status=status)
@@ -317,10 +331,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer, assessment = _editable(request, pk)
     if is_dma(assessment):
         return dma.submit(request, pk)
-    decision = permissions.can_submit(viewer, assessment)
-    if not decision:
-        messages.error(request, decision.reason)
-        return redirect("assessment:detail", pk=assessment.pk)
+    # Submitting twice is 409 with the reason, as in the API (ARCHITECTURE.md convention 15).
+    require(permissions.can_submit(viewer, assessment))
     try:
         services.assessment_submit(
             actor=request.user, assessment=assessment, pledge=bool(request.POST.get("pledge"))

@@ -1,0 +1,174 @@
+"""On-site assessment pages beside the draft and report: the visit as a calendar file for the expert, and
+the evidence files — listed by item name, opened through an access-checked view, removed before submission.
+Thin views: parse → authorise (permissions) → call a service → answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dengta.assessment import permissions, selectors, services
+from dengta.assessment.calendar import Visit, visit_calendar
+from dengta.assessment.models import Assessment, Evidence, State
+from dengta.assessment.scoring.framework import Framework as Compiled
+from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+
+# Opened in the browser; other types (Excel, Word) are downloaded. The type is the one sniffed from the
+# content at upload (dengta.assessment.uploads), never the name's extension.
+INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+def evidence_items(fw: Compiled) -> list[tuple[str, str]]:
+    return [(i.code, i.name) for i in fw.items] + [(s.code, s.name) for s in fw.scenarios]
+
+
+@dataclass
+class EvidenceGroup:
+    code: str
+    name: str
+    files: list[Evidence] = field(default_factory=list)
+
+
+def evidence_groups(fw: Compiled, assessment: Assessment) -> list[EvidenceGroup]:
+    """The assessment's evidence grouped by item, in the index's order, each under the item's name."""
+    names = dict(evidence_items(fw))
+    order = {code: n for n, code in enumerate(names)}
+    groups: dict[str, EvidenceGroup] = {}
+    for e in assessment.evidence.select_related("uploaded_by").order_by("created_at", "pk"):
+        group = groups.setdefault(
+            e.item_code, EvidenceGroup(e.item_code, names.get(e.item_code, e.item_code))
+        )
+        group.files.append(e)
+    return sorted(groups.values(), key=lambda g: order.get(g.code, len(order)))
+
+
+def _assessment(request: HttpRequest, pk: int) -> tuple[Viewer, Assessment]:
+    viewer = request_viewer(request)
+    assessment = get_visible_or_404(
+        Assessment.objects.select_related(
+            "enterprise",
+            "enterprise__region",
+            "framework",
+            "assessor",
+            "created_by",
+            "arranged_by_organization",
+        ),
+        viewer,
+        pk=pk,
+    )
+    return viewer, assessment
+
+
+def _evidence(request: HttpRequest, pk: int, evidence_pk: int) -> tuple[Viewer, Assessment, Evidence]:
+    viewer, assessment = _assessment(request, pk)
+    evidence = assessment.evidence.filter(pk=evidence_pk).first()
+    if evidence is None:
+        raise Http404
+    return viewer, assessment, evidence
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
+    """One evidence file, for whoever sees the assessment (outsiders: 404)."""
+    viewer, assessment, evidence = _evidence(request, pk, evidence_pk)
+    if not permissions.can_view_evidence(viewer, assessment):
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    inline = evidence.content_type in INLINE_TYPES and request.GET.get("download") != "1"
+    response = FileResponse(handle, content_type=evidence.content_type)
+    # RFC 6266: an ASCII fallback and the UTF-8 name percent-encoded (filename*), so a Chinese name survives.
+    response["Content-Disposition"] = content_disposition_header(not inline, evidence.original_name) or ""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    viewer, assessment, evidence = _evidence(request, pk, evidence_pk)
+    decision = permissions.can_remove_evidence(viewer, assessment)
+    if not decision:
+        # ARCHITECTURE.md rule 15: a submitted assessment is a state conflict (409); otherwise the rule's
+        # reason with 403 (outsiders never get here: the lookup above answers them 404).
+        conflict = assessment.state != State.DRAFT
+        message = _("评测已提交，佐证材料不能再删除") if conflict else decision.reason
+        return render(
+            request,
+            "assessment/conflict.html",
+            {"assessment": assessment, "message": message},
+            status=409 if conflict else 403,
+        )
+    try:
+        services.evidence_remove(actor=request.user, evidence=evidence)
+    except ValidationError as exc:
+        return render(
+            request,
+            "assessment/conflict.html",
+            {"assessment": assessment, "message": " ".join(exc.messages)},
+            status=409,
+        )
+    messages.success(request, _("已删除佐证材料“%(name)s”。") % {"name": evidence.original_name})
+    return redirect("assessment:detail", pk=pk)
+
+
+def visit_for(assessment: Assessment, request: HttpRequest | None = None) -> Visit:
+    assert assessment.visit_at is not None
+    enterprise = assessment.enterprise
+    lines = [_("现场评定：%(enterprise)s") % {"enterprise": enterprise.name}]
+    if assessment.due_on:
+        lines.append(_("完成期限：%(date)s") % {"date": assessment.due_on.isoformat()})
+    contact = " ".join(p for p in (assessment.contact_name, assessment.contact_phone) if p)
+    if contact:
+        lines.append(_("企业联系人：%(contact)s") % {"contact": contact})
+    by = selectors.person_name(assessment.created_by)
+    if assessment.arranged_by_organization:
+        by = f"{by}（{assessment.arranged_by_organization.name}）"
+    lines.append(_("安排人：%(person)s") % {"person": by})
+    if assessment.arrangement_note:
+        lines.append(assessment.arrangement_note)
+    if request is not None:
+        lines.append(request.build_absolute_uri(reverse("assessment:detail", args=[assessment.pk])))
+    host = request.get_host().split(":")[0] if request is not None else "dengta"
+    return Visit(
+        uid=f"assessment-{assessment.pk}-visit@{host}",
+        start=assessment.visit_at,
+        summary=_("现场评定：%(enterprise)s") % {"enterprise": enterprise.name},
+        location=enterprise.address or enterprise.region.full_name,
+        description="\n".join(lines),
+    )
+
+
+@login_required
+def calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visit as an .ics file for the assigned expert's calendar (RFC 5545)."""
+    viewer, assessment = _assessment(request, pk)
+    if not permissions.can_download_calendar(viewer, assessment):
+        raise Http404
+    text = visit_calendar(visit_for(assessment, request), now=timezone.now())
+    response = HttpResponse(text.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"onsite-{assessment.pk}.ics") or ""
+    return response
+
+
+urlpatterns = [
+    path("<int:pk>/evidence/<int:evidence_pk>/", evidence_file, name="evidence_file"),
+    path("<int:pk>/evidence/<int:evidence_pk>/remove/", evidence_remove, name="evidence_remove"),
+    path("<int:pk>/visit.ics", calendar_file, name="calendar"),
+]
