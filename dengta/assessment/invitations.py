@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from dengta.assessment import workflows
 from dengta.assessment.models import DiagnosisInvitation, InvitationState
@@ -79,7 +79,7 @@ def invitation_create(*, actor: Any, enterprise: Enterprise, provider: Organizat
     notify(
         organization_id=provider.pk,
         verb="invitation.created",
-        message=N_("企业 %(enterprise)s 邀请贵机构为其开展数字化诊断"),
+        message=gettext_noop("企业 %(enterprise)s 邀请贵机构为其开展数字化诊断"),
         params={"enterprise": enterprise.name},
         url=reverse("assessment:start_diagnosis"),
     )
@@ -113,7 +113,7 @@ def invitation_request(*, actor: Any, provider: Organization, uscc: str) -> Diag
     notify(
         organization_id=enterprise.organization_id,
         verb="invitation.requested",
-        message=N_("服务商 %(provider)s 申请为贵企业开展数字化诊断，请在“诊断邀请”中答复"),
+        message=gettext_noop("服务商 %(provider)s 申请为贵企业开展数字化诊断，请在“诊断邀请”中答复"),
         params={"provider": provider.name},
         url=reverse("assessment:invitations"),
     )
@@ -134,7 +134,7 @@ def invitation_accept(*, actor: Any, invitation: DiagnosisInvitation) -> Diagnos
     notify(
         organization_id=invitation.provider_id,
         verb="invitation.accepted",
-        message=N_("企业 %(enterprise)s 接受了贵机构的诊断申请，可以开始诊断"),
+        message=gettext_noop("企业 %(enterprise)s 接受了贵机构的诊断申请，可以开始诊断"),
         params={"enterprise": enterprise.name},
         url=reverse("assessment:start_diagnosis"),
     )
@@ -155,7 +155,7 @@ def invitation_decline(*, actor: Any, invitation: DiagnosisInvitation) -> Diagno
     notify(
         organization_id=invitation.provider_id,
         verb="invitation.declined",
-        message=N_("企业 %(enterprise)s 没有接受贵机构的诊断申请"),
+        message=gettext_noop("企业 %(enterprise)s 没有接受贵机构的诊断申请"),
         params={"enterprise": enterprise.name},
         url=reverse("assessment:invitations"),
     )
@@ -181,7 +181,7 @@ def invitation_withdraw(
         notify(
             organization_id=enterprise.organization_id,
             verb="invitation.withdrawn",
-            message=N_("服务商 %(provider)s 撤回了诊断申请"),
+            message=gettext_noop("服务商 %(provider)s 撤回了诊断申请"),
             params={"provider": invitation.provider.name},
             url=reverse("assessment:invitations"),
         )
@@ -189,7 +189,7 @@ def invitation_withdraw(
         notify(
             organization_id=invitation.provider_id,
             verb="invitation.withdrawn",
-            message=N_("企业 %(enterprise)s 撤回了诊断邀请，贵机构不能再为其新建诊断"),
+            message=gettext_noop("企业 %(enterprise)s 撤回了诊断邀请，贵机构不能再为其新建诊断"),
             params={"enterprise": enterprise.name},
             url=reverse("assessment:invitations"),
         )

@@ -18,8 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from dengta.assessment import dma, issuing, workflows
 from dengta.assessment.models import (
@@ -119,7 +118,7 @@ def assessment_start(
         notify(
             organization_id=enterprise.organization_id,
             verb="assessment.diagnosis_started",
-            message=N_("服务商 %(provider)s 开始为贵企业开展数字化诊断"),
+            message=gettext_noop("服务商 %(provider)s 开始为贵企业开展数字化诊断"),
             params={"provider": author_organization.name},
             url=reverse("assessment:detail", args=[assessment.pk]),
         )
@@ -216,7 +215,7 @@ def assessment_assign_onsite(
         organization_id=expert_organization.pk,
         user=expert,
         verb="assessment.onsite_arranged",
-        message=N_("已安排您到 %(enterprise)s 开展现场评定"),
+        message=gettext_noop("已安排您到 %(enterprise)s 开展现场评定"),
         params={"enterprise": enterprise.name},
         url=reverse("assessment:detail", args=[assessment.pk]),
     )
@@ -407,7 +406,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> As
         notify(
             organization_id=scored.enterprise.organization_id,
             verb="assessment.diagnosis_submitted",
-            message=N_("服务商 %(provider)s 提交了对贵企业的数字化诊断"),
+            message=gettext_noop("服务商 %(provider)s 提交了对贵企业的数字化诊断"),
             params={"provider": scored.author_organization.name},
             url=reverse("assessment:detail", args=[scored.pk]),
         )
