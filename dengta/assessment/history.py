@@ -1,10 +1,10 @@
 """Import of historical results of the 2022 edition (score bands only) from Excel.
 
-The registry's enterprise import (dengta.registry.importing) set the pattern, and its parts are reused: the
+Built on the shared spreadsheet import (dengta.core.importing), as the registry's enterprise import is: the
 file's type decided by its content (``reading.open_sheet``: .xlsx read with python-calamine, or CSV text),
 every row checked before anything is written and nothing written unless every row is valid, per-row errors
-naming the row and the column in Chinese and English, the error report as .xlsx (``report.error_report``),
-the importer's jurisdiction (``scope.ImportScope``) and a background job with a progress bar.
+naming the row and the column, the error report as .xlsx (``report.error_report``), the importer's
+jurisdiction (``scope.ImportScope``) and a background job with a progress bar (``jobs.run_file_job``).
 
 Each row is one enterprise's result on one day: 统一社会信用代码, 评测日期, 总分 and an optional 备注.
 The level is not typed in: it follows from the total by the 2022 bands (lower bound inclusive,
@@ -26,9 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -41,21 +39,20 @@ from dengta.assessment.permissions import can_import_history
 from dengta.assessment.scoring.bands import BandFramework, level_for_total, parse_total
 from dengta.assessment.services import current_framework, historical_record
 from dengta.core.access import Viewer
+from dengta.core.importing.columns import Column, header_key
+from dengta.core.importing.jobs import run_file_job, start_file_job, store_error_report
+from dengta.core.importing.outcome import ERRORS_SHOWN, ImportOutcome, check_size, noop_progress
 from dengta.core.importing.reading import Cell, FileRefused, open_sheet
+from dengta.core.importing.rows import MAX_VALUE_SHOWN, RowError, is_blank_row, shown
 from dengta.core.importing.scope import ImportScope
-from dengta.core.jobs import job_create, job_enqueue, register_job
+from dengta.core.jobs import register_job
 from dengta.core.models import Job
+from dengta.core.problems import Problem, gettext_noop
 from dengta.core.spreadsheets import Book
 from dengta.orgs.models import Membership
 from dengta.orgs.viewer import viewer_for_membership
 from dengta.registry import uscc
-from dengta.registry.importing.columns import Column, header_key
-from dengta.registry.importing.jobs import run_file_job
-from dengta.registry.importing.report import error_report
-from dengta.registry.importing.runner import ERRORS_SHOWN, FILE_TOO_LARGE, ImportOutcome
-from dengta.registry.importing.validation import STORED_AS_NUMBER, RowError
 from dengta.registry.models import Enterprise
-from dengta.registry.problems import Problem, gettext_noop
 from dengta.registry.text import clean_text, to_half_width
 
 FRAMEWORK_CODE = "miit-2022"
@@ -65,7 +62,6 @@ JOB_KIND = "assessment.import_history"
 # collections are split into several files.
 MAX_ROWS = 20_000
 NOTE_MAX = 500
-MAX_VALUE_SHOWN = 100
 LOOKUP_CHUNK = 2000  # below SQLite's limit on parameters per statement
 # (done, total, message): checking moves the bar from 0 to n of 2n, writing is the second half.
 Progress = Callable[[int, int, str], None]
@@ -168,24 +164,12 @@ class ImportRefused(Exception):
         self.problem = problem
 
 
-def _shown(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)[:MAX_VALUE_SHOWN]
-
-
-def _is_blank(cells: Sequence[Cell]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
 def map_header(number: int, cells: Sequence[Cell]) -> tuple[dict[str, int], list[RowError]]:
     """Column positions by key; unknown, repeated and missing required columns are errors."""
     positions: dict[str, int] = {}
     errors: list[RowError] = []
     for index, cell in enumerate(cells):
-        text = _shown(cell).strip()
+        text = shown(cell).strip()
         if not text:
             continue
         key = ALIASES.get(header_key(text))
@@ -223,9 +207,9 @@ def parse_date(raw: Cell, today: date) -> date | Problem:
         except ValueError:
             return Problem("date_invalid", DATE_INVALID, {"value": text})
     elif isinstance(raw, int | float) and not isinstance(raw, bool):
-        return Problem("date_as_number", DATE_AS_NUMBER, {"value": _shown(raw)})
+        return Problem("date_as_number", DATE_AS_NUMBER, {"value": shown(raw)})
     else:  # TRUE/FALSE, a time or a duration cell
-        return Problem("date_format", DATE_FORMAT, {"value": _shown(raw)})
+        return Problem("date_format", DATE_FORMAT, {"value": shown(raw)})
     if value > today:
         return Problem("date_future", DATE_FUTURE, {"value": value.isoformat()})
     return value
@@ -308,7 +292,7 @@ class RowChecker:
         before = len(errors)
 
         def fail(key: str, value: Cell, problem: Problem) -> None:
-            errors.append(RowError(number, COLUMN_BY_KEY[key].title, _shown(value), problem.render(_)))
+            errors.append(RowError(number, COLUMN_BY_KEY[key].title, shown(value), problem.render(_)))
 
         raw_code, raw_date = self._cell(cells, "uscc"), self._cell(cells, "assessed_on")
         raw_total, raw_note = self._cell(cells, "total"), self._cell(cells, "note")
@@ -319,7 +303,7 @@ class RowChecker:
         total = parse_total_cell(self.fw, raw_total)
         if isinstance(total, Problem):
             fail("total", raw_total, total)
-        note = clean_text(_shown(raw_note) if not isinstance(raw_note, str) else raw_note)
+        note = clean_text(shown(raw_note) if not isinstance(raw_note, str) else raw_note)
         if len(note) > NOTE_MAX:
             fail("note", raw_note, Problem("note_too_long", NOTE_TOO_LONG, {"max": NOTE_MAX}))
         if enterprise_id is not None and isinstance(assessed_on, date):
@@ -331,7 +315,7 @@ class RowChecker:
 
     def _enterprise(self, raw: Cell, fail: Callable[[str, Cell, Problem], None]) -> int | None:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
-            fail("uscc", raw, STORED_AS_NUMBER)
+            fail("uscc", raw, uscc.STORED_AS_NUMBER)
             return None
         checked = uscc.validate(raw)
         if checked.problem is not None:
@@ -376,25 +360,15 @@ def _points(value: Decimal) -> str:
 # ------------------------------------------------------------------------------------------------- running
 
 
-def _noop(done: int, total: int, message: str) -> None:
-    return None
-
-
 def _read(data: bytes) -> tuple[tuple[int, list[Cell]], list[tuple[int, list[Cell]]]]:
     """The header row and the data rows (blank rows left out), with their spreadsheet row numbers."""
-    limit_bytes = settings.DENGTA_IMPORT_MAX_BYTES
-    if len(data) > limit_bytes:
-        size: dict[str, object] = {
-            "size": f"{len(data) / 1048576:.1f}",
-            "limit": f"{limit_bytes / 1048576:.0f}",
-        }
-        raise FileRefused(Problem("file_too_large", FILE_TOO_LARGE, size))
+    check_size(data)
     if not data.strip():
         raise FileRefused(Problem("file_empty", FILE_EMPTY))
     header: tuple[int, list[Cell]] | None = None
     body: list[tuple[int, list[Cell]]] = []
     for number, cells in open_sheet(data).read():
-        if _is_blank(cells):
+        if is_blank_row(cells):
             continue
         if header is None:
             header = (number, cells)
@@ -482,7 +456,7 @@ def run_history_import(
     progress: Progress | None = None,
 ) -> HistoryOutcome:
     """One import from bytes to outcome: the one code path of the page (as a job) and the command."""
-    report = progress or _noop
+    report = progress or noop_progress
     outcome = HistoryOutcome(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run)
     try:
         framework = current_framework(FRAMEWORK_CODE)
@@ -494,7 +468,7 @@ def run_history_import(
     try:
         valid = check_rows(data, scope=scope, fw=fw, outcome=outcome, progress=report)
     except FileRefused as refused:
-        outcome.refused = refused.problem.render(_)
+        outcome.refuse(refused.problem.render(_))
         return outcome
     total = max(outcome.rows_total * 2, 1)
     if outcome.errors or dry_run:
@@ -580,17 +554,7 @@ def history_jobs_of(viewer: Viewer) -> QuerySet[Job]:
 
 def start_history_import(*, viewer: Viewer, upload: UploadedFile, dry_run: bool = False) -> Job:
     """Create the job with the uploaded file and schedule it after the current transaction commits."""
-    original = (upload.name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    job = job_create(
-        kind=JOB_KIND,
-        actor=viewer.user,
-        params={"file_name": original, "dry_run": dry_run},
-        organization_id=viewer.organization_id,
-    )
-    job.input_file.save(f"history-{job.pk}.upload", upload, save=False)
-    Job.objects.filter(pk=job.pk).update(input_file=job.input_file.name)
-    job_enqueue(job)
-    return job
+    return start_file_job(kind=JOB_KIND, viewer=viewer, upload=upload, dry_run=dry_run, stored_as="history")
 
 
 def scope_for_job(job: Job) -> ImportScope:
@@ -615,11 +579,7 @@ def scope_for_job(job: Job) -> ImportScope:
 @register_job(JOB_KIND)
 def import_history_job(job: Job) -> dict[str, Any]:
     outcome = run_file_job(job, run_history_import, scope=scope_for_job(job))
-    if outcome.errors:
-        name = f"history-import-errors-{job.pk}.xlsx"
-        report = ContentFile(error_report(outcome.errors, file_name=outcome.file_name))
-        job.output_file.save(name, report, save=False)
-        Job.objects.filter(pk=job.pk).update(output_file=job.output_file.name)
+    store_error_report(job, outcome, stored_as="history-import-errors")
     result = outcome.summary()
     result["redirect"] = reverse("assessment:history_import_result", args=[job.pk])
     return result

@@ -61,7 +61,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefix="/registry/providers",
     ),
     NavItem(
-        _("企业导入"),
+        _("批量导入企业"),
         "registry:import_start",
         "upload",
         Capability.IMPORT_ENTERPRISES,

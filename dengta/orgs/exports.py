@@ -21,6 +21,8 @@ SORTS = {"name": "name", "type": "type", "region": "region__code", "created": "c
 def viewer_for_job(job: Job) -> Viewer:
     """The creator's Viewer in the organisation the job was started from, as the membership is now (rights
     may change between asking and running; a person who left the organisation gets nothing)."""
+    if job.created_by_id is None or job.organization_id_ref is None:
+        raise PermissionDenied("an export job names the person and the organisation it was started from")
     membership = (
         Membership.objects.active()
         .select_related("organization", "organization__region", "user")

@@ -82,6 +82,11 @@ WRONG_AUTHORITY = gettext_noop(
 )
 REGION_NOT_DIGITS = gettext_noop("统一社会信用代码第3–8位应为6位数字的行政区划代码，现为 %(part)s")
 WRONG_CHECK = gettext_noop("统一社会信用代码校验位错误：最后一位应为 %(expected)s")
+# A code read from a spreadsheet's number cell: Excel keeps 15 significant digits, so the code is lost.
+STORED_AS_NUMBER = Problem(
+    "uscc_stored_as_number",
+    gettext_noop("统一社会信用代码被 Excel 存成了数字，末尾几位已丢失；请把本列设为“文本”后重新填写"),
+)
 
 
 def _layout_problem(value: str) -> Problem | None:

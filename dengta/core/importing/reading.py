@@ -17,7 +17,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from dengta.registry.problems import Problem, gettext_noop
+from dengta.core.problems import Problem, gettext_noop
 
 Cell = Any  # str | float | int | bool | date | datetime | time | timedelta
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -34,7 +34,7 @@ _BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
 
 
 class FileRefused(Exception):
-    """The file as a whole cannot be read as an enterprise list."""
+    """The file as a whole cannot be imported (unreadable, empty, too large, no data rows…)."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.render())
@@ -57,9 +57,13 @@ def _refuse(code: str, template: str, **params: object) -> FileRefused:
     return FileRefused(Problem(code, template, dict(params)))
 
 
-def open_sheet(data: bytes) -> Sheet:
+FILE_EMPTY = gettext_noop("文件是空的，请上传填好的表格")
+
+
+def open_sheet(data: bytes, *, empty_message: str = FILE_EMPTY) -> Sheet:
+    """The file's first sheet; ``empty_message`` names what the importer expected (an enterprise list…)."""
     if not data.strip():
-        raise _refuse("file_empty", gettext_noop("文件是空的，请上传填好的企业名单"))
+        raise _refuse("file_empty", empty_message)
     if data.startswith(ZIP_MAGICS):
         return _xlsx_sheet(data)
     if data.startswith(OLE2_MAGIC):

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass
+from dengta.core.importing.columns import Column, aliases, header_key
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str  # the Chinese header, as in the template
-    help_zh: str
-    help_en: str
-    example: str
-
+__all__ = ["ALIASES", "COLUMNS", "COLUMN_BY_KEY", "TIER_EXPLANATIONS", "Column", "header_key"]
 
 COLUMNS: tuple[Column, ...] = (
     Column(
@@ -73,14 +64,5 @@ TIER_EXPLANATIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def header_key(text: object) -> str:
-    """How a header cell is compared: NFKC (full-width brackets to ASCII), no spaces or "*", lower case."""
-    folded = unicodedata.normalize("NFKC", "" if text is None else str(text))
-    return "".join(ch for ch in folded if not ch.isspace() and ch != "*").lower()
-
-
 # Each column is recognised by its Chinese title or its English key (with or without the unit brackets).
-ALIASES: dict[str, str] = {}
-for _column in COLUMNS:
-    ALIASES[header_key(_column.title)] = _column.key
-    ALIASES[header_key(_column.key)] = _column.key
+ALIASES: dict[str, str] = aliases(COLUMNS)

@@ -1,29 +1,11 @@
-"""Spreadsheets the import gives back: the per-row error report and the blank template."""
+"""The blank enterprise import template (the per-row error report is dengta.core.importing.report's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.utils.translation import gettext as _
-
 from dengta.core.spreadsheets import Book
 from dengta.registry.importing.columns import COLUMNS, TIER_EXPLANATIONS
-from dengta.registry.importing.validation import RowError
 
-ERROR_HEADERS = ("行号 row", "列 column", "值 value", "原因 reason")
 TEXT_COLUMNS = ("uscc", "region_code", "industry_code")
-
-
-def error_report(errors: Iterable[RowError], *, file_name: str = "") -> bytes:
-    """Every error, one per line, streamed (openpyxl write-only) so 200,000 errors stay cheap."""
-    book = Book(write_only=True)
-    sheet = book.sheet("errors")
-    sheet.row(ERROR_HEADERS, bold=True)
-    # The values are what people typed: "=..." in a cell comes back as text, never as a formula.
-    sheet.rows([error.row or None, error.column, error.value, error.reason] for error in errors)
-    if file_name:
-        book.sheet("file").row([_("导入文件"), file_name])
-    return book.to_bytes()
 
 
 def template_workbook() -> bytes:

@@ -21,6 +21,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from dengta.core.importing.reading import Cell, FileRefused, Sheet
+from dengta.core.importing.rows import RowError, first_non_blank, is_blank_row, shown
 from dengta.core.importing.scope import ImportScope
 from dengta.reference.models import Industry, Region
 from dengta.reference.sizing import normalise_industry_code
@@ -33,15 +34,6 @@ from dengta.registry.text import clean_text, compact_code
 Progress = Callable[[int, str], None]
 NAME_MAX = 200
 EXISTING_CHUNK = 2000
-MAX_VALUE_SHOWN = 100
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
 
 
 @dataclass(slots=True)
@@ -81,18 +73,6 @@ class ReferenceTables:
         )
 
 
-def _shown(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)[:MAX_VALUE_SHOWN]
-
-
-def _is_blank_row(cells: list[Cell]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
 def _code_text(value: Cell) -> str:
     """A code typed into a cell that Excel may have turned into a number (440106 → 440106.0)."""
     if isinstance(value, float) and value.is_integer():
@@ -105,7 +85,7 @@ def map_header(number: int, cells: list[Cell]) -> tuple[dict[str, int], list[Row
     positions: dict[str, int] = {}
     errors: list[RowError] = []
     for index, cell in enumerate(cells):
-        text = _shown(cell).strip()
+        text = shown(cell).strip()
         if not text:
             continue
         key = ALIASES.get(header_key(text))
@@ -171,7 +151,7 @@ class RowValidator:
         before = len(errors)
 
         def fail(key: str, value: Cell, problem: Problem) -> None:
-            errors.append(RowError(number, COLUMN_BY_KEY[key].title, _shown(value), problem.render(_)))
+            errors.append(RowError(number, COLUMN_BY_KEY[key].title, shown(value), problem.render(_)))
 
         if len(cells) < self._width:
             cells = [*cells, *([""] * (self._width - len(cells)))]
@@ -209,7 +189,7 @@ class RowValidator:
 
     def _uscc(self, number: int, raw: Cell, fail: Callable[[str, Cell, Problem], None]) -> str:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
-            fail("uscc", raw, STORED_AS_NUMBER)
+            fail("uscc", raw, uscc.STORED_AS_NUMBER)
             return ""
         checked = uscc.validate(raw)
         if checked.problem is not None:
@@ -225,7 +205,7 @@ class RowValidator:
         return checked.value
 
     def _name(self, raw: Cell, fail: Callable[[str, Cell, Problem], None]) -> str:
-        name = clean_text(_shown(raw) if not isinstance(raw, str) else raw)
+        name = clean_text(shown(raw) if not isinstance(raw, str) else raw)
         if not name:
             fail("name", raw, NAME_REQUIRED)
         elif len(name) > NAME_MAX:
@@ -235,8 +215,12 @@ class RowValidator:
 
     def _region(self, raw: Cell, fail: Callable[[str, Cell, Problem], None]) -> str:
         code = _code_text(raw)
+        if not code:
+            # An empty cell is a missing value, not a malformed one ("不能是 " with nothing after it).
+            fail("region_code", raw, REGION_REQUIRED)
+            return ""
         if len(code) != 6 or not code.isdigit():
-            fail("region_code", raw, Problem("region_format", REGION_FORMAT, {"value": _shown(raw)}))
+            fail("region_code", raw, Problem("region_format", REGION_FORMAT, {"value": shown(raw)}))
             return ""
         path = self.tables.region_paths.get(code)
         if path is None:
@@ -301,7 +285,7 @@ class RowValidator:
 def prepare(sheet: Sheet, *, max_rows: int) -> Prepared:
     """First pass: header, row count and limit, and the codes already registered (one query or a few)."""
     rows = sheet.read()
-    header = _first_non_blank(rows)
+    header = first_non_blank(rows)
     if header is None:
         raise FileRefused(Problem("file_no_rows", NO_ROWS))
     positions, header_errors = map_header(*header)
@@ -311,7 +295,7 @@ def prepare(sheet: Sheet, *, max_rows: int) -> Prepared:
     count = 0
     codes: list[str] = []
     for _number, cells in rows:
-        if _is_blank_row(cells):
+        if is_blank_row(cells):
             continue
         count += 1
         if count > max_rows:
@@ -351,7 +335,7 @@ class SheetCheck:
     def __iter__(self) -> Iterator[ValidRow]:
         checked = 0
         for number, cells in self.sheet.read():
-            if number <= self.prepared.header_row or _is_blank_row(cells):
+            if number <= self.prepared.header_row or is_blank_row(cells):
                 continue
             checked += 1
             valid = self.validator.validate(number, cells, self.errors)
@@ -366,13 +350,6 @@ class SheetCheck:
     @property
     def failed(self) -> bool:
         return bool(self.errors)
-
-
-def _first_non_blank(rows: Iterator[tuple[int, list[Cell]]]) -> tuple[int, list[Cell]] | None:
-    for number, cells in rows:
-        if not _is_blank_row(cells):
-            return number, cells
-    return None
 
 
 def registered_codes(codes: Iterable[str]) -> set[str]:
@@ -397,14 +374,11 @@ def registered_codes(codes: Iterable[str]) -> set[str]:
     return found
 
 
-STORED_AS_NUMBER = Problem(
-    "uscc_stored_as_number",
-    gettext_noop("统一社会信用代码被 Excel 存成了数字，末尾几位已丢失；请把本列设为“文本”后重新填写"),
-)
 DUPLICATE_IN_FILE = gettext_noop("与第 %(row)d 行的统一社会信用代码重复")
 ALREADY_REGISTERED = gettext_noop("该统一社会信用代码已登记，不能重复导入")
 NAME_REQUIRED = Problem("name_required", gettext_noop("请填写企业名称"))
 NAME_TOO_LONG = Problem("name_too_long", gettext_noop("企业名称不能超过200个字"))
+REGION_REQUIRED = Problem("region_required", gettext_noop("请填写行政区划代码，如 440106"))
 REGION_FORMAT = gettext_noop("行政区划代码应为6位数字，不能是 %(value)s")
 REGION_UNKNOWN = gettext_noop("行政区划代码 %(value)s 不在行政区划表中")
 REGION_OUTSIDE = gettext_noop("行政区划 %(value)s 不在本机构辖区内，不能导入")

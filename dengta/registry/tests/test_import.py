@@ -13,12 +13,14 @@ from django.test import override_settings
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
+from dengta.core.importing.outcome import ImportOutcome
+from dengta.core.importing.report import ERROR_HEADERS, error_report
 from dengta.core.importing.scope import ImportScope
 from dengta.core.models import Event
 from dengta.orgs.models import Organization
 from dengta.registry.importing.columns import COLUMNS
-from dengta.registry.importing.report import ERROR_HEADERS, error_report, template_workbook
-from dengta.registry.importing.runner import ImportOutcome, run_import
+from dengta.registry.importing.report import template_workbook
+from dengta.registry.importing.runner import run_import
 from dengta.registry.models import Enterprise, ImportBatch
 from tests.language import assert_one_language
 

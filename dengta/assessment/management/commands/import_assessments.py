@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dengta.assessment.history import run_history_import
 from dengta.assessment.permissions import can_import_history
+from dengta.core.importing.report import error_report
 from dengta.core.importing.scope import ImportScope
 from dengta.orgs.viewer import viewer_for
-from dengta.registry.importing.report import error_report
 
 ERRORS_PRINTED = 20
 

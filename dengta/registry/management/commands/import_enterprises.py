@@ -14,9 +14,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dengta.core.importing.report import error_report
 from dengta.core.importing.scope import ImportScope
 from dengta.orgs.viewer import viewer_for
-from dengta.registry.importing.report import error_report
 from dengta.registry.importing.runner import run_import
 from dengta.registry.permissions import can_import_enterprises
 
