@@ -14,10 +14,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dengta.core.events import record_event
+from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
 from dengta.orgs.models import Organization, OrgType
 from dengta.orgs.services import organization_create
@@ -603,6 +606,12 @@ def enterprise_change_confirm(*, actor: Any, change: EnterpriseChange) -> Enterp
         scope_path=locked.region.path,
     )
     locked.save()
+    notify(
+        organization_id=locked.organization_id,
+        verb=workflows.CONFIRM.verb,
+        message=gettext_noop("主管部门已确认本企业提交的信息变更，新数据已生效"),
+        url=reverse("registry:change_detail", args=[decided.pk]),
+    )
     return decided
 
 
@@ -613,7 +622,7 @@ def enterprise_change_reject(*, actor: Any, change: EnterpriseChange, reason: st
     if not text:
         raise ValidationError({"reason": [_("退回时必须填写理由，企业会看到这段说明")]})
     enterprise = Enterprise.objects.select_related("region").get(pk=change.enterprise_id)
-    return run_transition(
+    decided = run_transition(
         change,
         workflows.REJECT,
         actor=actor,
@@ -622,3 +631,11 @@ def enterprise_change_reject(*, actor: Any, change: EnterpriseChange, reason: st
         organization_id=enterprise.organization_id,
         scope_path=enterprise.region.path,
     )
+    notify(
+        organization_id=enterprise.organization_id,
+        verb=workflows.REJECT.verb,
+        message=gettext_noop("主管部门退回了本企业提交的信息变更，理由：%(reason)s"),
+        params={"reason": text[:200]},
+        url=reverse("registry:change_detail", args=[decided.pk]),
+    )
+    return decided

@@ -415,3 +415,17 @@ def test_registering_implausible_figures_shows_warnings_until_checked(sized: Any
     registered = Enterprise.objects.get(uscc=data["uscc"])
     event = Event.objects.get(verb="enterprise.registered", target_id=str(registered.pk))
     assert event.payload["warnings"] == ["revenue_per_employee_low"]
+
+
+def test_the_enterprise_is_told_the_decision_in_its_inbox(registered: Registered, cast: Any) -> None:
+    from dengta.core.models import Notification
+
+    first = shrink(cast, registered)
+    services.enterprise_change_confirm(actor=cast.members["guangzhou"].user, change=first)
+    second = submit(cast, registered.own, employees="16")
+    assert second is not None
+    services.enterprise_change_reject(actor=cast.members["guangzhou"].user, change=second, reason="请附证明")
+    inbox = Notification.objects.for_viewer(cast.viewer("enterprise")).order_by("created_at", "pk")
+    assert [n.verb for n in inbox] == ["enterprise_change.confirmed", "enterprise_change.rejected"]
+    assert inbox[1].text == "主管部门退回了本企业提交的信息变更，理由：请附证明"
+    assert inbox[1].url == change_url(second)
