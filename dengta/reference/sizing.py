@@ -117,6 +117,7 @@ class SectorRule:
     name_zh: str
     name_en: str
     clause: str
+    clause_en: str
     text_zh: str
     scope_zh: str
     sme: Test
@@ -345,6 +346,7 @@ def _sector(raw: dict[str, Any]) -> SectorRule:
         name_zh=raw.get("name_zh", key),
         name_en=raw.get("name_en", key),
         clause=raw.get("clause", ""),
+        clause_en=raw.get("clause_en", ""),
         text_zh=raw.get("text_zh", ""),
         scope_zh=raw.get("scope_zh", ""),
         sme=sme,
@@ -523,6 +525,7 @@ def _sector_explanation(sector: SectorRule, mapped: MappingRule | None) -> dict[
         "name_zh": sector.name_zh,
         "name_en": sector.name_en,
         "clause": sector.clause,
+        "clause_en": sector.clause_en,
         "matched_prefix": mapped.prefix if mapped else None,
         "in_scope": mapped.in_scope if mapped else True,
         "note_zh": notes[0],

@@ -375,6 +375,7 @@ def test_explanation_is_json_and_names_the_tests() -> None:
     assert "小型" in again["summary_zh"] and "工业" in again["summary_zh"]
     assert again["summary_en"].startswith("Small enterprise")
     assert result.sector_name == "工业"
+    assert (again["sector"]["clause"], again["sector"]["clause_en"]) == ("第四条（二）", "Art. 4 (2)")
 
 
 def test_large_firm_explanation_marks_tiers_not_applied() -> None:
