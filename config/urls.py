@@ -1,9 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the collected, fingerprinted one."""
+    return redirect(static("dengta/favicon.ico"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("dengta.core.urls")),
     path("accounts/", include("dengta.accounts.urls")),
     path("orgs/", include("dengta.orgs.urls")),

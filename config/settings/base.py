@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -12,7 +13,10 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("DENGTA_VAR_DIR", str(BASE_DIR / "var")))
 
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
+# No key in the repository: production requires SECRET_KEY (prod.py); `make demo` makes a random one once into
+# var/secret_key and passes it in the environment; a run without one (tests, a one-off manage.py command) gets
+# a random key of its own, so its sessions and signed links do not outlive the process.
+SECRET_KEY = env_str("SECRET_KEY", "") or secrets.token_urlsafe(50)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -168,6 +172,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
+    # One mapping of refusals, the same statuses as the pages (ARCHITECTURE.md convention 15).
+    "EXCEPTION_HANDLER": "dengta.api.base.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dengta 灯塔 API",

@@ -1,15 +1,26 @@
-"""What every API view shares: the Viewer (same access helper as the pages) and 404 for outsiders."""
+"""What every API view shares: the Viewer (same access helper as the pages) and one mapping of refusals.
+
+ARCHITECTURE.md convention 15: a refused Decision answers the same status on a page and in the API. Views
+call ``require(decision)`` (dengta.core.decisions), which raises Http404, PermissionDenied(reason) or
+Conflict(reason); ``exception_handler`` turns those into 404, 403 and 409 with the reason under ``detail``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from dengta.core.access import Viewer
-from dengta.core.decisions import Decision
+from dengta.core.decisions import Conflict, Decision
+from dengta.core.decisions import require as require_decision
 from dengta.orgs.viewer import SESSION_KEY, viewer_for
 
 ORG_HEADER = "X-Dengta-Organization"
@@ -47,7 +58,26 @@ class ViewerMixin:
         return viewer
 
 
+class StateConflict(APIException):
+    """409: the state of what was asked about does not allow the step (a Decision.conflict)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 def require(decision: Decision) -> None:
-    """Turn a refused Decision into the same 404 the pages give."""
-    if not decision.allowed:
-        raise NotFound()
+    """The pages' require(): 404 for outsiders, 403 with the reason, 409 for a state conflict."""
+    require_decision(decision)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """REST_FRAMEWORK's EXCEPTION_HANDLER: keep the Decision's reason (DRF's own handler drops the message of
+    Django's PermissionDenied) and answer a Conflict with 409."""
+    if isinstance(exc, Conflict):
+        exc = StateConflict(exc.reason or None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else None
+        exc = PermissionDenied(reason)
+    elif isinstance(exc, Http404):
+        exc = NotFound()
+    return drf_exception_handler(exc, context)

@@ -108,10 +108,10 @@ def can_declare_coi(viewer: Viewer, assessment: Assessment) -> Decision:
         return Decision.deny(_("无需声明"))
     if not _is_assessor(viewer, assessment):
         return Decision.deny(_("只有被指派的评定专家可以声明"))
-    if assessment.state != State.DRAFT:
-        return Decision.conflict(_("无需声明"))
     if assessment.coi_declared_at is not None:
         return Decision.conflict(_("已声明"))
+    if assessment.state != State.DRAFT:
+        return Decision.conflict(_("无需声明"))
     return Decision.allow(_("可以声明"))
 
 

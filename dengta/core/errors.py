@@ -1,9 +1,9 @@
 """The app's own error pages (ARCHITECTURE.md convention 15; UI.md: every page keeps the navigation).
 
 400, 403, 404 and 409 render inside the app's layout, with the navigation when someone is logged in, a clear
-title, the reason (for 403 the Decision's reason, passed as PermissionDenied's message; for 409 the Conflict's)
-and a way back. 500 renders a self-contained template without context processors: the error may be the
-database itself, so that page must need nothing but the template and the translation catalogue.
+title, the reason (for 403 the Decision's reason, passed as PermissionDenied's message; for 409 the
+Conflict's) and a way back. 500 renders a self-contained template without context processors: the error may
+be the database itself, so that page must need nothing but the template and the translation catalogue.
 """
 
 from __future__ import annotations
@@ -40,9 +40,7 @@ def _message(exception: BaseException | None) -> str:
     return str(exception.args[0]) if exception.args and isinstance(exception.args[0], str) else ""
 
 
-def _page(
-    request: HttpRequest, template: str, status: int, reason: str = "", **extra: Any
-) -> HttpResponse:
+def _page(request: HttpRequest, template: str, status: int, reason: str = "", **extra: Any) -> HttpResponse:
     context = {"status": status, "reason": reason, "back_url": _back_url(request), **extra}
     return render(request, template, context, status=status)
 
@@ -66,7 +64,9 @@ def conflict(request: HttpRequest, exception: Conflict) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The form was stale (usually a page left open past the session, or a second tab's logout)."""
-    return _page(request, "403_csrf.html", 403, _("页面已过期或表单来源无法确认，请返回上一页刷新后重新提交。"))
+    return _page(
+        request, "403_csrf.html", 403, _("页面已过期或表单来源无法确认，请返回上一页刷新后重新提交。")
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dengta.core.access import get_visible_or_404, request_viewer
+from dengta.core.decisions import require
 from dengta.core.exports import export_response
 from dengta.core.lists import paginate
 from dengta.core.models import Event
@@ -22,8 +23,7 @@ from dengta.orgs.viewer import SESSION_KEY
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not can_list_organizations(viewer):
-        raise Http404
+    require(can_list_organizations(viewer))
     if request.GET.get("export") == "xlsx":
         return export_response(request, "orgs.organizations")
     qs, filters, sort = organizations_for(viewer, request.GET)

@@ -1,4 +1,5 @@
-"""What the assessment endpoints share: decimal strings, and the 400/403/409 refusals."""
+"""What the assessment endpoints share: decimal strings, and the 400 and 409 answers that are not a permission
+rule's (a permission's refusal goes through dengta.api.base.require like every endpoint's)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException
 
 from dengta.assessment.models import Assessment
-from dengta.core.decisions import Decision
 
 # The same msgids as the services' and the workflow's messages, so one translation serves both.
 NOT_DRAFT = gettext_lazy("评测已提交，不能再修改；如需更正，请新建更正评测")
-CORRECTED_ONCE = gettext_lazy("只有已评分且未更正过的评测可以更正")
 
 
 def state_message(assessment: Assessment) -> str:
@@ -33,16 +32,6 @@ class Refused(APIException):
 
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
-
-
-def decide(decision: Decision, *, conflict: str | None = None) -> None:
-    """A refused Decision about an assessment the caller can see: 409 with ``conflict`` when the assessment's
-    state is why (the caller could not fix it by asking again), else 403 with the rule's reason."""
-    if decision.allowed:
-        return
-    if conflict is not None:
-        raise Conflict(conflict)
-    raise PermissionDenied(decision.reason)
 
 
 def plain(value: Any) -> str | None:

@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dengta.api.assessment.fields import CORRECTED_ONCE, NOT_DRAFT, Conflict, Refused, decide, state_message
+from dengta.api.assessment.fields import NOT_DRAFT, Conflict, Refused, state_message
 from dengta.api.assessment.serializers import (
     REPORT,
     AnswersInputSerializer,
@@ -30,12 +30,13 @@ from dengta.api.assessment.serializers import (
     report_data,
     stored_answers,
 )
-from dengta.api.base import ViewerMixin
+from dengta.api.base import ViewerMixin, require
 from dengta.assessment import permissions, selectors, services
 from dengta.assessment.dma import build_dma_report, is_dma
 from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.report import build_report
 from dengta.core.access import get_visible_or_404
+from dengta.core.decisions import Outcome
 from dengta.orgs.models import Organization
 from dengta.registry.models import Enterprise
 from dengta.registry.selectors import own_enterprise
@@ -134,12 +135,12 @@ class AssessmentViewSet(
         invited = None
         body = request.data
         if kind == Kind.PROVIDER:
-            decide(permissions.can_start_diagnosis(viewer))
+            require(permissions.can_start_diagnosis(viewer))
             invited = self._invited_enterprise(request.data)
             given: Mapping[str, Any] = request.data if isinstance(request.data, Mapping) else {}
             body = {k: v for k, v in given.items() if k not in ("enterprise", "enterprise_uscc")}
         elif kind == Kind.ONSITE:
-            decide(permissions.can_assign_onsite(viewer))
+            require(permissions.can_assign_onsite(viewer))
         data = AssessmentCreateSerializer(data=body, context={"viewer": viewer})
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -151,7 +152,7 @@ class AssessmentViewSet(
                     raise ValidationError(
                         {"enterprise": [data.fields["enterprise"].error_messages["required"]]}
                     )
-                decide(permissions.can_start_self(viewer, enterprise))
+                require(permissions.can_start_self(viewer, enterprise))
                 assessment = services.assessment_start(
                     actor=request.user,
                     enterprise=enterprise,
@@ -172,7 +173,7 @@ class AssessmentViewSet(
                 )
             else:
                 enterprise = values["enterprise"]
-                decide(permissions.can_assign_onsite(viewer, enterprise))
+                require(permissions.can_assign_onsite(viewer, enterprise))
                 assessment = services.assessment_assign_onsite(
                     actor=request.user,
                     enterprise=enterprise,
@@ -230,7 +231,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         if not assessment.is_editable:
             raise Refused(str(NOT_DRAFT))
-        decide(permissions.can_edit(self.viewer, assessment))
+        require(permissions.can_edit(self.viewer, assessment))
         data = AnswersInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -277,11 +278,10 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"], url_path="declare-coi")
     def declare_coi(self, request: Request, pk: str | None = None) -> Response:
         assessment = self.get_object()
-        assigned = assessment.assessor_id == request.user.pk and self.viewer.org_type == "expert_pool"
-        if assigned and assessment.coi_declared_at is not None:
-            return self._detail(assessment)
-        conflict = state_message(assessment) if assigned and assessment.state != State.DRAFT else None
-        decide(permissions.can_declare_coi(self.viewer, assessment), conflict=conflict)
+        decision = permissions.can_declare_coi(self.viewer, assessment)
+        if decision.kind == Outcome.CONFLICT and assessment.coi_declared_at is not None:
+            return self._detail(assessment)  # declaring again is harmless: 200, nothing changes
+        require(decision)
         return self._detail(services.assessment_declare_coi(actor=request.user, assessment=assessment))
 
     @extend_schema(
@@ -299,8 +299,7 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"], url_path="submit")
     def submit(self, request: Request, pk: str | None = None) -> Response:
         assessment = self.get_object()
-        conflict = state_message(assessment) if assessment.state != State.DRAFT else None
-        decide(permissions.can_submit(self.viewer, assessment), conflict=conflict)
+        require(permissions.can_submit(self.viewer, assessment))
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -319,9 +318,7 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str | None = None) -> Response:
         assessment = self.get_object()
-        assessor = assessment.kind == Kind.ONSITE and assessment.assessor_id == request.user.pk
-        conflict = state_message(assessment) if assessor and assessment.state != State.SCORED else None
-        decide(permissions.can_sign_off(self.viewer, assessment), conflict=conflict)
+        require(permissions.can_sign_off(self.viewer, assessment))
         try:
             signed = services.assessment_sign_off(actor=request.user, assessment=assessment)
         except DjangoValidationError as exc:
@@ -337,12 +334,7 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"], url_path="correct")
     def correct(self, request: Request, pk: str | None = None) -> Response:
         assessment = self.get_object()
-        conflict: str | None = None
-        if not assessment.has_score:
-            conflict = state_message(assessment)
-        elif assessment.corrections.exists():
-            conflict = str(CORRECTED_ONCE)
-        decide(permissions.can_correct(self.viewer, assessment), conflict=conflict)
+        require(permissions.can_correct(self.viewer, assessment))
         try:
             draft = services.assessment_correct(actor=request.user, assessment=assessment)
         except DjangoValidationError as exc:

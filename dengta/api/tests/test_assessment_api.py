@@ -374,7 +374,8 @@ def test_submit_twice_is_409_and_changes_nothing(world):
     first = Assessment.objects.get(pk=pk)
     again = client.post(f"{URL}{pk}/submit/", {"pledge": True}, format="json")
     assert again.status_code == 409
-    assert "已评分" in again.json()["detail"] and "不能执行此操作" in again.json()["detail"]
+    # The Decision's reason (dengta.assessment.permissions.can_submit), as the page shows it.
+    assert again.json()["detail"] == "评测已提交，不能再修改；如需更正，请新建更正评测"
     after = Assessment.objects.get(pk=pk)
     assert (after.state, after.submitted_at, after.scored_at, after.updated_at) == (
         first.state,
@@ -662,7 +663,7 @@ def test_correction_is_a_new_draft_once(world):
     assert draft["answers"] == client.get(f"{URL}{scored.pk}/").json()["answers"]
     assert client.get(f"{URL}{scored.pk}/").json()["corrections"] == [draft["id"]]
     again = client.post(f"{URL}{scored.pk}/correct/")
-    assert again.status_code == 409 and "未更正过" in again.json()["detail"]
+    assert again.status_code == 409 and again.json()["detail"] == "此评测已有更正"
     assert client.post(f"{URL}{draft['id']}/correct/").status_code == 409  # a draft has nothing to correct
     assert as_(world, "guangzhou").post(f"{URL}{scored.pk}/correct/").status_code in (403, 409)
     assert Assessment.objects.get(pk=scored.pk).state == State.SCORED

@@ -132,7 +132,9 @@ def test_list_and_detail_follow_jurisdiction_like_pages(sized):
     assert gd.get(f"/api/v1/enterprises/{sz.pk}/").status_code == 404
     assert client_for(sized, "shenzhen").get(f"/api/v1/enterprises/{sz.pk}/").status_code == 200
     assert client_for(sized, "zhejiang").get(f"/api/v1/enterprises/{gz.pk}/").status_code == 404
-    assert client_for(sized, "provider").get("/api/v1/enterprises/").status_code == 404
+    # A member whose role may not list enterprises: 403 with the reason, as on the page (convention 15).
+    listing = client_for(sized, "provider").get("/api/v1/enterprises/")
+    assert listing.status_code == 403 and listing.json()["detail"] == "企业库只对部委、主管部门和监督机构开放"
     assert client_for(sized, "provider").get(f"/api/v1/enterprises/{gz.pk}/").status_code == 404
 
 
@@ -167,6 +169,7 @@ def test_viewer_role_cannot_write(sized):
     response = client_for(sized, "oversight").patch(
         f"/api/v1/enterprises/{ent.pk}/", {"employees": "9"}, format="json"
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert response.json()["detail"] == "只有部委项目管理人员和主管部门的管理员、经办人可以修改企业档案"
     ent.refresh_from_db()
     assert ent.employees == 120

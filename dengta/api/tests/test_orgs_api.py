@@ -54,7 +54,8 @@ def test_inside_jurisdiction_detail_matches_page(cast):
 
 def test_enterprise_cannot_list_but_sees_itself(cast):
     client = token_client(cast, "enterprise")
-    assert client.get("/api/v1/organizations/").status_code == 404
+    assert client.get("/api/v1/organizations/").status_code == 403
+    assert cast.client("enterprise").get("/orgs/").status_code == 403  # the page answers alike
     own = cast.orgs["enterprise"].pk
     assert client.get(f"/api/v1/organizations/{own}/").status_code == 200
     other = cast.orgs["provider"].pk

@@ -114,7 +114,9 @@ def test_scored_assessment_cannot_be_edited_by_page(world: Any) -> None:
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.answers["choices"]["base.systems.coverage"] == ["C"]
-    assert client.post(reverse("assessment:submit", args=[assessment.pk]), {"pledge": "1"}).status_code == 302
+    again = client.post(reverse("assessment:submit", args=[assessment.pk]), {"pledge": "1"})
+    assert again.status_code == 409  # a state conflict, as the API answers (ARCHITECTURE.md convention 15)
+    assert "评测已提交，不能再修改" in again.content.decode()
     assert Assessment.objects.get(pk=assessment.pk).scored_at == assessment.scored_at
 
 

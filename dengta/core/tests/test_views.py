@@ -96,12 +96,15 @@ def test_event_list_requires_login(events: Any) -> None:
 @pytest.mark.parametrize(
     "who", ["ministry", "guangdong", "guangzhou", "shenzhen", "provider", "enterprise", "expert"]
 )
-def test_event_pages_404_for_non_auditors(cast: Any, events: Any, who: str) -> None:
+def test_event_pages_403_for_non_auditors(cast: Any, events: Any, who: str) -> None:
+    # Members whose role may not read the log: 403 with the rule's reason (ARCHITECTURE.md convention 15).
     client = cast.client(who)
-    assert client.get(EVENTS).status_code == 404
-    assert client.get(EVENTS, {"export": "xlsx"}).status_code == 404
-    assert client.get(EVENTS, {"verify": "1"}).status_code == 404
-    assert client.get(reverse("core:event_detail", args=[events["guangzhou"].seq])).status_code == 404
+    response = client.get(EVENTS)
+    assert response.status_code == 403
+    assert "只有监督机构或审计监督角色可以查阅事件日志" in response.content.decode()
+    assert client.get(EVENTS, {"export": "xlsx"}).status_code == 403
+    assert client.get(EVENTS, {"verify": "1"}).status_code == 403
+    assert client.get(reverse("core:event_detail", args=[events["guangzhou"].seq])).status_code == 403
 
 
 def test_event_list_for_oversight_is_scoped_to_its_jurisdiction(cast: Any, events: Any) -> None:

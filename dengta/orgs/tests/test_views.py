@@ -41,8 +41,9 @@ def test_list_200_for_authorities_and_oversight(world: Any, who: str) -> None:
 
 
 @pytest.mark.parametrize("who", ["provider", "enterprise", "expert"])
-def test_list_404_for_provider_enterprise_expert(world: Any, who: str) -> None:
-    assert _client(world, who).get(LIST).status_code == 404
+def test_list_403_for_provider_enterprise_expert(world: Any, who: str) -> None:
+    response = _client(world, who).get(LIST)
+    assert response.status_code == 403 and "服务商、企业和专家只能查看本机构" in response.content.decode()
 
 
 def test_list_shows_only_the_jurisdiction(world: Any) -> None:
