@@ -14,7 +14,8 @@ class AssessmentConfig(AppConfig):
         # Importing the history importer and the re-scoring comparison registers their job kinds with
         # dengta.core.jobs, in web processes and in Celery workers alike (a worker that has not imported a
         # module cannot run its jobs).
-        from dengta.assessment import history, rescoring  # noqa: F401
+        # The exports module registers the list's export with dengta.core.exports likewise.
+        from dengta.assessment import exports, history, rescoring  # noqa: F401
         from dengta.assessment.panels import register
 
         register()

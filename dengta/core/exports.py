@@ -24,13 +24,14 @@ from urllib.parse import quote
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer, request_viewer
+from dengta.core.decisions import require
 from dengta.core.events import ExportRow, export_headers
 from dengta.core.jobs import job_create, job_enqueue, job_progress, register_job
 from dengta.core.models import Job
@@ -67,7 +68,7 @@ _viewer_loader: list[ViewerLoader] = []
 
 
 def register_export(name: str) -> Callable[[Builder], Builder]:
-    """A builder raises Http404 or PermissionDenied for a viewer who may not see the list."""
+    """A builder refuses (``require``) a viewer who may not see the list, as the page does."""
 
     def decorator(builder: Builder) -> Builder:
         _BUILDERS[name] = builder
@@ -178,8 +179,7 @@ def export_job(job: Job) -> dict[str, Any]:
 
 @register_export("core.events")
 def events_export(viewer: Viewer, params: QueryDict) -> Export:
-    if not can_view_events(viewer):
-        raise Http404
+    require(can_view_events(viewer))
     qs, _filters = events_for(viewer, params)
     # Names first (verb label, model name, actor's name and organisation), the codes in technical columns.
     return Export(

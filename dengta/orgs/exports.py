@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer
+from dengta.core.decisions import require
 from dengta.core.exports import Export, register_export
 from dengta.core.lists import sort_by
 from dengta.core.models import Job
@@ -58,8 +59,7 @@ def _row(o: Organization) -> tuple[str, ...]:
 
 @register_export("orgs.organizations")
 def organizations_export(viewer: Viewer, params: QueryDict) -> Export:
-    if not can_list_organizations(viewer):
-        raise Http404
+    require(can_list_organizations(viewer))
     qs, _filters, _sort = organizations_for(viewer, params)
     headers = [_("名称"), _("类型"), _("层级"), _("地区")]
     return Export("organizations.xlsx", "Sheet1", headers, qs, _row)

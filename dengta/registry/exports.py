@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer
+from dengta.core.decisions import require
 from dengta.core.exports import Export, register_export
 from dengta.core.lists import sort_by
 from dengta.registry import permissions, selectors
@@ -44,8 +45,7 @@ def _enterprise_row(e: Enterprise) -> tuple[object, ...]:
 
 @register_export("registry.enterprises")
 def enterprises_export(viewer: Viewer, params: QueryDict) -> Export:
-    if not permissions.can_list_enterprises(viewer):
-        raise Http404
+    require(permissions.can_list_enterprises(viewer))
     filters = selectors.EnterpriseFilters.from_params(params)
     qs, _sort = sort_by(params, selectors.enterprises_for(viewer, filters), ENTERPRISE_SORTS, "name")
     headers = [
@@ -71,8 +71,7 @@ def _provider_row(p: Provider) -> tuple[object, ...]:
 
 @register_export("registry.providers")
 def providers_export(viewer: Viewer, params: QueryDict) -> Export:
-    if not permissions.can_list_providers(viewer):
-        raise Http404
+    require(permissions.can_list_providers(viewer))
     q, kind, region = (params.get(k, "").strip() for k in ("q", "kind", "region"))
     qs, _sort = sort_by(
         params, selectors.providers_for(viewer, q=q, kind=kind, region=region), PROVIDER_SORTS, "name"

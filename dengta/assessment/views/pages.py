@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dengta.assessment import dma, permissions, selectors, services
+from dengta.assessment.exports import SORTS, assessments_filtered
 from dengta.assessment.forms import AssignForm, DiagnosisForm, EvidenceForm, SignOffForm, StartForm
-from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
+from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.report import build_report
 from dengta.assessment.texts import for_display
 from dengta.assessment.views import dma as dma_views
@@ -26,20 +26,11 @@ from dengta.assessment.views.onsite import evidence_groups, evidence_items
 from dengta.assessment.views.questionnaire import _progress, steps_for
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.decisions import require
-from dengta.core.lists import apply_sort, paginate, xlsx_response
+from dengta.core.exports import export_response
+from dengta.core.lists import apply_sort, paginate
 from dengta.orgs.models import Organization, OrgType
 from dengta.registry.models import Enterprise
 
-SORTS = {
-    "enterprise": "enterprise__name",
-    "kind": "kind",
-    "phase": "phase",
-    "state": "state",
-    "total": "total",
-    "level": "level",
-    "date": "assessed_on",
-    "created": "created_at",
-}
 STATE_TAGS: dict[str, str] = {
     State.DRAFT: "draft",
     State.SUBMITTED: "submitted",
@@ -48,60 +39,13 @@ STATE_TAGS: dict[str, str] = {
 }
 
 
-def _filtered(request: HttpRequest, viewer: Viewer) -> tuple[QuerySet[Assessment], dict[str, str]]:
-    qs = selectors.assessments_for(viewer)
-    values = {k: request.GET.get(k, "").strip() for k in ("q", "state", "kind", "phase", "level")}
-    if values["q"]:
-        qs = qs.filter(enterprise__name__icontains=values["q"]) | qs.filter(
-            enterprise__uscc=values["q"].upper()
-        )
-    if values["state"] in State.values:
-        qs = qs.filter(state=values["state"])
-    if values["kind"] in Kind.values:
-        qs = qs.filter(kind=values["kind"])
-    if values["phase"] in Phase.values:
-        qs = qs.filter(phase=values["phase"])
-    if values["level"].isdigit():  # a digital level (一级…): an EU DMA band is not one
-        qs = qs.filter(level=int(values["level"])).exclude(framework__kind=Framework.Kind.EU_DMA)
-    return qs, values
-
-
-def _export(qs: QuerySet[Assessment]) -> HttpResponse:
-    headers = [
-        _("企业名称"),
-        _("统一社会信用代码"),
-        _("评测方式"),
-        _("阶段"),
-        _("状态"),
-        _("评测框架"),
-        _("评测日期"),
-        _("总分"),
-        _("等级"),
-    ]
-    rows = (
-        (
-            a.enterprise.name,
-            a.enterprise.uscc,
-            a.get_kind_display(),
-            a.get_phase_display(),
-            a.get_state_display(),
-            a.framework.label,
-            a.assessed_on.isoformat() if a.assessed_on else "",
-            float(a.total) if a.total is not None else None,
-            a.level,
-        )
-        for a in qs.iterator(chunk_size=2000)
-    )
-    return xlsx_response("assessments.xlsx", headers, rows, sheet_title="assessments")
-
-
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    qs, values = _filtered(request, viewer)
-    qs, sort = apply_sort(request, qs, SORTS, "-created")
     if request.GET.get("export") == "xlsx":
-        return _export(qs)
+        return export_response(request, "assessment.assessments")
+    qs, values = assessments_filtered(viewer, request.GET)
+    qs, sort = apply_sort(request, qs, SORTS, "-created")
     own = Enterprise.objects.filter(organization_id=viewer.organization_id or 0).first()
     context = {
         "crumbs": [(_("数字化评测"), "")],

@@ -1,0 +1,77 @@
+"""The assessment list's filter and its export, registered with dengta.core.exports (the page's rows)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from dengta.assessment import selectors
+from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
+from dengta.core.access import Viewer
+from dengta.core.exports import Export, register_export
+from dengta.core.lists import sort_by
+
+SORTS = {
+    "enterprise": "enterprise__name",
+    "kind": "kind",
+    "phase": "phase",
+    "state": "state",
+    "total": "total",
+    "level": "level",
+    "date": "assessed_on",
+    "created": "created_at",
+}
+FILTERS = ("q", "state", "kind", "phase", "level")
+
+
+def assessments_filtered(viewer: Viewer, params: QueryDict) -> tuple[QuerySet[Assessment], dict[str, str]]:
+    """The assessments the viewer may see, filtered by the list page's parameters."""
+    qs = selectors.assessments_for(viewer)
+    values = {k: params.get(k, "").strip() for k in FILTERS}
+    if values["q"]:
+        qs = qs.filter(enterprise__name__icontains=values["q"]) | qs.filter(
+            enterprise__uscc=values["q"].upper()
+        )
+    if values["state"] in State.values:
+        qs = qs.filter(state=values["state"])
+    if values["kind"] in Kind.values:
+        qs = qs.filter(kind=values["kind"])
+    if values["phase"] in Phase.values:
+        qs = qs.filter(phase=values["phase"])
+    if values["level"].isdigit():  # a digital level (一级…): an EU DMA band is not one
+        qs = qs.filter(level=int(values["level"])).exclude(framework__kind=Framework.Kind.EU_DMA)
+    return qs, values
+
+
+def _row(a: Assessment) -> tuple[object, ...]:
+    return (
+        a.enterprise.name,
+        a.enterprise.uscc,
+        a.get_kind_display(),
+        a.get_phase_display(),
+        a.get_state_display(),
+        a.framework.label,
+        a.assessed_on.isoformat() if a.assessed_on else "",
+        float(a.total) if a.total is not None else None,
+        a.level,
+    )
+
+
+@register_export("assessment.assessments")
+def assessments_export(viewer: Viewer, params: QueryDict) -> Export:
+    # The list itself shows every viewer the assessments they may see (none for some): so does the export.
+    qs, _values = assessments_filtered(viewer, params)
+    qs, _sort = sort_by(params, qs.select_related("enterprise", "framework"), SORTS, "-created")
+    headers = [
+        _("企业名称"),
+        _("统一社会信用代码"),
+        _("评测方式"),
+        _("阶段"),
+        _("状态"),
+        _("评测框架"),
+        _("评测日期"),
+        _("总分"),
+        _("等级"),
+    ]
+    return Export("assessments.xlsx", "assessments", headers, qs, _row)
