@@ -306,7 +306,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if not decision:
         messages.error(request, decision.reason)
         return redirect("assessment:detail", pk=pk)
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_sign_off(actor=request.user, assessment=assessment)
