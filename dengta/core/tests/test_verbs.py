@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import ast
 import re
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from dengta.core.events import ExportRow, export_headers, record_event, shown_events
 from dengta.core.models import Event
@@ -175,3 +177,15 @@ def test_home_panel_and_organisation_timeline_show_labels(cast: Any, logged: dic
     )
     page = cast.client("guangdong").get(reverse("orgs:organization_detail", args=[org.pk])).content.decode()
     assert "成员已加入机构" in page and "李红" in page and "membership.granted" not in page
+
+
+def test_event_export_and_actor_filter_use_names(cast: Any, logged: dict[str, Event]) -> None:
+    client = cast.client("oversight")
+    response = client.get(reverse("core:event_list"), {"export": "xlsx"})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    column = {str(title): n for n, title in enumerate(rows[0])}
+    updated = next(r for r in rows[1:] if r[column["动作代码"]] == "enterprise.updated")
+    assert (updated[column["动作"]], updated[column["操作人"]]) == ("企业信息已修改", "李红")
+    assert updated[column["对象类型代码"]] == "registry.enterprise"
+    found = client.get(reverse("core:event_list"), {"actor": "李红"}).context["object_list"]
+    assert {e.verb for e in found} == {"enterprise.updated", "framework.loaded"}
