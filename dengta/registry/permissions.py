@@ -156,7 +156,10 @@ def can_list_enterprise_changes(viewer: Viewer) -> Decision:
         return _anonymous()
     if viewer.can(Capability.LIST_ENTERPRISES):
         return Decision.allow(_("部委、主管部门和监督机构可以查看辖区内企业的信息变更"))
-    return Decision.deny(_("企业信息变更队列只对部委、主管部门和监督机构开放"))
+    if viewer.can(Capability.VIEW_OWN_ENTERPRISE):
+        # Rows are filtered by visible_to: an enterprise lists only the changes it submitted itself.
+        return Decision.allow(_("企业可以查看本企业提交的信息变更"))
+    return Decision.deny(_("企业信息变更队列只对部委、主管部门、监督机构和企业本身开放"))
 
 
 def can_view_enterprise_change(viewer: Viewer, change: EnterpriseChange) -> Decision:

@@ -164,6 +164,11 @@ def test_the_queue_lists_pending_changes_in_the_jurisdiction(cast: Any, own: Ent
     rows = client_for(cast.members["guangzhou"].user).get("/api/v1/enterprise-changes/").json()["results"]
     assert [r["id"] for r in rows] == [pending["id"]]
     assert not client_for(cast.members["zhejiang"].user).get("/api/v1/enterprise-changes/").json()["results"]
+    own_rows = client_for(cast.members["enterprise"].user).get("/api/v1/enterprise-changes/").json()
+    assert [r["id"] for r in own_rows["results"]] == [pending["id"]]  # the enterprise lists its own
+    # A provider is refused the list (403 or 404 by the API's uniform refusal rule).
+    refused = client_for(cast.members["provider"].user).get("/api/v1/enterprise-changes/")
+    assert refused.status_code in (403, 404)
 
 
 def test_the_schema_documents_the_pending_change(cast: Any) -> None:

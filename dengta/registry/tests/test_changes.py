@@ -336,7 +336,8 @@ def test_who_may_see_but_not_decide(registered: Registered, cast: Any) -> None:
     page = own.get(change_url(change))
     assert page.status_code == 200 and not page.context["can_review"]
     assert own.post(change_url(change, "confirm")).status_code == 403
-    assert own.get(reverse("registry:change_list")).status_code == 404
+    # It lists its own changes (and nobody else's).
+    assert [c.pk for c in own.get(reverse("registry:change_list")).context["object_list"]] == [change.pk]
     change.refresh_from_db()
     assert change.state == ChangeState.PENDING
 
@@ -353,6 +354,7 @@ def test_another_enterprise_cannot_see_the_change(registered: Registered, cast: 
     client.force_login(colleague.user)
     assert client.get(change_url(change)).status_code == 404
     assert client.post(change_url(change, "confirm")).status_code == 404
+    assert not client.get(reverse("registry:change_list")).context["object_list"]
 
 
 def test_queue_filters(registered: Registered, cast: Any) -> None:
@@ -429,3 +431,58 @@ def test_the_enterprise_is_told_the_decision_in_its_inbox(registered: Registered
     assert [n.verb for n in inbox] == ["enterprise_change.confirmed", "enterprise_change.rejected"]
     assert inbox[1].text == "主管部门退回了本企业提交的信息变更，理由：请附证明"
     assert inbox[1].url == change_url(second)
+
+
+# ------------------------------------------------------------------------------------- permission rules
+
+
+@pytest.mark.parametrize(
+    ("who", "outcome"),
+    [
+        ("guangzhou", "allowed"),  # the city covering 天河
+        ("guangdong", "allowed"),  # the province covering it
+        ("ministry", "allowed"),  # ministry programme staff
+        ("oversight", "forbidden"),  # sees it, decides nothing
+        ("enterprise", "forbidden"),  # cannot confirm its own declaration
+        ("zhejiang", "not_found"),  # another authority
+        ("shenzhen", "not_found"),  # a 计划单列市 beside 广州
+        ("xpcc", "not_found"),
+        ("provider", "not_found"),
+        ("expert", "not_found"),
+    ],
+)
+def test_who_may_review_row_by_row(registered: Registered, cast: Any, who: str, outcome: str) -> None:
+    from dengta.registry.permissions import can_review_enterprise_change
+
+    change = shrink(cast, registered)
+    decision = can_review_enterprise_change(cast.viewer(who), change)
+    assert (decision.allowed, decision.kind) == (outcome == "allowed", outcome)
+    assert decision.reason
+
+
+def test_review_rules_for_the_anonymous_and_after_a_decision(registered: Registered, cast: Any) -> None:
+    from dengta.core.access import ANONYMOUS
+    from dengta.registry.permissions import can_review_enterprise_change, can_submit_enterprise_change
+
+    change = shrink(cast, registered)
+    assert not can_review_enterprise_change(ANONYMOUS, change)
+    assert not can_submit_enterprise_change(ANONYMOUS, registered.own)
+    services.enterprise_change_reject(actor=cast.members["guangzhou"].user, change=change, reason="不符")
+    change.refresh_from_db()
+    assert can_review_enterprise_change(cast.viewer("guangzhou"), change).kind == "conflict"
+
+
+@pytest.mark.parametrize(
+    ("who", "outcome"),
+    [
+        ("enterprise", "allowed"),
+        ("guangzhou", "forbidden"),  # authorities edit directly instead
+        ("zhejiang", "not_found"),
+        ("provider", "not_found"),
+    ],
+)
+def test_who_submits_changes_row_by_row(registered: Registered, cast: Any, who: str, outcome: str) -> None:
+    from dengta.registry.permissions import can_submit_enterprise_change
+
+    decision = can_submit_enterprise_change(cast.viewer(who), registered.own)
+    assert (decision.allowed, decision.kind) == (outcome == "allowed", outcome)
