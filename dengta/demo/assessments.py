@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dengta.assessment import issuing, services
+from dengta.assessment.invitations import invitation_create
 from dengta.assessment.loaders import load_all
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.scoring.answers import Answers
@@ -488,14 +489,27 @@ class AssessmentSeeder:
                 self.counts.t1[after.result.level] += 1
         self._write(t0_rows + t1_rows)
         if open_candidates:
+            # A visit next week at 09:30 Beijing time, to be signed off within three weeks of it, so the
+            # expert's assignment page shows a full arrangement (and the calendar file has a time).
+            visit_day = timezone.localdate() + timedelta(days=7)
+            visit_at = datetime.combine(visit_day, time(9, 30), tzinfo=timezone.get_current_timezone())
             services.assessment_assign_onsite(
                 actor=city_member.user,
                 enterprise=Enterprise.objects.select_related("region").get(pk=open_candidates[0].pk),
                 expert=demo_expert,
                 expert_organization=pool,
                 phase=Phase.T1,
+                arrangement=services.Arrangement(
+                    visit_at=visit_at,
+                    due_on=visit_day + timedelta(days=21),
+                    contact_name="王经理（生产部）",
+                    contact_phone="0574-87000000",
+                    note="请提前一天与企业联系人确认到访时间。",
+                    organization=city_member.organization,
+                ),
             )
             self.counts.assigned = 1
+        self._invite_demo_provider(own)
         record_event(
             actor=None,
             verb="demo.assessments_seeded",
@@ -509,6 +523,15 @@ class AssessmentSeeder:
         )
         self.say(self.counts.line())
         return self.counts
+
+    @staticmethod
+    def _invite_demo_provider(own_organization_id: int | None) -> None:
+        """demo-enterprise invites demo-provider, so the provider's diagnosis journey can start (a provider
+        diagnoses only enterprises that invited it)."""
+        enterprise_member = _login_org("demo-enterprise", OrgType.ENTERPRISE)
+        provider = _login_org("demo-provider", OrgType.PROVIDER).organization
+        enterprise = Enterprise.objects.select_related("region").get(organization_id=own_organization_id)
+        invitation_create(actor=enterprise_member.user, enterprise=enterprise, provider=provider)
 
     @staticmethod
     def _write(rows: list[Assessment]) -> None:

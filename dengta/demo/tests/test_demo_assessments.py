@@ -6,13 +6,23 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
+from dengta.assessment.models import (
+    Assessment,
+    DiagnosisInvitation,
+    Framework,
+    InvitationState,
+    Kind,
+    Phase,
+    State,
+)
 from dengta.assessment.scoring.answers import parse_answers
 from dengta.assessment.scoring.engine import ENGINE_VERSION, score
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.path import plan_to_level
+from dengta.assessment.selectors import invited_enterprises
 from dengta.core.events import verify_chain
 from dengta.core.models import Event
 from dengta.demo.services import seed
@@ -84,7 +94,23 @@ def test_demo_enterprise_starts_empty_and_the_expert_has_work(seeded: list[str])
     # One summary event for the bulk rows, one created-event for the assignment made through the service.
     assert Event.objects.filter(verb="demo.assessments_seeded").count() == 1
     assert Event.objects.filter(verb="assessment.created").count() == 1
+    # The assignment carries its arrangement: a visit ahead, a deadline after it, who arranged it.
+    city = Membership.objects.filter(user__username="demo-city", organization__type="authority").first()
+    assert city is not None
+    assert draft.visit_at is not None and draft.visit_at > timezone.now()
+    assert draft.due_on is not None and draft.due_on > timezone.localtime(draft.visit_at).date()
+    assert draft.created_by == city.user and draft.arranged_by_organization == city.organization
+    assert draft.contact_name and not draft.is_overdue
     assert verify_chain().intact
+
+
+def test_demo_enterprise_has_invited_demo_provider(seeded: list[str]):
+    enterprise = Membership.objects.get(user__username="demo-enterprise")
+    provider = Membership.objects.get(user__username="demo-provider")
+    invitation = DiagnosisInvitation.objects.get(enterprise__organization=enterprise.organization)
+    assert invitation.provider == provider.organization and invitation.state == InvitationState.ACTIVE
+    # So the provider's start page lists the demo enterprise.
+    assert list(invited_enterprises(viewer_for_membership(provider))) == [invitation.enterprise]
 
 
 def test_every_final_demo_result_has_its_issued_report(seeded: list[str]):

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from stdnum.cn import uscc
 
-from dengta.assessment.models import Assessment
+from dengta.assessment.models import Assessment, DiagnosisInvitation
 from dengta.core.events import verify_chain
 from dengta.demo.generate import make_uscc, org_code_check
 from dengta.demo.services import PILOT_CITIES, parse_scale, seed
@@ -76,6 +76,7 @@ def test_seed_builds_a_plausible_reproducible_set(reference: None):
     assert verify_chain().intact
     first = sorted(Enterprise.objects.values_list("uscc", flat=True))
     Assessment.objects.all().delete()  # the demo assessments protect their enterprises
+    DiagnosisInvitation.objects.all().delete()  # so does demo-enterprise's invitation of demo-provider
     Enterprise.objects.all().delete()  # the same seed rebuilds the same codes (reproducible)
     Provider.objects.all().delete()
     from dengta.demo.models import DemoRun
