@@ -71,6 +71,24 @@ def text_width(text: str, font_size: float = 12) -> float:
     return font_size * (wide + 0.55 * (len(text) - wide))
 
 
+def wrap_label(label: str, *, chinese_max: int = 5, latin_max: int = 14) -> list[str]:
+    """An axis name in lines, as the page's ECharts radar wraps it (dengta/js/charts.js): Chinese before a
+    bracketed part ("数字化经营" / "（场景）") or after four characters when longer than five; English between
+    words at about 14 characters. A long single line widened the chart and crowded the other names."""
+    if any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in label):
+        bracket = label.find("\uff08")
+        if bracket > 0:
+            return [label[:bracket], label[bracket:]]
+        return [label[:4], label[4:]] if len(label) > chinese_max else [label]
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= latin_max:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [label]
+
+
 def _fmt(value: float) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -106,7 +124,8 @@ def radar_svg(
         if len(s.values) != count:
             raise ValueError("each series needs one value per axis")
     legend_height = 22 if series else 0
-    side = max(60.0, max(text_width(a, font_size) for a in axes) + 20)
+    wrapped = [wrap_label(a) for a in axes]
+    side = max(60.0, max(text_width(line, font_size) for lines in wrapped for line in lines) + 20)
     width, height = int(size + 2 * side), size + 60 + legend_height
     cx, cy, radius = width / 2, 30 + size / 2, size / 2
     out = [
@@ -127,7 +146,8 @@ def radar_svg(
             f'<text x="{_fmt(x + 3)}" y="{_fmt(y + 10)}" font-size="{_fmt(font_size * 0.75)}" '
             f'fill="#5c6670">{pct}%</text>'
         )
-    for i, label in enumerate(axes):
+    line_height = font_size * 1.25
+    for i, lines in enumerate(wrapped):
         x, y = radar_point(cx, cy, radius, i, count, 100)
         out.append(
             f'<line class="axis" x1="{_fmt(cx)}" y1="{_fmt(cy)}" x2="{_fmt(x)}" y2="{_fmt(y)}" '
@@ -136,9 +156,22 @@ def radar_svg(
         lx, ly = radar_point(cx, cy, radius + 12, i, count, 100)
         baseline = "auto" if ly < cy - 1 else ("hanging" if ly > cy + 1 else "middle")
         dy = -2 if baseline == "auto" else (font_size / 3 if baseline == "middle" else font_size * 0.85)
+        # The first line's baseline: names above the centre grow upwards, beside it around the axis.
+        extra = (len(lines) - 1) * line_height
+        top = ly + dy - (extra if baseline == "auto" else extra / 2 if baseline == "middle" else 0)
+        if len(lines) == 1:
+            body, place = escape(lines[0]), f' x="{_fmt(lx)}" y="{_fmt(top)}"'
+        else:
+            body, place = (
+                "".join(
+                    f'<tspan x="{_fmt(lx)}" y="{_fmt(top + n * line_height)}">{escape(line)}</tspan>'
+                    for n, line in enumerate(lines)
+                ),
+                "",
+            )
         out.append(
-            f'<text class="axis-label" x="{_fmt(lx)}" y="{_fmt(ly + dy)}" text-anchor="{_anchor(lx, cx)}" '
-            f'fill="{AXIS_TEXT_COLOUR}">{escape(label)}</text>'
+            f'<text class="axis-label"{place} text-anchor="{_anchor(lx, cx)}" '
+            f'fill="{AXIS_TEXT_COLOUR}">{body}</text>'
         )
     for s in series:
         coords = [radar_point(cx, cy, radius, i, count, v) for i, v in enumerate(s.values)]

@@ -21,10 +21,14 @@
           indicator: data.indicators,
           radius: narrow ? "50%" : "60%",
           center: ["50%", "47%"],  // room under the bottom axis name for the legend
-          // Long axis names are wrapped so they are not cut at the edge: Chinese after four characters,
-          // English between words (about 14 characters a line).
-          axisName: { color: "#333", fontSize: narrow ? 11 : 12, formatter: function (name) {
+          // Long axis names are wrapped so they are not cut at the edge: Chinese before a bracketed part
+          // ("数字化经营" / "（场景）") or else after four characters, never inside a word; English between
+          // words (about 14 characters a line). The line height keeps the two lines clear of each other
+          // (ECharts' default equals the font size, so the lines of a wrapped name overlapped).
+          axisName: { color: "#333", fontSize: narrow ? 11 : 12, lineHeight: narrow ? 15 : 17, formatter: function (name) {
             if (/[\u3400-\u9fff]/.test(name)) {
+              var bracket = name.indexOf("\uff08");
+              if (bracket > 0) { return name.slice(0, bracket) + "\n" + name.slice(bracket); }
               return name.length > 5 ? name.slice(0, 4) + "\n" + name.slice(4) : name;
             }
             var lines = [], line = "";
