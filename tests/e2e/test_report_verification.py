@@ -81,3 +81,19 @@ def test_issued_report_and_its_public_verification(
 
     desktop.goto(f"{base}/v/no-such-token-000/")
     assert desktop.locator("body").inner_text() != ""
+
+    # The same page in English, chosen with the language switch.
+    english = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    english.goto(f"{base}/v/{issue.token}/")
+    english.get_by_role("button", name="English").click()
+    english.wait_for_selector("text=Key figures as issued")
+    assert "SME digital level assessment indicators (2024 edition)" in english.content()
+    english.screenshot(path=str(screenshots / "verify-changed-en-1280.png"), full_page=True)
+
+    # Programme staff see the rule's provenance behind 技术信息 and can record its confirmation.
+    staff = _signed_in(browser, base, world.members["ministry"].user, viewport={"width": 1280, "height": 900})
+    staff.goto(f"{base}/assessments/frameworks/miit-2024-manufacturing/2024.1/")
+    staff.get_by_text("记录核实依据").click()
+    assert staff.get_by_label("文件名称").is_visible()
+    assert run_axe(staff) == []
+    staff.screenshot(path=str(screenshots / "framework-rule-confirm.png"), full_page=False)
