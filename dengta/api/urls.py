@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from dengta.api import assessment, registry, views
+from dengta.api.assessment.invitations import DiagnosisInvitationViewSet
 
 app_name = "api"
 
@@ -15,6 +16,7 @@ router.register("enterprises", registry.EnterpriseViewSet, basename="enterprise"
 router.register("enterprise-changes", registry.EnterpriseChangeViewSet, basename="enterprise-change")
 router.register("frameworks", assessment.FrameworkViewSet, basename="framework")
 router.register("assessments", assessment.AssessmentViewSet, basename="assessment")
+router.register("diagnosis-invitations", DiagnosisInvitationViewSet, basename="diagnosis-invitation")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -211,7 +211,7 @@ def can_answer_request(viewer: Viewer, invitation: DiagnosisInvitation) -> Decis
     if not _own_enterprise_writer(viewer, invitation.enterprise):
         return Decision.deny(_("只有本企业的管理员或经办人可以答复服务商的申请"))
     if invitation.state != InvitationState.REQUESTED:
-        return Decision.deny(_("此申请已答复"))
+        return Decision.conflict(_("此申请已答复"))
     return Decision.allow(_("可以答复"))
 
 
@@ -228,7 +228,7 @@ def can_withdraw_invitation(viewer: Viewer, invitation: DiagnosisInvitation) -> 
     if not (enterprise_side or provider_side):
         return Decision.deny(_("只有企业可以撤回邀请；服务商只能撤回自己的申请"))
     if invitation.state not in (InvitationState.REQUESTED, InvitationState.ACTIVE):
-        return Decision.deny(_("此邀请已结束"))
+        return Decision.conflict(_("此邀请已结束"))
     return Decision.allow(_("可以撤回"))
 
 
