@@ -256,8 +256,8 @@ def test_evidence_listed_by_item_name_and_opened_through_the_check(world: Any) -
 def test_remove_before_submission_only(world: Any) -> None:
     onsite = declare(world, arranged(world))
     first, second = upload(world, onsite), upload(world, onsite, "照片.pdf", "product_design")
-    stored = first.file.name
-    storage = first.file.storage
+    stored, storage = first.file.name, first.file.storage
+    assert stored and storage.exists(stored)
     expert = world.client("expert")
     assert (
         world.client("guangzhou")
