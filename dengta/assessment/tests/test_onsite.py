@@ -318,13 +318,16 @@ def test_sign_off_asks_for_confirmation(world: Any) -> None:
     page = client.get(url).content.decode()
     summary = page.split('data-testid="sign-off-summary"')[1].split("</dl>")[0]
     assert "二级" in summary and "46.925" in summary and "1 份" in summary
+    assert "网络建设：" in page and "设备台账 2024.pdf" in page  # each file under its item, openable
     assert "答卷和佐证材料不能再修改" in page
     unconfirmed = client.post(url)
     assert unconfirmed.status_code == 400 and "请勾选确认后再签署" in unconfirmed.content.decode()
     assert Assessment.objects.get(pk=onsite.pk).state == State.SCORED
+    # Nobody but the expert signs, even with the box ticked (refused: no confirmation page, nothing changes).
+    other = world.client("guangzhou").post(url, {"confirm": "on"})
+    assert other.status_code != 200 and Assessment.objects.get(pk=onsite.pk).state == State.SCORED
     assert client.post(url, {"confirm": "on"}).status_code == 302
     assert Assessment.objects.get(pk=onsite.pk).state == State.SIGNED_OFF
-    assert world.client("guangzhou").get(url).status_code == 302  # nobody else: refused back to the page
 
 
 def test_read_only_expert_colleague_cannot_sign(world: Any) -> None:

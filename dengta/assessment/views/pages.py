@@ -319,6 +319,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "form": form,
         "evidence_count": assessment.evidence.count(),
+        "evidence_groups": evidence_groups(services.compiled(assessment), assessment),
         "crumbs": [
             (_("数字化评测"), reverse("assessment:list")),
             (str(assessment.enterprise), reverse("assessment:detail", args=[pk])),
