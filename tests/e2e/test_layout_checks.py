@@ -99,3 +99,15 @@ def test_the_import_error_table_gives_the_reason_room(
     )
     assert widths and min(widths) >= 300  # 22rem at 14 px, never squeezed to a sliver
     assert "请填写行政区划代码" in page.content()
+
+
+def test_the_export_link_states_its_row_cap(browser: Any, demo_site: str, screenshots: Path) -> None:
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    login(page, demo_site, "demo-ministry")
+    page.goto(f"{demo_site}/registry/enterprises/")
+    cap = page.get_by_text("最多导出 100,000 行")
+    assert cap.is_visible()
+    page.screenshot(path=str(screenshots / "enterprise-list-export-1280.png"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename == "enterprises.xlsx"
