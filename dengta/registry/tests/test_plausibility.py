@@ -125,3 +125,28 @@ def test_unchanged_figures_never_jump_and_checking_never_fails(
     found = check(same, same)
     assert not {w.code for w in found} & {"employees_jump", "revenue_jump", "total_assets_jump"}
     assert all(w.render() for w in found)
+
+
+def test_every_warning_reads_in_one_language() -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from tests.language import assert_one_language
+
+    found = check(figures(100_000, "0.000001"), figures(80, "3500", "0"))
+    found += check(figures(1, "100000")) + check(figures(0, "5"))
+    assert {w.code for w in found} >= {
+        "employees_beyond_sme",
+        "revenue_per_employee_low",
+        "revenue_per_employee_high",
+        "employees_zero",
+        "employees_jump",
+        "revenue_jump",
+        "total_assets_jump",
+    }
+    for warning in found:
+        assert_one_language(warning.render(gettext))
+        with translation.override("en"):
+            english = warning.render(gettext)
+        assert english != warning.render() and english[:1].isascii()
+        assert_one_language(english, language="en")
