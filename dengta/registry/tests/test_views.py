@@ -383,7 +383,7 @@ def test_upload_with_errors_shows_them_and_offers_the_report(
     rows = list(
         load_workbook(io.BytesIO(b"".join(report.streaming_content))).active.iter_rows(values_only=True)
     )
-    assert rows[0] == ("行号 row", "列 column", "值 value", "原因 reason")
+    assert rows[0] == ("行号", "列", "值", "原因")
     assert [r[0] for r in rows[1:]] == [3, 4]
     assert not Enterprise.objects.exists()
 
