@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dengta.assessment import charts, formats, issuing, selectors
-from dengta.assessment.dma import DmaReport, framework_name
+from dengta.assessment.dma import DmaReport
 from dengta.assessment.models import Assessment, ReportIssue
 from dengta.assessment.report import Report, level_name
 
@@ -376,7 +376,8 @@ def dma_context(report: DmaReport, request: Any = None) -> dict[str, Any]:
         "assessment": assessment,
         "enterprise": assessment.enterprise,
         "framework": assessment.framework,
-        "framework_title": framework_name(assessment.framework),
+        # One language per name, as on the page and the verification page (the English title in English).
+        "framework_title": issuing.framework_title(assessment.framework),
         "generated": timezone.localtime(),
         "overall": num(report.overall),
         "baseline_total": num(report.baseline.total) if report.baseline else "",
