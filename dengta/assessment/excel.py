@@ -15,7 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dengta.assessment import issuing
-from dengta.assessment.dma import DmaReport, framework_name
+from dengta.assessment.dma import DmaReport
+from dengta.assessment.models import ReportIssue
 from dengta.assessment.report import Report
 from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
@@ -230,8 +231,8 @@ def dma_summary_rows(report: DmaReport) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [
         (_("企业"), a.enterprise.name),
         (_("统一社会信用代码"), a.enterprise.uscc),
-        (_("评测框架"), framework_name(a.framework)),
-        (_("框架版本"), report.framework_label),
+        (_("评测框架"), issuing.framework_title(a.framework)),
+        (_("框架版本"), a.framework.version),
         (_("评测方式"), a.get_kind_display()),
         (_("阶段"), a.get_phase_display()),
         (_("状态"), a.get_state_display()),
@@ -239,7 +240,8 @@ def dma_summary_rows(report: DmaReport) -> list[tuple[str, Any]]:
         (_("提交时间"), a.submitted_at),
         (_("评分时间"), a.scored_at),
         (_("评测日期"), a.assessed_on),
-        (_("总分"), report.overall if scored else None),
+        *_dma_issue_rows(a),
+        (_("总分"), _points(report.overall) if scored else None),
         (_("档次"), report.band_name if scored else ""),
     ]
     for d in report.dimensions:
@@ -254,7 +256,29 @@ def dma_answer_rows(report: DmaReport) -> list[list[Any]]:
     for number, q in enumerate(report.questions, start=1):
         for answer in q.answers:
             dimension = dims.get(q.dimension, q.dimension)
-            rows.append([f"Q{number}", dimension, q.label, answer.code, answer.label, answer.answer, q.score])
+            rows.append([f"Q{number}", dimension, q.label, answer.label, answer.answer, q.score])
+    return rows
+
+
+def _dma_issue_rows(assessment: Any) -> list[tuple[str, Any]]:
+    issue = ReportIssue.objects.filter(assessment=assessment).first()
+    if issue is None:
+        return []
+    return [(_("报告编号"), issue.number), (_("出具机构"), issue.issuer), (_("出具日期"), issue.issued_on)]
+
+
+def dma_technical_rows(report: DmaReport) -> list[list[Any]]:
+    """The codes behind the answer sheet's questions and rows (people read the names)."""
+    a = report.assessment
+    rows: list[list[Any]] = [
+        [_("评测框架"), a.framework.label, issuing.framework_name(a.framework)],
+        [_("框架校验和（SHA-256）"), a.framework.checksum, ""],
+    ]
+    issue = ReportIssue.objects.filter(assessment=a).first()
+    if issue is not None:
+        rows.append([_("报告摘要（SHA-256）"), issue.digest, issue.number])
+    for q in report.questions:
+        rows += [[q.label, answer.code, answer.label] for answer in q.answers]
     return rows
 
 
@@ -262,6 +286,7 @@ def dma_workbook(report: DmaReport) -> bytes:
     """The answers of an EU DMA assessment: a summary, then one row per item or table row answered."""
     book = Book()
     book.table(_("概要"), [_("项目"), _("内容")], dma_summary_rows(report))
-    headers = [_("题号"), _("维度"), _("题目"), _("编码"), _("选项或行"), _("回答"), _("该题得分（0–10）")]
+    headers = [_("题号"), _("维度"), _("题目"), _("选项或行"), _("回答"), _("该题得分（0–10）")]
     book.table(_("答卷"), headers, dma_answer_rows(report))
+    book.table(_("技术信息"), [_("类别"), _("编码"), _("名称")], dma_technical_rows(report))
     return book.to_bytes()

@@ -379,9 +379,13 @@ def test_pdf_and_excel_of_a_dma_assessment(world: Any) -> None:
     xlsx = client.get(reverse("assessment:answers_xlsx", args=[a.pk]))
     assert xlsx.status_code == 200
     wb = load_workbook(io.BytesIO(xlsx.content))
-    assert wb.sheetnames == ["概要", "答卷"]
+    assert wb.sheetnames == ["概要", "答卷", "技术信息"]
     summary = {row[0]: row[1] for row in wb["概要"].iter_rows(min_row=2, values_only=True)}
     assert Decimal(str(summary["总分"])) == a.total and summary["档次"] == a.result["band_zh"]
+    assert summary["评测框架"] == "欧盟数字成熟度评估" and summary["框架版本"] == a.framework.version
+    assert summary["报告编号"] == a.issue.number
+    technical = {row[1] for row in wb["技术信息"].iter_rows(min_row=2, values_only=True)}
+    assert a.framework.label in technical and a.issue.digest in technical
     rows = list(wb["答卷"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == sum(len(q.rows) for d in dma_fw().dimensions for q in d.questions)  # 86 items
     draft = start_dma(world)
