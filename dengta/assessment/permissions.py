@@ -25,9 +25,15 @@ def _anonymous() -> Decision:
     return Decision.deny(_("未登录"))
 
 
-def can_start_self(viewer: Viewer, enterprise: Enterprise) -> Decision:
+def can_start_self(viewer: Viewer, enterprise: Enterprise | None) -> Decision:
+    """``enterprise``: the viewer's own enterprise profile, None when they have none (staff, providers, or an
+    enterprise the authorities have not registered yet)."""
     if not viewer.is_authenticated:
         return _anonymous()
+    if enterprise is None:
+        if viewer.can(Capability.VIEW_OWN_ENTERPRISE):
+            return Decision.hidden(_("本企业尚未登记，请联系主管部门"))
+        return Decision.deny(_("企业自评只能由本企业填报"))
     if viewer.org_type != OrgType.ENTERPRISE or enterprise.organization_id != viewer.organization_id:
         return Decision.deny(_("企业自评只能由本企业填报"))
     if not viewer.can(Capability.SELF_ASSESS):
@@ -137,15 +143,18 @@ def can_correct(viewer: Viewer, assessment: Assessment) -> Decision:
         return _anonymous()
     if assessment.kind == Kind.HISTORICAL:
         return Decision.deny(_("只有已评分的评测可以更正"))
+    # Who first (403), then the state (409): the state is only news to someone who could take the step.
+    if assessment.kind == Kind.ONSITE:
+        arranger = can_assign_onsite(viewer, assessment.enterprise)
+        if not arranger:
+            return arranger
+    elif not _is_author(viewer, assessment):
+        return Decision.deny(_("只有原填报方可以更正"))
     if not assessment.has_score:
         return Decision.conflict(_("只有已评分的评测可以更正"))
     if assessment.corrections.exists():
         return Decision.conflict(_("此评测已有更正"))
-    if assessment.kind == Kind.ONSITE:
-        return can_assign_onsite(viewer, assessment.enterprise)
-    if _is_author(viewer, assessment):
-        return Decision.allow(_("可以新建更正评测"))
-    return Decision.deny(_("只有原填报方可以更正"))
+    return Decision.allow(_("可以新建更正评测"))
 
 
 def can_add_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
@@ -187,10 +196,24 @@ def _own_enterprise_writer(viewer: Viewer, enterprise: Enterprise) -> bool:
     )
 
 
-def can_invite_provider(viewer: Viewer, enterprise: Enterprise) -> Decision:
-    """The enterprise decides who diagnoses it: its administrator or staff invite a provider."""
+def can_view_invitations(viewer: Viewer) -> Decision:
+    """The invitations page: an enterprise's (whom it invited) or a provider's (who invited it)."""
     if not viewer.is_authenticated:
         return _anonymous()
+    if viewer.can(Capability.USE_INVITATIONS):
+        return Decision.allow(_("企业和服务商可以查看诊断邀请"))
+    return Decision.deny(_("诊断邀请只在企业和服务商之间"))
+
+
+def can_invite_provider(viewer: Viewer, enterprise: Enterprise | None) -> Decision:
+    """The enterprise decides who diagnoses it: its administrator or staff invite a provider. ``enterprise``:
+    the viewer's own profile, None when they have none."""
+    if not viewer.is_authenticated:
+        return _anonymous()
+    if enterprise is None:
+        if viewer.can(Capability.VIEW_OWN_ENTERPRISE):
+            return Decision.hidden(_("本企业尚未登记，请联系主管部门"))
+        return Decision.deny(_("只有本企业的管理员或经办人可以邀请服务商"))
     if not _own_enterprise_writer(viewer, enterprise):
         return Decision.deny(_("只有本企业的管理员或经办人可以邀请服务商"))
     return Decision.allow(_("可以邀请服务商开展诊断"))

@@ -33,6 +33,8 @@ class Capability(StrEnum):
     ASSESS_ONSITE = "assess_onsite"
     IMPORT_ASSESSMENT_HISTORY = "import_assessment_history"
     REVISE_LEVEL_RULE = "revise_level_rule"
+    VIEW_ENTERPRISE_CHANGES = "view_enterprise_changes"
+    USE_INVITATIONS = "use_invitations"
     # Oversight.
     VIEW_EVENTS = "view_events"
     # Reference data and the API documentation: everyone may read them; the staff, who work with the code

@@ -61,12 +61,17 @@ ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
     Capability.REGISTER_ENTERPRISE: PROGRAMME_WRITERS,
     Capability.EDIT_ENTERPRISE: PROGRAMME_WRITERS,
     Capability.IMPORT_ENTERPRISES: PROGRAMME_WRITERS,
+    # The queue of changes enterprises propose to their own figures: the staff of the jurisdiction, and the
+    # enterprise itself (its own proposals).
+    Capability.VIEW_ENTERPRISE_CHANGES: (Grant(STAFF_ORG_TYPES), _grant(OrgType.ENTERPRISE)),
     Capability.LIST_PROVIDERS: STAFF,
     Capability.REGISTER_PROVIDER: PROGRAMME_WRITERS,
     Capability.LIST_ORGANIZATIONS: STAFF,
     Capability.SELF_ASSESS: (_grant(OrgType.ENTERPRISE, roles=WRITING_ROLES),),
     Capability.DIAGNOSE: (_grant(OrgType.PROVIDER, roles=WRITING_ROLES),),
     Capability.ARRANGE_ONSITE: PROGRAMME_WRITERS,
+    # Diagnosis invitations are between an enterprise and a provider (the enterprise's consent).
+    Capability.USE_INVITATIONS: (_grant(OrgType.ENTERPRISE, OrgType.PROVIDER),),
     Capability.ASSESS_ONSITE: (_grant(OrgType.EXPERT_POOL, roles=WRITING_ROLES),),
     Capability.IMPORT_ASSESSMENT_HISTORY: PROGRAMME_WRITERS,
     Capability.REVISE_LEVEL_RULE: (

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
-from dengta.core.decisions import Decision, Outcome
+from dengta.core.decisions import Decision, Outcome, require
 from dengta.core.lists import paginate
 from dengta.core.workflows import TransitionRefused
 from dengta.reference.models import Industry
@@ -136,8 +136,7 @@ def _visible_change(viewer: Viewer, pk: int) -> EnterpriseChange:
 @login_required
 def change_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_list_enterprise_changes(viewer):
-        raise Http404
+    require(permissions.can_list_enterprise_changes(viewer))
     filters = selectors.ChangeFilters.from_params(request.GET)
     context = {
         "crumbs": [(_("待确认的企业信息变更"), "")],

@@ -154,6 +154,8 @@ def can_submit_enterprise_change(viewer: Viewer, enterprise: Enterprise) -> Deci
 def can_list_enterprise_changes(viewer: Viewer) -> Decision:
     if not viewer.is_authenticated:
         return _anonymous()
+    if not viewer.can(Capability.VIEW_ENTERPRISE_CHANGES):
+        return Decision.deny(_("企业信息变更队列只对部委、主管部门、监督机构和企业本身开放"))
     if viewer.can(Capability.LIST_ENTERPRISES):
         return Decision.allow(_("部委、主管部门和监督机构可以查看辖区内企业的信息变更"))
     if viewer.can(Capability.VIEW_OWN_ENTERPRISE):

@@ -91,6 +91,11 @@ class DiagnosisInvitationViewSet(
     def get_queryset(self) -> QuerySet[DiagnosisInvitation]:
         return selectors.invitations_for(self.viewer).order_by("-created_at", "-pk")
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Staff and experts are refused with the reason, as the invitations page refuses them (convention 15).
+        require(permissions.can_view_invitations(self.viewer))
+        return super().list(request, *args, **kwargs)
+
     def get_object(self) -> DiagnosisInvitation:
         return get_visible_or_404(
             DiagnosisInvitation.objects.select_related("enterprise", "enterprise__region", "provider"),

@@ -80,5 +80,7 @@ def test_rule_form_refuses_inconsistent_thresholds_and_keeps_input(world: Any) -
 @pytest.mark.parametrize("who", ["guangzhou", "enterprise", "expert", "oversight"])
 def test_only_ministry_programme_staff_may_revise(world: Any, who: str) -> None:
     url = reverse("assessment:framework_rule", args=URL_ARGS)
-    assert world.client(who).get(url).status_code == 404
-    assert world.client(who).post(url, _post(RULE)).status_code == 404
+    # Members whose role lacks the capability: 403 with the reason (ARCHITECTURE.md convention 15).
+    refused = world.client(who).get(url)
+    assert refused.status_code == 403 and "只有部委项目管理人员可以更正等级判定规则" in refused.content.decode()
+    assert world.client(who).post(url, _post(RULE)).status_code == 403

@@ -494,18 +494,18 @@ def test_import_page_and_template_for_staff(world: Any, who: str) -> None:
 
 
 @pytest.mark.parametrize("who", ["enterprise", "provider", "expert", "oversight"])
-def test_import_is_404_for_those_who_may_not_import(world: Any, who: str) -> None:
+def test_import_is_403_for_those_who_may_not_import(world: Any, who: str) -> None:
     client = world.client(who)
-    assert client.get(IMPORT).status_code == 404
-    assert client.get(reverse("assessment:history_import_template")).status_code == 404
-    assert client.post(IMPORT, {"file": SimpleUploadedFile("a.xlsx", b"x")}).status_code == 404
+    assert client.get(IMPORT).status_code == 403
+    assert client.get(reverse("assessment:history_import_template")).status_code == 403
+    assert client.post(IMPORT, {"file": SimpleUploadedFile("a.xlsx", b"x")}).status_code == 403
 
 
 def test_read_only_staff_and_anonymous_cannot_import(world: Any) -> None:
     viewer_only = member(world.orgs["guangzhou"], "gz_viewer", "viewer")
     client = Client()
     client.force_login(viewer_only.user)
-    assert client.get(IMPORT).status_code == 404
+    assert client.get(IMPORT).status_code == 403
     assert Client().get(IMPORT).status_code == 302  # to the login page
 
 

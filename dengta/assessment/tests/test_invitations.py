@@ -169,7 +169,8 @@ def test_outsiders_cannot_touch_an_invitation(world: Any) -> None:
     world.client("provider").post(reverse("assessment:withdraw_invitation", args=[invitation.pk]))
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.ACTIVE
-    assert world.client("expert").get(reverse("assessment:invitations")).status_code == 404
+    refused = world.client("expert").get(reverse("assessment:invitations"))
+    assert refused.status_code == 403 and "诊断邀请只在企业和服务商之间" in refused.content.decode()
 
 
 def test_provider_request_answers_the_same_for_any_code(world: Any) -> None:

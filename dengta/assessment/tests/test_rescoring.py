@@ -227,7 +227,7 @@ def test_no_button_for_frameworks_without_level_rule(world: Any) -> None:
 
 
 @pytest.mark.parametrize("who", ["guangzhou", "enterprise", "expert", "oversight"])
-def test_others_get_404(
+def test_others_get_403(
     world: Any, who: str, scene: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     revised = scene["revised"]
@@ -237,9 +237,10 @@ def test_others_get_404(
     client = world.client(who)
     detail = client.get(reverse("assessment:framework_detail", args=[revised.code, revised.version]))
     assert "按此版本重新评分比较" not in detail.content.decode()
-    assert client.post(start_url(revised)).status_code == 404
-    assert client.get(reverse("assessment:rescore_result", args=[job.pk])).status_code == 404
-    assert client.get(reverse("assessment:rescore_changes", args=[job.pk])).status_code == 404
+    # Their role lacks the capability: 403 with the reason, before any job is looked up (convention 15).
+    assert client.post(start_url(revised)).status_code == 403
+    assert client.get(reverse("assessment:rescore_result", args=[job.pk])).status_code == 403
+    assert client.get(reverse("assessment:rescore_changes", args=[job.pk])).status_code == 403
     assert Job.objects.filter(kind=rescoring.JOB_KIND).count() == 1
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -231,8 +231,7 @@ class LevelRuleForm(StyledForm):
 @login_required
 def revise_level_rule(request: HttpRequest, code: str, version: str) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_revise_level_rule(viewer):
-        raise Http404
+    require(permissions.can_revise_level_rule(viewer))
     framework = get_object_or_404(Framework, code=code, version=version, kind=Framework.Kind.MIIT2024)
     compiled = framework.compiled()
     assert isinstance(compiled, Compiled)

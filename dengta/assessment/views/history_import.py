@@ -21,6 +21,7 @@ from dengta.assessment import history, permissions
 from dengta.assessment.scoring.bands import BandFramework
 from dengta.assessment.services import current_framework
 from dengta.core.access import Viewer, request_viewer
+from dengta.core.decisions import require
 from dengta.core.models import Job
 from dengta.registry.forms import ImportUploadForm
 
@@ -45,8 +46,7 @@ class HistoryUploadForm(ImportUploadForm):
 
 def _importer(request: HttpRequest) -> Viewer:
     viewer = request_viewer(request)
-    if not permissions.can_import_history(viewer):
-        raise Http404
+    require(permissions.can_import_history(viewer))
     return viewer
 
 

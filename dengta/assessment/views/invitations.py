@@ -19,6 +19,7 @@ from dengta.assessment import invitations, permissions, selectors
 from dengta.assessment.forms import InvitationRequestForm, ProviderSearchForm
 from dengta.assessment.models import DiagnosisInvitation, InvitationState
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+from dengta.core.decisions import require
 from dengta.orgs.models import Organization, OrgType
 from dengta.registry.selectors import own_enterprise
 
@@ -79,7 +80,8 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
         return _enterprise_page(request, viewer)
     if viewer.org_type == OrgType.PROVIDER:
         return _provider_page(request, viewer)
-    raise Http404
+    require(permissions.can_view_invitations(viewer))
+    raise Http404  # a member the role table lets in, of neither side: nothing of theirs to show
 
 
 @login_required
@@ -88,6 +90,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     enterprise = own_enterprise(viewer)
     if enterprise is None:
+        require(permissions.can_invite_provider(viewer, None))
         raise Http404
     decision = permissions.can_invite_provider(viewer, enterprise)
     if not decision:
@@ -119,9 +122,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_invitation(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    decision = permissions.can_request_invitation(viewer)
-    if not decision:
-        raise Http404
+    require(permissions.can_request_invitation(viewer))
     form = InvitationRequestForm(request.POST)
     if not form.is_valid():
         return _provider_page(request, viewer, form)

@@ -70,8 +70,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 def start_self(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     enterprise = Enterprise.objects.filter(organization_id=viewer.organization_id or 0).first()
-    if enterprise is None or not permissions.can_start_self(viewer, enterprise):
-        raise Http404
+    require(permissions.can_start_self(viewer, enterprise))
     drafts = Assessment.objects.filter(enterprise=enterprise, kind=Kind.SELF, state=State.DRAFT)
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -111,8 +110,7 @@ def start_diagnosis(request: HttpRequest) -> HttpResponse:
     """A provider starts a diagnosis of one of the enterprises that invited it (picked from a list; no
     credit code is typed, so nothing tells whether another enterprise is registered)."""
     viewer = request_viewer(request)
-    if not permissions.can_start_diagnosis(viewer):
-        raise Http404
+    require(permissions.can_start_diagnosis(viewer))
     invited = selectors.invited_enterprises(viewer)
     form = DiagnosisForm(request.POST or None, enterprises=invited)
     if request.method == "POST" and form.is_valid():
@@ -146,8 +144,7 @@ def start_diagnosis(request: HttpRequest) -> HttpResponse:
 @login_required
 def assign_onsite(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    if not permissions.can_assign_onsite(viewer):
-        raise Http404
+    require(permissions.can_assign_onsite(viewer))
     form = AssignForm(request.POST or None, initial={"phase": Phase.T1})
     if request.method == "POST" and form.is_valid():
         enterprise = _enterprise_by_code(form.cleaned_data["uscc"])
@@ -302,10 +299,8 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     """Signing off locks the on-site result: a confirmation page shows the level, the points and the number
     of evidence files, and says that answers and evidence can no longer change; the POST needs the box."""
     viewer, assessment = _lookup(request, pk)
-    decision = permissions.can_sign_off(viewer, assessment)
-    if not decision:
-        messages.error(request, decision.reason)
-        return redirect("assessment:detail", pk=pk)
+    # 403 with the reason, or 409 when the state is why (ARCHITECTURE.md convention 15), as the API answers.
+    require(permissions.can_sign_off(viewer, assessment))
     form = SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dengta.assessment import permissions, rescoring
 from dengta.assessment.models import Framework, Kind, Phase
 from dengta.core.access import Viewer, request_viewer
+from dengta.core.decisions import require
 from dengta.core.models import Job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,8 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _staff(request: HttpRequest) -> Viewer:
     viewer = request_viewer(request)
-    if not permissions.can_revise_level_rule(viewer):
-        raise Http404
+    require(permissions.can_revise_level_rule(viewer))
     return viewer
 
 

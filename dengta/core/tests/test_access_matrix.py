@@ -1,0 +1,326 @@
+"""The access matrix: every URL pattern of the project, for every member of the cast, answers what the role
+table says (ARCHITECTURE.md conventions 15 and 16).
+
+The walk goes through the URL resolver, so a new page that is not listed in ROUTES below fails the test until
+it says which capability (dengta.core.capabilities, granted by dengta.orgs.roles.ROLE_TABLE) opens it and
+which sample object its URL takes. Each member's expectation then comes from the table, not from the view:
+
+- the sample object is not visible to the member (the rows ``visible_to`` gives them): 404;
+- the member lacks the route's capability: 403;
+- otherwise: 200, or 302 where the page redirects (to a form's next step, a file, a login).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+
+from dengta.assessment.tests.conftest import (  # noqa: F401  (fixtures)
+    frameworks,
+    registered,
+    self_assessment,
+    sized,
+    world,
+)
+from dengta.core.capabilities import Capability as C
+from dengta.orgs.roles import ROLE_TABLE
+
+# The assessment app's fixtures are imported above, so the test's ``world`` argument "redefines" one.
+# ruff: noqa: F811
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = (200, 302)
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to reach one URL pattern and what opens it.
+
+    need: the capability the page asks for (None: any member of an organisation);
+    sample: the key of the sample object whose id the URL takes (see ``samples``), or None;
+    public: open without logging in (the member's status is then simply not a refusal);
+    api: an API endpoint (called with the member's token, like an integration);
+    post: the route only takes POST (a GET answers 405 to a member who may use it, a refusal otherwise).
+    """
+
+    need: C | None = None
+    sample: str | None = None
+    public: bool = False
+    api: bool = False
+    post: bool = False
+    not_found: bool = False  # the cast has nothing this route could act on: 404 for every member
+    data: str | None = None  # the key of the POST data (see ``post_data``); none: an empty POST
+
+
+ROUTES: dict[str, Route] = {
+    "favicon": Route(public=True),
+    "core:home": Route(C.USE_WORKBENCH),
+    "core:event_list": Route(C.VIEW_EVENTS),
+    "core:event_detail": Route(C.VIEW_EVENTS, sample="event"),
+    "core:job_status": Route(sample="job"),
+    "core:export_job": Route(sample="missing"),
+    "core:export_download": Route(sample="missing"),
+    "core:inbox": Route(),
+    "core:inbox_open": Route(sample="missing"),
+    "accounts:login": Route(public=True),
+    "accounts:logout": Route(public=True, post=True),
+    "accounts:profile": Route(),
+    "orgs:organization_list": Route(C.LIST_ORGANIZATIONS),
+    "orgs:organization_detail": Route(sample="organization"),
+    "orgs:switch": Route(post=True, not_found=True),  # one organisation each: nothing to switch to
+    "reference:index": Route(C.VIEW_REFERENCE),
+    "reference:region_list": Route(C.VIEW_REFERENCE),
+    "reference:industry_list": Route(C.VIEW_REFERENCE),
+    "reference:sub_industry_list": Route(C.VIEW_REFERENCE),
+    "reference:size_standard": Route(C.VIEW_REFERENCE),
+    "registry:enterprise_list": Route(C.LIST_ENTERPRISES),
+    "registry:enterprise_register": Route(C.REGISTER_ENTERPRISE),
+    "registry:enterprise_detail": Route(sample="enterprise"),
+    "registry:enterprise_edit": Route(C.EDIT_ENTERPRISE, sample="enterprise"),
+    "registry:my_enterprise": Route(C.VIEW_OWN_ENTERPRISE),
+    "registry:change_list": Route(C.VIEW_ENTERPRISE_CHANGES),
+    "registry:change_detail": Route(sample="missing"),
+    "registry:change_confirm": Route(sample="missing", post=True),
+    "registry:change_reject": Route(sample="missing", post=True),
+    "registry:provider_list": Route(C.LIST_PROVIDERS),
+    "registry:provider_register": Route(C.REGISTER_PROVIDER),
+    "registry:provider_detail": Route(sample="provider"),
+    "registry:import_start": Route(C.IMPORT_ENTERPRISES),
+    "registry:import_template": Route(C.IMPORT_ENTERPRISES),
+    "registry:import_result": Route(sample="job"),
+    "registry:import_errors": Route(sample="missing"),
+    "assessment:list": Route(C.VIEW_ASSESSMENTS),
+    "assessment:start_self": Route(C.SELF_ASSESS),
+    "assessment:start_diagnosis": Route(C.DIAGNOSE),
+    "assessment:assign_onsite": Route(C.ARRANGE_ONSITE),
+    "assessment:detail": Route(sample="assessment"),
+    "assessment:declare_coi": Route(C.ASSESS_ONSITE, sample="assessment", post=True),
+    "assessment:sign_off": Route(C.ASSESS_ONSITE, sample="assessment"),
+    "assessment:correct": Route(C.SELF_ASSESS, sample="assessment", post=True),
+    "assessment:add_evidence": Route(sample="missing", post=True),  # drafts only
+    "assessment:fill": Route(sample="assessment"),  # a scored one: sent back to its page
+    "assessment:fill_step": Route(sample="assessment_step"),
+    "assessment:autosave": Route(sample="missing_step", post=True),  # drafts only
+    "assessment:submit": Route(sample="assessment", post=True),
+    "assessment:dma_fill": Route(sample="missing"),  # EU DMA drafts only
+    "assessment:dma_fill_step": Route(sample="missing_step"),
+    "assessment:dma_autosave": Route(sample="missing_step", post=True),
+    "assessment:dma_submit": Route(sample="missing", post=True),
+    "assessment:framework_list": Route(C.VIEW_ASSESSMENTS),
+    "assessment:framework_detail": Route(C.VIEW_ASSESSMENTS, sample="framework"),
+    "assessment:framework_rule": Route(C.REVISE_LEVEL_RULE, sample="framework"),
+    "assessment:framework_confirm": Route(C.REVISE_LEVEL_RULE, sample="framework", post=True),
+    "assessment:report_pdf": Route(sample="assessment"),
+    "assessment:answers_xlsx": Route(sample="assessment"),
+    "assessment:history_import": Route(C.IMPORT_ASSESSMENT_HISTORY),
+    "assessment:history_import_template": Route(C.IMPORT_ASSESSMENT_HISTORY),
+    "assessment:history_import_result": Route(sample="missing"),
+    "assessment:history_import_errors": Route(sample="missing"),
+    "assessment:rescore_start": Route(C.REVISE_LEVEL_RULE, sample="framework", post=True),
+    "assessment:rescore_result": Route(C.REVISE_LEVEL_RULE, sample="missing"),
+    "assessment:rescore_changes": Route(C.REVISE_LEVEL_RULE, sample="missing"),
+    "assessment:invitations": Route(C.USE_INVITATIONS),
+    "assessment:invite_provider": Route(C.SELF_ASSESS, post=True, data="provider"),
+    "assessment:request_invitation": Route(C.DIAGNOSE, post=True),
+    "assessment:answer_invitation": Route(sample="missing", post=True),
+    "assessment:withdraw_invitation": Route(sample="missing", post=True),
+    "assessment:evidence_file": Route(sample="missing_evidence"),
+    "assessment:evidence_remove": Route(sample="missing_evidence", post=True),
+    "assessment:calendar": Route(sample="missing"),  # on-site visits only
+    "verify:report": Route(public=True, sample="token"),
+    "api:organization-list": Route(C.LIST_ORGANIZATIONS, api=True),
+    "api:organization-detail": Route(api=True, sample="organization"),
+    "api:region-list": Route(C.VIEW_REFERENCE, api=True),
+    "api:region-detail": Route(C.VIEW_REFERENCE, api=True, sample="region"),
+    "api:industry-list": Route(C.VIEW_REFERENCE, api=True),
+    "api:industry-detail": Route(C.VIEW_REFERENCE, api=True, sample="industry"),
+    "api:subindustry-list": Route(C.VIEW_REFERENCE, api=True),
+    "api:subindustry-detail": Route(C.VIEW_REFERENCE, api=True, sample="missing_code"),
+    "api:enterprise-list": Route(C.LIST_ENTERPRISES, api=True),
+    "api:enterprise-detail": Route(api=True, sample="enterprise"),
+    "api:enterprise-change-list": Route(C.VIEW_ENTERPRISE_CHANGES, api=True),
+    "api:enterprise-change-detail": Route(api=True, sample="missing"),
+    "api:enterprise-change-confirm": Route(api=True, sample="missing", post=True),
+    "api:enterprise-change-reject": Route(api=True, sample="missing", post=True),
+    "api:diagnosis-invitation-list": Route(C.USE_INVITATIONS, api=True),
+    "api:diagnosis-invitation-detail": Route(api=True, sample="missing"),
+    "api:diagnosis-invitation-accept": Route(api=True, sample="missing", post=True),
+    "api:diagnosis-invitation-decline": Route(api=True, sample="missing", post=True),
+    "api:diagnosis-invitation-withdraw": Route(api=True, sample="missing", post=True),
+    "api:diagnosis-invitation-request-invitation": Route(C.DIAGNOSE, api=True, post=True),
+    "api:framework-list": Route(C.VIEW_ASSESSMENTS, api=True),
+    "api:framework-detail": Route(C.VIEW_ASSESSMENTS, api=True, sample="framework_code"),
+    "api:assessment-list": Route(C.VIEW_ASSESSMENTS, api=True),
+    "api:assessment-detail": Route(api=True, sample="assessment"),
+    "api:assessment-answers": Route(api=True, sample="assessment", post=True),
+    "api:assessment-correct": Route(C.SELF_ASSESS, api=True, sample="assessment", post=True),
+    "api:assessment-declare-coi": Route(C.ASSESS_ONSITE, api=True, sample="assessment", post=True),
+    "api:assessment-report": Route(api=True, sample="assessment"),
+    "api:assessment-sign-off": Route(C.ASSESS_ONSITE, api=True, sample="assessment", post=True),
+    "api:assessment-submit": Route(api=True, sample="assessment", post=True),
+    "api:api-root": Route(api=True),
+    "api:schema": Route(C.VIEW_API_DOCS, api=True),
+    "api:docs": Route(public=True),  # the Swagger page itself; the schema it loads needs a member
+    "set_language": Route(public=True, post=True),
+    "javascript-catalog": Route(public=True),
+}
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern, prefix + str(pattern.pattern), inner)
+        elif pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+def project_routes() -> set[str]:
+    """The names of every page and endpoint, Django's own admin and format-suffix twins aside (the admin has
+    its own staff-user permissions; a format suffix is the same view under the same name)."""
+    return {name for name, _pattern in walk(get_resolver()) if not name.startswith("admin:")}
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    routes = project_routes()
+    assert routes - set(ROUTES) == set(), "pages missing from ROUTES (say what opens them)"
+    assert set(ROUTES) - routes == set(), "ROUTES lists pages that no longer exist"
+
+
+def test_every_capability_is_in_the_role_table_and_the_matrix() -> None:
+    assert set(ROLE_TABLE) == set(C)
+    used = {route.need for route in ROUTES.values() if route.need is not None}
+    # Capabilities that open no page of their own (they change what a page shows or allows).
+    not_pages = {C.EDIT_OWN_PROFILE, C.STAFF_TOOLS_IN_NAVIGATION, C.IMPORT_ENTERPRISES} - used
+    assert set(C) - used - not_pages == set()
+
+
+@dataclass
+class Sample:
+    kwargs: dict[str, Any]
+    visible: Callable[[Any], bool]  # viewer -> whether the object is visible to them
+
+
+def samples(world: Any) -> dict[str, Sample]:
+    from dengta.assessment.models import Assessment, Framework
+    from dengta.core.models import Event, Job
+    from dengta.orgs.models import Organization
+    from dengta.registry.models import Enterprise, Provider
+    from dengta.registry.selectors import IMPORT_JOB_KIND
+
+    tianhe = world.registered.tianhe
+    scored = self_assessment(world)  # the cast enterprise's own, scored
+    provider = Provider.objects.create(organization=world.orgs["provider"], uscc="91440106MA5ABCDE99")
+    event = Event.objects.filter(target_type="registry.enterprise").order_by("seq").first()
+    job = Job.objects.create(
+        kind=IMPORT_JOB_KIND,
+        created_by=world.members["guangzhou"].user,
+        organization_id_ref=world.orgs["guangzhou"].pk,
+    )
+    # A provisional MIIT 2024 version: the one whose level rule can be corrected and re-scored.
+    framework = Framework.objects.filter(kind=Framework.Kind.MIIT2024).order_by("code", "version").first()
+    assert event is not None and framework is not None
+
+    def sees(qs: Any, pk: int) -> Callable[[Any], bool]:
+        return lambda viewer: qs.visible_to(viewer).filter(pk=pk).exists()
+
+    missing = 999_999
+    return {
+        "enterprise": Sample({"pk": tianhe.pk}, sees(Enterprise.objects, tianhe.pk)),
+        "provider": Sample({"pk": provider.pk}, sees(Provider.objects, provider.pk)),
+        "organization": Sample(
+            {"pk": world.orgs["guangzhou"].pk}, sees(Organization.objects, world.orgs["guangzhou"].pk)
+        ),
+        "assessment": Sample({"pk": scored.pk}, sees(Assessment.objects, scored.pk)),
+        "assessment_step": Sample({"pk": scored.pk, "step": 0}, sees(Assessment.objects, scored.pk)),
+        "event": Sample({"seq": event.seq}, sees(Event.objects, event.pk)),
+        "job": Sample({"pk": job.pk}, lambda viewer: viewer.user == job.created_by),
+        "framework": Sample({"code": framework.code, "version": framework.version}, lambda viewer: True),
+        "framework_code": Sample({"code": framework.code}, lambda viewer: True),
+        "region": Sample({"code": "440106"}, lambda viewer: True),
+        "industry": Sample({"code": "C3670"}, lambda viewer: True),
+        "missing": Sample({"pk": missing}, lambda viewer: False),
+        "missing_code": Sample({"code": "NO-SUCH-CODE"}, lambda viewer: False),
+        "missing_step": Sample({"pk": missing, "step": 0}, lambda viewer: False),
+        "missing_evidence": Sample({"pk": scored.pk, "evidence_pk": missing}, lambda viewer: False),
+        "token": Sample({"token": "no-such-token"}, lambda viewer: False),
+    }
+
+
+def post_data(world: Any, key: str | None) -> dict[str, Any]:
+    if key == "provider":  # the cast's provider is in the cast enterprise's province: it may be invited
+        return {"provider": world.orgs["provider"].pk}
+    return {}
+
+
+def url_for(name: str, kwargs: dict[str, Any]) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs=kwargs or None)
+
+
+def client_for(world: Any, who: str, api: bool) -> Any:
+    if api:
+        from rest_framework.test import APIClient
+
+        token, _ = Token.objects.get_or_create(user=world.members[who].user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+    client = Client()
+    client.force_login(world.members[who].user)
+    return client
+
+
+def expected(route: Route, sample: Sample | None, viewer: Any) -> tuple[int, ...]:
+    if route.not_found:
+        return (404,)
+    if sample is not None and not sample.visible(viewer):
+        return (404,) if route.need is None or viewer.can(route.need) else (403, 404)
+    if route.need is not None and not viewer.can(route.need):
+        return (403,)
+    if route.post:
+        return (200, 201, 302, 400, 405, 409)  # allowed: refused, if at all, for its empty content or state
+    return ALLOWED
+
+
+def test_every_route_answers_what_the_role_table_says_for_every_member(world: Any) -> None:
+    objects = samples(world)
+    problems: list[str] = []
+    for name, route in sorted(ROUTES.items()):
+        sample = objects[route.sample] if route.sample else None
+        url = url_for(name, sample.kwargs if sample else {})
+        for who in world.members:
+            viewer = world.viewer(who)
+            client = client_for(world, who, route.api)
+            response = client.post(url, post_data(world, route.data)) if route.post else client.get(url)
+            if route.public:
+                refused = response.status_code in (403, 404, 500)
+                ok = not refused or (sample is not None and response.status_code == 404)
+            else:
+                ok = response.status_code in expected(route, sample, viewer)
+            if not ok:
+                problems.append(
+                    f"{name} as {who}: {response.status_code}, expected {expected(route, sample, viewer)}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_anonymous_visitors_are_sent_to_log_in(world: Any) -> None:
+    objects = samples(world)
+    for name, route in ROUTES.items():
+        if route.public or route.api:
+            continue
+        sample = objects[route.sample] if route.sample else None
+        url = url_for(name, sample.kwargs if sample else {})
+        response = Client().post(url) if route.post else Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
