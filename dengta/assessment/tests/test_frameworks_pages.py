@@ -82,5 +82,6 @@ def test_only_ministry_programme_staff_may_revise(world: Any, who: str) -> None:
     url = reverse("assessment:framework_rule", args=URL_ARGS)
     # Members whose role lacks the capability: 403 with the reason (ARCHITECTURE.md convention 15).
     refused = world.client(who).get(url)
-    assert refused.status_code == 403 and "只有部委项目管理人员可以更正等级判定规则" in refused.content.decode()
+    assert refused.status_code == 403
+    assert "只有部委项目管理人员可以更正等级判定规则" in refused.content.decode()
     assert world.client(who).post(url, _post(RULE)).status_code == 403
