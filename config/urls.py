@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page says: send them to the collected, fingerprinted one."""
-    return redirect(static("dengta/favicon.ico"))
+    return redirect(static_url("dengta/favicon.ico"))
 
 
 urlpatterns = [

@@ -71,6 +71,8 @@ def start_self(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     enterprise = Enterprise.objects.filter(organization_id=viewer.organization_id or 0).first()
     require(permissions.can_start_self(viewer, enterprise))
+    if enterprise is None:  # already refused by can_start_self; this branch only narrows the type
+        raise Http404
     drafts = Assessment.objects.filter(enterprise=enterprise, kind=Kind.SELF, state=State.DRAFT)
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

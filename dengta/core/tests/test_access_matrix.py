@@ -273,9 +273,9 @@ def client_for(world: Any, who: str, api: bool) -> Any:
         from rest_framework.test import APIClient
 
         token, _ = Token.objects.get_or_create(user=world.members[who].user)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
+        api_client = APIClient()
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api_client
     client = Client()
     client.force_login(world.members[who].user)
     return client
