@@ -72,7 +72,7 @@ class EnterpriseByCodeForm(StyledForm):
 
 class InvitedEnterpriseField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.region.full_name}）"
+        return f"{obj.name}（{obj.region.display_full_name}）"
 
 
 class DiagnosisForm(FrameworkChoiceMixin, StyledForm):
