@@ -1,6 +1,8 @@
-"""Bulk import of enterprises from .xlsx and .csv (issue 2, item 6).
+"""Bulk import of enterprises from .xlsx and .csv, on the shared spreadsheet import (dengta.core.importing).
 
-reading (file type by content) → validation (every row, nothing written yet) → writing (one transaction,
-bulk inserts, one event) → report (per-row errors as .xlsx). ``runner.run_import`` ties them together and
-is the one code path used by the page (through ``jobs``), ``manage.py import_enterprises`` and the bench.
+Core reads the file (type by content) and gives back the error workbook and the job with its progress bar;
+the registry adds what is about enterprises: ``columns`` (the template's headers), ``validation`` (every
+row, nothing written yet), ``writing`` (one transaction, bulk inserts, one event) and ``report`` (the blank
+template). ``runner.run_import`` ties them together and is the one code path used by the page (through
+``jobs``), ``manage.py import_enterprises`` and the bench.
 """
