@@ -29,7 +29,7 @@ from dengta.assessment.services import (
 from dengta.core.models import Event, Notification
 from dengta.registry.tests.conftest import member
 
-from .conftest import LEVEL2_CHOICES, declare, scenarios_at
+from .conftest import LEVEL2_CHOICES, declare, invite, scenarios_at
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 VISIT_AT = datetime(2027, 3, 15, 1, 30, tzinfo=UTC)  # 09:30 in Beijing
@@ -336,3 +336,26 @@ def test_read_only_expert_colleague_cannot_sign(world: Any) -> None:
     client = world.client("expert")
     client.force_login(colleague.user)
     assert client.get(reverse("assessment:detail", args=[onsite.pk])).status_code == 404
+
+
+# ------------------------------------------------------------------------------------------ home panels
+
+
+def test_expert_queue_shows_visit_deadline_and_overdue_first(world: Any) -> None:
+    later = arranged(world)  # due 2027-03-31
+    late = arranged(world, visit_at=timezone.now() + timedelta(hours=2))
+    Assessment.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    response = world.client("expert").get(reverse("core:home"))
+    queue = {p.key: ctx for p, ctx in response.context["panels"]}["assessment.onsite_queue"]
+    assert [a.pk for a in queue["items"]] == [late.pk, later.pk]  # the nearest deadline first
+    html = response.content.decode()
+    assert "已逾期" in html and "2027-03-15 09:30 到现场" in html and "2027-03-31 前完成" in html
+
+
+def test_provider_panel_counts_the_enterprises_that_invited_it(world: Any) -> None:
+    invite(world, world.registered.own)
+    invite(world, world.registered.tianhe)
+    response = world.client("provider").get(reverse("core:home"))
+    data = {p.key: ctx for p, ctx in response.context["panels"]}["assessment.diagnoses"]
+    assert data["invited"] == 2
+    assert "诊断邀请（2 家企业）" in response.content.decode()
