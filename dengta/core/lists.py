@@ -8,18 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
-from dengta.core.exports import EXPORT_MAX_ROWS, JOB_THRESHOLD, attachment, xlsx_response
-
-# xlsx_response and attachment are re-exported for list views that build their rows themselves.
-__all__ = [
-    "EXPORT_MAX_ROWS",
-    "JOB_THRESHOLD",
-    "apply_sort",
-    "attachment",
-    "paginate",
-    "sort_by",
-    "xlsx_response",
-]
+from dengta.core.exports import EXPORT_MAX_ROWS, JOB_THRESHOLD
 
 PAGE_SIZE = 25
 
