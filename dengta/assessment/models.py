@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from dengta.assessment.scoring.definitions import Compiled, canonical, compile_content
 from dengta.core.access import Viewer, scope_q
 from dengta.core.models import TimeStampedModel
+from dengta.orgs.models import OrgType
+from dengta.orgs.roles import STAFF_ORG_TYPES
 
 
 class Framework(models.Model):
@@ -96,20 +98,20 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         what is assigned to them."""
         if not viewer.is_authenticated:
             return self.none()
-        if viewer.org_type in ("ministry", "authority", "oversight"):
+        if viewer.org_type in STAFF_ORG_TYPES:
             # An enterprise's or provider's draft is its own unfinished work; staff see it once submitted.
             # On-site drafts are staff's own arrangements, so they stay visible.
             return self.filter(
                 scope_q(viewer, region_field="enterprise__region", org_field="enterprise__organization_id")
             ).exclude(~models.Q(kind=Kind.ONSITE) & models.Q(state=State.DRAFT))
-        if viewer.org_type == "enterprise":
+        if viewer.org_type == OrgType.ENTERPRISE:
             # On-site assessments become the enterprise's to see once the expert has scored them.
             return self.filter(enterprise__organization_id=viewer.organization_id).exclude(
                 kind=Kind.ONSITE, state__in=[State.DRAFT, State.SUBMITTED]
             )
-        if viewer.org_type == "provider":
+        if viewer.org_type == OrgType.PROVIDER:
             return self.filter(author_organization_id=viewer.organization_id)
-        if viewer.org_type == "expert_pool":
+        if viewer.org_type == OrgType.EXPERT_POOL:
             mine = models.Q(
                 assessor_id=getattr(viewer.user, "pk", None), author_organization_id=viewer.organization_id
             )
@@ -394,11 +396,11 @@ class DiagnosisInvitationQuerySet(models.QuerySet["DiagnosisInvitation"]):
         """The enterprise and the provider each see their own; authorities their jurisdiction's."""
         if not viewer.is_authenticated:
             return self.none()
-        if viewer.org_type == "enterprise":
+        if viewer.org_type == OrgType.ENTERPRISE:
             return self.filter(enterprise__organization_id=viewer.organization_id)
-        if viewer.org_type == "provider":
+        if viewer.org_type == OrgType.PROVIDER:
             return self.filter(provider_id=viewer.organization_id)
-        if viewer.org_type in ("ministry", "authority", "oversight"):
+        if viewer.org_type in STAFF_ORG_TYPES:
             return self.filter(scope_q(viewer, region_field="enterprise__region", org_field=None))
         return self.none()
 

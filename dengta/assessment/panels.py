@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from dengta.assessment import permissions, selectors
 from dengta.core.access import Viewer
 from dengta.core.dashboard import Panel, register_panel
+from dengta.orgs.models import OrgType
+from dengta.orgs.roles import STAFF_ORG_TYPES
 from dengta.registry.selectors import own_enterprise
 
 QUEUE_SHOWN = 5
@@ -69,7 +71,7 @@ PANELS = (
         key="assessment.my_level",
         title=_("数字化水平评测"),
         template="assessment/panels/my_level.html",
-        org_types=frozenset({"enterprise"}),
+        org_types=frozenset({OrgType.ENTERPRISE}),
         context=enterprise_context,
         order=5,
     ),
@@ -77,7 +79,7 @@ PANELS = (
         key="assessment.levels",
         title=_("辖区企业数字化水平"),
         template="assessment/panels/levels.html",
-        org_types=frozenset({"ministry", "authority", "oversight"}),
+        org_types=STAFF_ORG_TYPES,
         context=staff_context,
         order=30,
     ),
@@ -85,7 +87,7 @@ PANELS = (
         key="assessment.onsite_queue",
         title=_("待办现场评定"),
         template="assessment/panels/onsite_queue.html",
-        org_types=frozenset({"expert_pool"}),
+        org_types=frozenset({OrgType.EXPERT_POOL}),
         context=expert_context,
         order=5,
     ),
@@ -93,7 +95,7 @@ PANELS = (
         key="assessment.diagnoses",
         title=_("本机构的企业诊断"),
         template="assessment/panels/diagnoses.html",
-        org_types=frozenset({"provider"}),
+        org_types=frozenset({OrgType.PROVIDER}),
         context=provider_context,
         order=20,
     ),

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.functional import Promise
 
 from dengta.core.access import Viewer
+from dengta.core.capabilities import Capability
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Panel:
     order: int = 100
     platform_roles: frozenset[str] = frozenset()
     width: str = "col-lg-6"  # Bootstrap column class
+    # When set, whoever holds this capability in the role table (dengta.orgs.roles) sees the panel.
+    capability: Capability | None = None
 
 
 _PANELS: dict[str, Panel] = {}
@@ -38,7 +41,9 @@ def panels_for(viewer: Viewer) -> list[tuple[Panel, dict[str, Any]]]:
     chosen = [
         p
         for p in _PANELS.values()
-        if viewer.org_type in p.org_types or bool(p.platform_roles & viewer.platform_roles)
+        if viewer.org_type in p.org_types
+        or bool(p.platform_roles & viewer.platform_roles)
+        or (p.capability is not None and viewer.can(p.capability))
     ]
     chosen.sort(key=lambda p: (p.order, p.key))
     return [(p, p.context(viewer)) for p in chosen]

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dengta.core.access import Viewer
+from dengta.core.capabilities import Capability
 from dengta.core.dashboard import Panel, register_panel
 from dengta.core.models import Event
 
@@ -22,8 +23,8 @@ def register() -> None:
             key="core.recent_events",
             title=_("最近的事件"),
             template="core/panels/recent_events.html",
-            org_types=frozenset({"oversight"}),
-            platform_roles=frozenset({"auditor"}),
+            org_types=frozenset(),
+            capability=Capability.VIEW_EVENTS,
             context=_recent_events,
             order=50,
         )

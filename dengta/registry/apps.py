@@ -43,6 +43,8 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from dengta.core.dashboard import Panel, register_panel
+        from dengta.orgs.models import OrgType
+        from dengta.orgs.roles import STAFF_ORG_TYPES
 
         # Importing the job module registers the import handler with dengta.core.jobs (web and workers).
         from dengta.registry import exports  # noqa: F401
@@ -53,7 +55,7 @@ class RegistryConfig(AppConfig):
                 key="registry.enterprises",
                 title=_("辖区企业"),
                 template="registry/panels/staff_enterprises.html",
-                org_types=frozenset({"ministry", "authority", "oversight"}),
+                org_types=STAFF_ORG_TYPES,
                 context=_staff_panel,
                 order=20,
             )
@@ -63,7 +65,7 @@ class RegistryConfig(AppConfig):
                 key="registry.enterprise_changes",
                 title=_("待确认的企业信息变更"),
                 template="registry/panels/enterprise_changes.html",
-                org_types=frozenset({"ministry", "authority", "oversight"}),
+                org_types=STAFF_ORG_TYPES,
                 context=_changes_panel,
                 order=15,
             )
@@ -73,7 +75,7 @@ class RegistryConfig(AppConfig):
                 key="registry.my_enterprise",
                 title=_("本企业档案"),
                 template="registry/panels/my_enterprise.html",
-                org_types=frozenset({"enterprise"}),
+                org_types=frozenset({OrgType.ENTERPRISE}),
                 context=_enterprise_panel,
                 order=10,
             )
@@ -83,7 +85,7 @@ class RegistryConfig(AppConfig):
                 key="registry.my_provider",
                 title=_("本机构服务商档案"),
                 template="registry/panels/my_provider.html",
-                org_types=frozenset({"provider"}),
+                org_types=frozenset({OrgType.PROVIDER}),
                 context=_provider_panel,
                 order=10,
             )
