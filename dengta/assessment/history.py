@@ -45,12 +45,10 @@ from dengta.core.importing.outcome import ERRORS_SHOWN, ImportOutcome, check_siz
 from dengta.core.importing.reading import Cell, FileRefused, open_sheet
 from dengta.core.importing.rows import MAX_VALUE_SHOWN, RowError, is_blank_row, shown
 from dengta.core.importing.scope import ImportScope
-from dengta.core.jobs import register_job
+from dengta.core.jobs import job_viewer, register_job
 from dengta.core.models import Job
 from dengta.core.problems import Problem, gettext_noop
 from dengta.core.spreadsheets import Book
-from dengta.orgs.models import Membership
-from dengta.orgs.viewer import viewer_for_membership
 from dengta.registry import uscc
 from dengta.registry.models import Enterprise
 from dengta.registry.text import clean_text, to_half_width
@@ -559,17 +557,7 @@ def start_history_import(*, viewer: Viewer, upload: UploadedFile, dry_run: bool 
 
 def scope_for_job(job: Job) -> ImportScope:
     """The importer's jurisdiction, looked up again when the job runs (rights may have changed meanwhile)."""
-    if job.created_by_id is None or job.organization_id_ref is None:
-        raise PermissionDenied("a history import job names the person and the organisation importing")
-    membership = (
-        Membership.objects.active()
-        .select_related("organization", "organization__region", "user")
-        .filter(user_id=job.created_by_id, organization_id=job.organization_id_ref)
-        .first()
-    )
-    if membership is None:
-        raise PermissionDenied("the importer is no longer a member of the organisation")
-    viewer = viewer_for_membership(membership)
+    viewer = job_viewer(job)  # PermissionDenied when the importer is no longer a member
     decision = can_import_history(viewer)
     if not decision:
         raise PermissionDenied(decision.reason)

@@ -9,8 +9,7 @@ one safe cell writer, and at most ``EXPORT_MAX_ROWS`` rows are written — the p
 before anyone starts (``core/_export_button.html``).
 
 The job runs with the rights of the person who asked, looked up again when it runs (a worker has no
-request): the builder is called with the Viewer that dengta.orgs registers a loader for
-(``set_viewer_loader``), since core may not import the apps below it (ARCHITECTURE.md, Layout).
+request): the builder is called with ``dengta.core.jobs.job_viewer``.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -33,7 +31,7 @@ from django.utils.translation import gettext as _
 from dengta.core.access import Viewer, request_viewer
 from dengta.core.decisions import require
 from dengta.core.events import ExportRow, export_headers
-from dengta.core.jobs import job_create, job_enqueue, job_progress, register_job
+from dengta.core.jobs import job_create, job_enqueue, job_progress, job_viewer, register_job
 from dengta.core.models import Job
 from dengta.core.permissions import can_view_events
 from dengta.core.selectors import events_for
@@ -62,9 +60,7 @@ class Export:
 
 
 Builder = Callable[[Viewer, QueryDict], Export]
-ViewerLoader = Callable[[Job], Viewer]
 _BUILDERS: dict[str, Builder] = {}
-_viewer_loader: list[ViewerLoader] = []
 
 
 def register_export(name: str) -> Callable[[Builder], Builder]:
@@ -75,11 +71,6 @@ def register_export(name: str) -> Callable[[Builder], Builder]:
         return builder
 
     return decorator
-
-
-def set_viewer_loader(loader: ViewerLoader) -> None:
-    """How a job finds its creator's Viewer (the membership it was started with, as it is now)."""
-    _viewer_loader[:] = [loader]
 
 
 def write_xlsx(
@@ -141,15 +132,9 @@ def export_response(request: HttpRequest, name: str) -> HttpResponse:
     return redirect("core:export_job", pk=job.pk)
 
 
-def _job_viewer(job: Job) -> Viewer:
-    if job.created_by_id is None or not _viewer_loader:
-        raise PermissionDenied("an export job names the person who asked for it")
-    return _viewer_loader[0](job)
-
-
 @register_job(EXPORT_JOB_KIND)
 def export_job(job: Job) -> dict[str, Any]:
-    viewer = _job_viewer(job)
+    viewer = job_viewer(job)
     with translation.override(job.params.get("language") or None):
         export = _BUILDERS[job.params["export"]](viewer, QueryDict(job.params.get("query", "")))
         total = max(min(export.queryset.count(), EXPORT_MAX_ROWS), 1)

@@ -13,16 +13,20 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dengta.core.access import Viewer
 from dengta.core.models import Job
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Job], dict[str, Any]]
 _HANDLERS: dict[str, Handler] = {}
+ViewerLoader = Callable[[Job], Viewer]
+_viewer_loader: list[ViewerLoader] = []
 
 
 def register_job(kind: str) -> Callable[[Handler], Handler]:
@@ -31,6 +35,20 @@ def register_job(kind: str) -> Callable[[Handler], Handler]:
         return func
 
     return decorator
+
+
+def set_viewer_loader(loader: ViewerLoader) -> None:
+    """How a job finds its creator's Viewer: dengta.orgs registers it (core may not import the apps below it,
+    ARCHITECTURE.md, Layout); it raises PermissionDenied when the person is no longer a member."""
+    _viewer_loader[:] = [loader]
+
+
+def job_viewer(job: Job) -> Viewer:
+    """The Viewer of the person who started the job, in the organisation they started it from, as their
+    membership is now (a worker has no request, and rights may change between asking and running)."""
+    if job.created_by_id is None or job.organization_id_ref is None or not _viewer_loader:
+        raise PermissionDenied("a job run for a person names the person and the organisation")
+    return _viewer_loader[0](job)
 
 
 def job_create(*, kind: str, actor: Any, params: dict[str, Any], organization_id: int | None = None) -> Job:

@@ -6,8 +6,8 @@ class OrgsConfig(AppConfig):
     label = "orgs"
 
     def ready(self) -> None:
-        from dengta.core.exports import set_viewer_loader
+        from dengta.core.jobs import set_viewer_loader
         from dengta.orgs.exports import viewer_for_job
 
-        # Export jobs run without a request: core asks orgs for the Viewer (core may not import orgs).
+        # Jobs run without a request: core asks orgs for the Viewer (core may not import orgs).
         set_viewer_loader(viewer_for_job)

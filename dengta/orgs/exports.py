@@ -1,4 +1,4 @@
-"""The organisation list's export, and how an export job finds the Viewer of the person who started it."""
+"""The organisation list's export, and how a job finds the Viewer of the person who started it."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def viewer_for_job(job: Job) -> Viewer:
     """The creator's Viewer in the organisation the job was started from, as the membership is now (rights
     may change between asking and running; a person who left the organisation gets nothing)."""
     if job.created_by_id is None or job.organization_id_ref is None:
-        raise PermissionDenied("an export job names the person and the organisation it was started from")
+        raise PermissionDenied("a job run for a person names the person and the organisation")
     membership = (
         Membership.objects.active()
         .select_related("organization", "organization__region", "user")

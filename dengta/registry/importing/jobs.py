@@ -12,10 +12,8 @@ from django.urls import reverse
 from dengta.core.access import Viewer
 from dengta.core.importing.jobs import run_file_job, start_file_job, store_error_report
 from dengta.core.importing.scope import ImportScope
-from dengta.core.jobs import register_job
+from dengta.core.jobs import job_viewer, register_job
 from dengta.core.models import Job
-from dengta.orgs.models import Membership
-from dengta.orgs.viewer import viewer_for_membership
 from dengta.registry.importing.runner import run_import
 from dengta.registry.permissions import can_import_enterprises
 from dengta.registry.selectors import IMPORT_JOB_KIND
@@ -35,17 +33,7 @@ def scope_for_job(job: Job) -> ImportScope:
     """
     if job.created_by_id is None:
         return ImportScope.national_system()
-    if job.organization_id_ref is None:
-        raise PermissionDenied("an import job by a person must name the importing organisation")
-    membership = (
-        Membership.objects.active()
-        .select_related("organization", "organization__region", "user")
-        .filter(user_id=job.created_by_id, organization_id=job.organization_id_ref)
-        .first()
-    )
-    if membership is None:
-        raise PermissionDenied("the importer is no longer a member of the organisation")
-    viewer = viewer_for_membership(membership)
+    viewer = job_viewer(job)
     decision = can_import_enterprises(viewer)
     if not decision:
         raise PermissionDenied(decision.reason)
