@@ -100,3 +100,24 @@ def test_a_job_exports_what_its_creator_may_see_now(
 def test_the_list_states_the_row_cap_before_exporting(registered: Registered, cast: Any) -> None:
     html = cast.client("ministry").get(LIST).content.decode()
     assert "最多导出 100,000 行" in html
+
+
+def test_an_export_job_whose_creator_has_left_fails_and_writes_nothing(
+    registered: Registered, cast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dengta.core.jobs import run_job
+    from dengta.orgs.models import Membership
+
+    monkeypatch.setattr("dengta.core.exports.JOB_THRESHOLD", 1)
+    cast.client("guangzhou").get(LIST, {"export": "xlsx"})  # queued: on_commit never fires in the test
+    job = Job.objects.get(kind="core.list_export")
+    Membership.objects.filter(user=job.created_by, organization_id=job.organization_id_ref).update(
+        is_active=False
+    )
+    monkeypatch.setattr(
+        "django.conf.settings.DENGTA_EAGER_JOBS", "other"
+    )  # a failure is recorded, not raised
+    run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and not job.output_file
+    assert "no longer a member" in job.message
