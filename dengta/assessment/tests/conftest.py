@@ -3,9 +3,12 @@ chosen level, and a helper that takes an assessment through the workflow by the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from dengta.assessment.invitations import invitation_create
 from dengta.assessment.loaders import load_all
@@ -57,6 +60,15 @@ def scenarios_at(level: int, count: int = 6, constrained: int = 3) -> dict[str, 
     """``count`` scenarios at ``level`` (of which ``constrained`` constrained); the rest at level 1."""
     chosen = list(CONSTRAINED[:constrained]) + list(GUIDING[: count - constrained])
     return {code: (level if code in chosen else 1) for code in CONSTRAINED + GUIDING}
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends in the default language: a page asked for in English (LocaleMiddleware)
+    leaves English active in the thread, and the next test's service messages would come out in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
