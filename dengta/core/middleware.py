@@ -23,13 +23,15 @@ class ChineseFirstLocaleMiddleware:
             # is ignored on pages because office machines often say English by default.
             chosen = self._api_language(request.headers.get("Accept-Language", ""))
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
-        patch_vary_headers(
-            response, ("Cookie", "Accept-Language") if request.path.startswith("/api/") else ("Cookie",)
-        )
-        response.headers.setdefault("Content-Language", translation.get_language())
+        # The language is this request's only: a thread that serves (or a test that makes) another request
+        # afterwards starts from the default again, not from whatever the last person chose.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+            patch_vary_headers(
+                response, ("Cookie", "Accept-Language") if request.path.startswith("/api/") else ("Cookie",)
+            )
+            response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
     def _api_language(self, header: str) -> str:

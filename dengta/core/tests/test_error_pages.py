@@ -126,3 +126,11 @@ def test_favicon_answers_and_the_layout_links_it(cast: Any) -> None:
     assert icon.read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     html = cast.client("guangzhou").get("/").content.decode()
     assert 'rel="icon" href="/static/dengta/favicon.ico"' in html
+
+
+def test_a_request_in_english_leaves_no_language_behind(cast: Any) -> None:
+    from django.utils import translation
+
+    english(cast.client("guangzhou")).get("/no/such/page/")
+    # The next code on this thread (another request, another test) speaks the default language again.
+    assert translation.get_language() == settings.LANGUAGE_CODE
