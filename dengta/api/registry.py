@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dengta.api.base import ViewerMixin, require
 from dengta.core.access import get_visible_or_404
-from dengta.core.decisions import Outcome
 from dengta.core.workflows import TransitionRefused
 from dengta.reference.models import Industry, Region
 from dengta.reference.sizing import normalise_industry_code
@@ -411,14 +410,8 @@ class EnterpriseChangeViewSet(
         return super().list(request, *args, **kwargs)
 
     def _decide(self, change: EnterpriseChange) -> None:
-        decision = permissions.can_review_enterprise_change(self.viewer, change)
-        if decision.allowed:
-            return
-        if decision.kind == Outcome.CONFLICT:
-            raise ChangeConflict(decision.reason)
-        if decision.kind == Outcome.NOT_FOUND:
-            raise NotFound()
-        raise PermissionDenied(decision.reason)
+        # The Decision says 404, 403 or 409; dengta.api.base maps it as the pages do (convention 15).
+        require(permissions.can_review_enterprise_change(self.viewer, change))
 
     @extend_schema(request=None, responses={200: EnterpriseChangeSerializer})
     @action(detail=True, methods=["post"])
