@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -24,11 +26,14 @@ from dengta.core.decisions import Conflict
 def _back_url(request: HttpRequest) -> str:
     """The page the person came from, when it is one of ours and not this one."""
     referer = request.META.get("HTTP_REFERER", "")
-    if not referer or referer.endswith(request.get_full_path()):
+    if not referer or urlsplit(referer).path == request.path:
         return ""
-    allowed = url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 page for a foreign Host header must not fail on it again
+        return ""
+    secure = request.is_secure()
+    allowed = url_has_allowed_host_and_scheme(referer, allowed_hosts={host}, require_https=secure)
     return referer if allowed else ""
 
 

@@ -134,3 +134,11 @@ def test_a_request_in_english_leaves_no_language_behind(cast: Any) -> None:
     english(cast.client("guangzhou")).get("/no/such/page/")
     # The next code on this thread (another request, another test) speaks the default language again.
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+def test_a_bad_request_is_the_in_app_400_page() -> None:
+    # A Host header outside ALLOWED_HOSTS is a SuspiciousOperation: Django answers with handler400.
+    response = Client().get("/", HTTP_HOST="intruder.example", HTTP_REFERER="http://intruder.example/x")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-status="400"' in html and "请求无法处理" in html
