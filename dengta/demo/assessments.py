@@ -509,7 +509,7 @@ class AssessmentSeeder:
                 ),
             )
             self.counts.assigned = 1
-        self._invite_demo_provider(own)
+        self._invite_demo_provider()
         record_event(
             actor=None,
             verb="demo.assessments_seeded",
@@ -525,12 +525,14 @@ class AssessmentSeeder:
         return self.counts
 
     @staticmethod
-    def _invite_demo_provider(own_organization_id: int | None) -> None:
+    def _invite_demo_provider() -> None:
         """demo-enterprise invites demo-provider, so the provider's diagnosis journey can start (a provider
         diagnoses only enterprises that invited it)."""
         enterprise_member = _login_org("demo-enterprise", OrgType.ENTERPRISE)
         provider = _login_org("demo-provider", OrgType.PROVIDER).organization
-        enterprise = Enterprise.objects.select_related("region").get(organization_id=own_organization_id)
+        enterprise = Enterprise.objects.select_related("region").get(
+            organization=enterprise_member.organization
+        )
         invitation_create(actor=enterprise_member.user, enterprise=enterprise, provider=provider)
 
     @staticmethod
