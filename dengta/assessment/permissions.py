@@ -104,7 +104,19 @@ def can_edit(viewer: Viewer, assessment: Assessment) -> Decision:
         return Decision.deny(_("只有填报方可以填写此评测"))
     if assessment.kind == Kind.ONSITE and assessment.coi_declared_at is None:
         return Decision.deny(_("请先声明无利益冲突"))
+    if assessment.kind == Kind.PROVIDER and not diagnosis_consented(assessment):
+        return Decision.deny(_("企业已撤回诊断邀请，不能继续填写此诊断"))
     return Decision.allow(_("可以填写"))
+
+
+def diagnosis_consented(assessment: Assessment) -> bool:
+    """Whether the enterprise still invites the provider that writes this diagnosis: a withdrawn consent
+    stops the work on drafts too (what was written stays on record, visible to the enterprise)."""
+    return (
+        DiagnosisInvitation.objects.active()
+        .filter(enterprise_id=assessment.enterprise_id, provider_id=assessment.author_organization_id)
+        .exists()
+    )
 
 
 def can_declare_coi(viewer: Viewer, assessment: Assessment) -> Decision:

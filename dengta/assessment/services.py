@@ -297,7 +297,26 @@ def _lock_draft(assessment: Assessment) -> Assessment:
     if locked.state != State.DRAFT:
         raise ValidationError(_("评测已提交，不能再修改；如需更正，请新建更正评测"))
     _require_declaration(locked)
+    _require_consent(locked)
     return locked
+
+
+def _require_consent(assessment: Assessment) -> None:
+    """A provider's draft takes answers and is submitted only while the enterprise still invites the
+    provider (every write path: pages, API, commands)."""
+    if assessment.kind != Kind.PROVIDER:
+        return
+    invited = (
+        DiagnosisInvitation.objects.select_for_update()
+        .filter(
+            enterprise_id=assessment.enterprise_id,
+            provider_id=assessment.author_organization_id,
+            state=InvitationState.ACTIVE,
+        )
+        .exists()
+    )
+    if not invited:
+        raise ValidationError(_("企业已撤回诊断邀请，不能继续填写此诊断"))
 
 
 @dataclass(frozen=True)
@@ -420,6 +439,7 @@ def _submit(*, actor: Any, assessment: Assessment, pledge: bool) -> Assessment:
     assessment = (
         Assessment.objects.select_for_update().select_related("framework", "enterprise").get(pk=assessment.pk)
     )
+    _require_consent(assessment)
     if dma.is_dma(assessment):
         return _submit_dma(actor=actor, assessment=assessment)
     parsed = stored_answers(assessment)

@@ -102,3 +102,22 @@ def test_provider_withdraws_its_own_request(world: Any) -> None:
 
 def test_anonymous_is_refused(world: Any) -> None:
     assert APIClient().get(URL).status_code == 401
+
+
+def test_after_withdrawal_the_provider_cannot_answer_or_submit(world: Any) -> None:
+    invitation = invite(world)
+    provider = as_(world, "provider")
+    created = provider.post(
+        "/api/v1/assessments/", {"kind": "provider", "enterprise": world.registered.own.pk}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    as_(world, "enterprise").post(f"{URL}{invitation.pk}/withdraw/")
+    answers = provider.post(
+        f"/api/v1/assessments/{pk}/answers/", {"choices": {"base.equipment.network": "B"}}, format="json"
+    )
+    assert answers.status_code == 403 and answers.json()["detail"] == "企业已撤回诊断邀请，不能继续填写此诊断"
+    submit = provider.post(f"/api/v1/assessments/{pk}/submit/", {"pledge": True}, format="json")
+    assert submit.status_code == 403
+    detail = provider.get(f"/api/v1/assessments/{pk}/").json()
+    assert detail["actions"]["answer"]["allowed"] is False

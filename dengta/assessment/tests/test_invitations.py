@@ -212,3 +212,26 @@ def test_provider_starts_only_from_the_invited_list(world: Any) -> None:
     assert 'data-testid="inbox-count">1<' in listing
     box = enterprise.get(reverse("core:inbox")).content.decode()
     assert "服务商 广州数智服务有限公司 开始为贵企业开展数字化诊断" in box
+
+
+def test_withdrawn_consent_stops_work_on_drafts(world: Any) -> None:
+    own, provider = world.registered.own, world.orgs["provider"]
+    actor = world.members["provider"].user
+    invitation = invite(world, own)
+    draft = assessment_start(actor=actor, enterprise=own, kind=Kind.PROVIDER, author_organization=provider)
+    assessment_save_answers(actor=actor, assessment=draft, choices=LEVEL2_CHOICES, scenarios=scenarios_at(2))
+    invitation_withdraw(actor=world.members["enterprise"].user, invitation=invitation)
+    with pytest.raises(ValidationError, match="撤回诊断邀请"):
+        assessment_save_answers(actor=actor, assessment=draft, choices={"base.equipment.network": "B"})
+    with pytest.raises(ValidationError, match="撤回诊断邀请"):
+        assessment_submit(actor=actor, assessment=draft, pledge=True)
+    assert Assessment.objects.get(pk=draft.pk).state == "draft"
+    client = world.client("provider")
+    page = client.get(reverse("assessment:fill", args=[draft.pk]), follow=True)
+    assert "企业已撤回诊断邀请，不能继续填写此诊断" in page.content.decode()
+    # The enterprise still sees what was written about it.
+    assert world.client("enterprise").get(reverse("assessment:detail", args=[draft.pk])).status_code == 200
+    # Invited again, the provider may go on.
+    invite(world, own)
+    assessment_submit(actor=actor, assessment=draft, pledge=True)
+    assert Assessment.objects.get(pk=draft.pk).state == "scored"
