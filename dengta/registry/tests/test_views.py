@@ -1,5 +1,5 @@
-"""Registry pages: happy paths, kept input on error, 404 for outsiders reaching in by URL and 403 with the rule's
-reason for members whose role lacks the capability (ARCHITECTURE.md convention 15)."""
+"""Registry pages: happy paths, kept input on error, 404 for outsiders reaching in by URL and 403 with the
+rule's reason for members whose role lacks the capability (ARCHITECTURE.md convention 15)."""
 
 from __future__ import annotations
 
