@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.utils import translation
 from django.utils.translation import gettext
 
-from dengta.registry.problems import Problem
+from dengta.core.problems import Problem
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # An English phrase in brackets after Chinese text: the pattern the product used to show "中文（English）".

@@ -160,12 +160,12 @@ def peer_medians(assessment: Assessment) -> list[PeerMedian]:
         q = Q(pk__in=[])
         for c in codes:
             q |= Q(industry__code__startswith=c)
-        out.append(_median(sub.name, _latest_results(Enterprise.objects.filter(q), code)))
+        out.append(_median(sub.display_name, _latest_results(Enterprise.objects.filter(q), code)))
     region = enterprise.region
     parts = region.path.strip("/").split("/")
     city_path = "/".join(parts[:2]) + "/" if len(parts) >= 2 else region.path
     city = region if region.path == city_path else None
-    city_name = city.name if city else _region_name(parts[1] if len(parts) >= 2 else parts[0])
+    city_name = city.display_name if city else _region_name(parts[1] if len(parts) >= 2 else parts[0])
     out.append(
         _median(
             city_name, _latest_results(Enterprise.objects.filter(region__path__startswith=city_path), code)
@@ -177,7 +177,8 @@ def peer_medians(assessment: Assessment) -> list[PeerMedian]:
 def _region_name(code: str) -> str:
     from dengta.reference.models import Region
 
-    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+    region = Region.objects.filter(code=code).first()
+    return region.display_name if region is not None else code
 
 
 def onsite_queue(viewer: Viewer) -> QuerySet[Assessment]:

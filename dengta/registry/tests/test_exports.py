@@ -111,6 +111,7 @@ def test_an_export_job_whose_creator_has_left_fails_and_writes_nothing(
     monkeypatch.setattr("dengta.core.exports.JOB_THRESHOLD", 1)
     cast.client("guangzhou").get(LIST, {"export": "xlsx"})  # queued: on_commit never fires in the test
     job = Job.objects.get(kind="core.list_export")
+    assert job.organization_id_ref is not None
     Membership.objects.filter(user=job.created_by, organization_id=job.organization_id_ref).update(
         is_active=False
     )
