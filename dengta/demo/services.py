@@ -349,37 +349,20 @@ class Seeder:
             .first()
             or Organization.objects.filter(type=OrgType.ENTERPRISE).order_by("pk").first()
         )
-        plan: list[tuple[str, str, Organization, str, list[str]]] = [
-            (
-                "demo-ministry",
-                "部委项目管理 Ministry programme staff",
-                national["ministry"],
-                "admin",
-                ["programme_staff"],
-            ),
-            ("demo-finance", "部委财务 Ministry finance", national["mof"], "staff", ["finance"]),
-            (
-                "demo-province",
-                "省级主管部门 Province authority",
-                authorities["440000"],
-                "staff",
-                ["programme_staff"],
-            ),
-            (
-                "demo-city",
-                "试点城市主管部门 Pilot-city authority",
-                authorities["330200"],
-                "admin",
-                ["programme_staff", "finance"],
-            ),
-            ("demo-provider", "服务商 Provider", provider_org, "admin", []),  # type: ignore[list-item]
-            ("demo-enterprise", "企业 Enterprise", enterprise_org, "admin", []),  # type: ignore[list-item]
-            ("demo-expert", "评审专家 Expert", national["experts"], "staff", ["reviewer"]),
-            ("demo-auditor", "审计监督 Auditor", national["oversight"], "viewer", ["auditor"]),
+        plan: list[tuple[str, Organization, str, list[str]]] = [
+            ("demo-ministry", national["ministry"], "admin", ["programme_staff"]),
+            ("demo-finance", national["mof"], "staff", ["finance"]),
+            ("demo-province", authorities["440000"], "staff", ["programme_staff"]),
+            ("demo-city", authorities["330200"], "admin", ["programme_staff", "finance"]),
+            ("demo-provider", provider_org, "admin", []),  # type: ignore[list-item]
+            ("demo-enterprise", enterprise_org, "admin", []),  # type: ignore[list-item]
+            ("demo-expert", national["experts"], "staff", ["reviewer"]),
+            ("demo-auditor", national["oversight"], "viewer", ["auditor"]),
         ]
-        for username, label, org, role, platform_roles in plan:
+        for username, org, role, platform_roles in plan:
+            # People are shown by name everywhere (assigner, expert, author), so each demo login is a person.
             user, _created = user_model.objects.get_or_create(
-                username=username, defaults={"display_name": label.split(" ")[0]}
+                username=username, defaults={"display_name": DEMO_PEOPLE[username]}
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -391,8 +374,31 @@ class Seeder:
         membership_grant(actor=None, user=city_user, organization=authorities["330000"], role="viewer")
 
 
+# The demo logins: the person each one is, and the role it shows (printed by ``manage.py demo_accounts``).
+DEMO_PEOPLE = {
+    "demo-ministry": "张立新",
+    "demo-finance": "李文华",
+    "demo-province": "陈志强",
+    "demo-city": "王海燕",
+    "demo-provider": "刘建军",
+    "demo-enterprise": "赵晓明",
+    "demo-expert": "孙国栋",
+    "demo-auditor": "周敏",
+}
+DEMO_ROLES = {
+    "demo-ministry": "部委项目管理",
+    "demo-finance": "部委财务",
+    "demo-province": "省级主管部门",
+    "demo-city": "试点城市主管部门",
+    "demo-provider": "服务商",
+    "demo-enterprise": "企业",
+    "demo-expert": "评审专家",
+    "demo-auditor": "审计监督",
+}
+
+
 def demo_accounts() -> list[tuple[str, str, str]]:
-    """(username, role label, organisation) of the demo logins that exist."""
+    """(username, role label and person, organisation) of the demo logins that exist."""
     from dengta.orgs.models import Membership
 
     rows = []
@@ -401,7 +407,8 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         .select_related("user", "organization")
         .order_by("user__username", "organization__type")
     ):
-        rows.append((m.user.username, m.user.display_name, m.organization.name))
+        role = DEMO_ROLES.get(m.user.username, "")
+        rows.append((m.user.username, f"{role}（{m.user.display_name}）", m.organization.name))
     return rows
 
 
