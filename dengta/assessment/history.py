@@ -39,6 +39,7 @@ from dengta.assessment.permissions import can_import_history
 from dengta.assessment.scoring.bands import BandFramework, level_for_total, parse_total
 from dengta.assessment.services import current_framework, historical_record
 from dengta.core.access import Viewer
+from dengta.core.actors import Actor
 from dengta.core.importing.columns import Column, header_key
 from dengta.core.importing.jobs import run_file_job, start_file_job, store_error_report
 from dengta.core.importing.outcome import ERRORS_SHOWN, ImportOutcome, check_size, noop_progress
@@ -418,7 +419,7 @@ def check_rows(
 
 
 @transaction.atomic
-def write_rows(rows: Sequence[HistoryRow], *, actor: Any, framework: Framework, progress: Progress) -> int:
+def write_rows(rows: Sequence[HistoryRow], *, actor: Actor, framework: Framework, progress: Progress) -> int:
     """All rows or none, each through ``historical_record``; refused if a clashing result came meanwhile."""
     ids = sorted({r.enterprise_id for r in rows})
     enterprises: dict[int, Enterprise] = {}

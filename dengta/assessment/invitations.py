@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from dengta.assessment import workflows
 from dengta.assessment.models import DiagnosisInvitation, InvitationState
+from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
@@ -51,7 +52,7 @@ def _check_provider(provider: Organization) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, actor: Any, enterprise: Enterprise, provider: Organization) -> DiagnosisInvitation:
+def invitation_create(*, actor: Actor, enterprise: Enterprise, provider: Organization) -> DiagnosisInvitation:
     """The enterprise invites a provider. A request from that provider waiting for an answer is accepted
     instead; inviting a provider already invited changes nothing."""
     _check_provider(provider)
@@ -64,7 +65,7 @@ def invitation_create(*, actor: Any, enterprise: Enterprise, provider: Organizat
         enterprise=enterprise,
         provider=provider,
         state=InvitationState.ACTIVE,
-        invited_by=actor,
+        invited_by_id=actor_id(actor),
         invited_at=timezone.now(),
     )
     invitation.full_clean()
@@ -87,7 +88,7 @@ def invitation_create(*, actor: Any, enterprise: Enterprise, provider: Organizat
 
 
 @transaction.atomic
-def invitation_request(*, actor: Any, provider: Organization, uscc: str) -> DiagnosisInvitation | None:
+def invitation_request(*, actor: Actor, provider: Organization, uscc: str) -> DiagnosisInvitation | None:
     """A provider asks the enterprise with this credit code to invite it. The caller answers the same way
     whether or not such an enterprise is registered (None here), so the request reveals nothing."""
     _check_provider(provider)
@@ -99,7 +100,10 @@ def invitation_request(*, actor: Any, provider: Organization, uscc: str) -> Diag
     if existing is not None:
         return existing
     invitation = DiagnosisInvitation(
-        enterprise=enterprise, provider=provider, state=InvitationState.REQUESTED, requested_by=actor
+        enterprise=enterprise,
+        provider=provider,
+        state=InvitationState.REQUESTED,
+        requested_by_id=actor_id(actor),
     )
     invitation.full_clean()
     invitation.save()
@@ -121,7 +125,7 @@ def invitation_request(*, actor: Any, provider: Organization, uscc: str) -> Diag
 
 
 @transaction.atomic
-def invitation_accept(*, actor: Any, invitation: DiagnosisInvitation) -> DiagnosisInvitation:
+def invitation_accept(*, actor: Actor, invitation: DiagnosisInvitation) -> DiagnosisInvitation:
     enterprise = invitation.enterprise
     accepted = run_transition(
         invitation,
@@ -142,7 +146,7 @@ def invitation_accept(*, actor: Any, invitation: DiagnosisInvitation) -> Diagnos
 
 
 @transaction.atomic
-def invitation_decline(*, actor: Any, invitation: DiagnosisInvitation) -> DiagnosisInvitation:
+def invitation_decline(*, actor: Actor, invitation: DiagnosisInvitation) -> DiagnosisInvitation:
     enterprise = invitation.enterprise
     declined = run_transition(
         invitation,
@@ -164,7 +168,7 @@ def invitation_decline(*, actor: Any, invitation: DiagnosisInvitation) -> Diagno
 
 @transaction.atomic
 def invitation_withdraw(
-    *, actor: Any, invitation: DiagnosisInvitation, by_provider: bool = False
+    *, actor: Actor, invitation: DiagnosisInvitation, by_provider: bool = False
 ) -> DiagnosisInvitation:
     """The enterprise withdraws its consent (new diagnoses stop; those already started stay on record and
     visible to it), or a provider withdraws its own request. The other side is told."""

@@ -47,6 +47,7 @@ from dengta.assessment.models import (
     ReportIssue,
     ReportNumberSequence,
 )
+from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.orgs.models import Organization, OrgType
 
@@ -194,7 +195,7 @@ def _new_token() -> str:
 
 
 @transaction.atomic
-def report_issue(*, actor: Any, assessment: Assessment) -> ReportIssue:
+def report_issue(*, actor: Actor, assessment: Assessment) -> ReportIssue:
     """Issue the report of a final assessment (once: a second call returns the same issue). When the
     assessment corrects an issued one, that earlier report is marked superseded by this one."""
     # Lock only the assessment row (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
@@ -255,7 +256,7 @@ def report_issue(*, actor: Any, assessment: Assessment) -> ReportIssue:
     return issue
 
 
-def issue_if_final(*, actor: Any, assessment: Assessment) -> ReportIssue | None:
+def issue_if_final(*, actor: Actor, assessment: Assessment) -> ReportIssue | None:
     """Called by the services right after scoring and after sign-off: issues the report when that made the
     result final (a scored on-site assessment waits for its expert's signature)."""
     if not assessment.is_final or assessment.kind == Kind.HISTORICAL:
@@ -404,7 +405,7 @@ def pdf_keywords(issue: ReportIssue) -> str:
 @transaction.atomic
 def framework_rule_confirm(
     *,
-    actor: Any,
+    actor: Actor,
     framework: Framework,
     document_title: str,
     document_reference: str,
@@ -425,7 +426,7 @@ def framework_rule_confirm(
         document_title=document_title.strip(),
         document_reference=document_reference.strip(),
         document_date=document_date,
-        confirmed_by=actor,
+        confirmed_by_id=actor_id(actor),
         confirmed_at=timezone.now(),
     )
     confirmation.full_clean()

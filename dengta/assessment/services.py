@@ -39,6 +39,7 @@ from dengta.assessment.scoring.framework import UNIT
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.scoring.path import plan_to_level
 from dengta.assessment.uploads import sniff_evidence
+from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
@@ -71,7 +72,7 @@ def _scope(enterprise: Enterprise) -> dict[str, Any]:
 @transaction.atomic
 def assessment_start(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     kind: str,
     author_organization: Organization,
@@ -92,7 +93,7 @@ def assessment_start(
         kind=kind,
         phase=phase,
         author_organization=author_organization,
-        created_by=actor,
+        created_by_id=actor_id(actor),
         assessor=assessor,
         corrects=corrects,
         answers=dict(answers or {}),
@@ -167,7 +168,7 @@ def _check_arrangement(arrangement: Arrangement) -> None:
 @transaction.atomic
 def assessment_assign_onsite(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     expert: Any,
     expert_organization: Organization,
@@ -223,7 +224,7 @@ def assessment_assign_onsite(
 
 
 @transaction.atomic
-def assessment_declare_coi(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_declare_coi(*, actor: Actor, assessment: Assessment) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.coi_declared_at is not None:
         return locked
@@ -256,7 +257,7 @@ def stored_answers(assessment: Assessment) -> Parsed:
 @transaction.atomic
 def assessment_save_answers(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     choices: Mapping[str, Any] | None = None,
     scenarios: Mapping[str, Any] | None = None,
@@ -327,7 +328,7 @@ class DmaSaved:
 
 @transaction.atomic
 def assessment_save_dma_answers(
-    *, actor: Any, assessment: Assessment, answers: Mapping[str, Any], step: int | None = None
+    *, actor: Actor, assessment: Assessment, answers: Mapping[str, Any], step: int | None = None
 ) -> DmaSaved:
     """Merge EU DMA answers (parse_dma's format, see dengta.assessment.dma) into the draft. Valid values are
     saved; each invalid one is reported with parse_dma's bilingual Problem and the value stored before it is
@@ -417,7 +418,7 @@ def completeness(assessment: Assessment) -> tuple[list[str], list[str]]:
 
 
 @transaction.atomic
-def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> Assessment:
+def assessment_submit(*, actor: Actor, assessment: Assessment, pledge: bool) -> Assessment:
     """Submit with the authenticity pledge, then score at once (the engine is pure and fast). The
     enterprise is told when a provider submits a diagnosis about it."""
     scored = _submit(actor=actor, assessment=assessment, pledge=pledge)
@@ -432,7 +433,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, pledge: bool) -> As
     return scored
 
 
-def _submit(*, actor: Any, assessment: Assessment, pledge: bool) -> Assessment:
+def _submit(*, actor: Actor, assessment: Assessment, pledge: bool) -> Assessment:
     if not pledge:
         raise ValidationError({"pledge": [_("提交前须勾选真实性承诺")]})
     # Lock first so the answers scored are the answers submitted (a concurrent autosave waits).
@@ -457,7 +458,7 @@ def _submit(*, actor: Any, assessment: Assessment, pledge: bool) -> Assessment:
     return _score(actor=actor, assessment=_pledge(actor, assessment), answers=parsed.answers)
 
 
-def _pledge(actor: Any, assessment: Assessment) -> Assessment:
+def _pledge(actor: Actor, assessment: Assessment) -> Assessment:
     now = timezone.now()
     return run_transition(
         assessment,
@@ -468,7 +469,7 @@ def _pledge(actor: Any, assessment: Assessment) -> Assessment:
     )
 
 
-def _submit_dma(*, actor: Any, assessment: Assessment) -> Assessment:
+def _submit_dma(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Submit and score an EU DMA draft: every question answered (every row of a table), scored exactly by
     score_dma; total is the overall score to two decimals, level the band's place (Basic 1 … Advanced 4)."""
     fw = dma.dma_compiled(assessment)
@@ -505,7 +506,7 @@ def _submit_dma(*, actor: Any, assessment: Assessment) -> Assessment:
     return scored
 
 
-def _score(*, actor: Any, assessment: Assessment, answers: Answers) -> Assessment:
+def _score(*, actor: Actor, assessment: Assessment, answers: Answers) -> Assessment:
     fw = compiled(assessment)
     result = score(fw, answers)
     plan = plan_to_level(fw, result, TARGET_LEVEL)
@@ -536,7 +537,7 @@ def _score(*, actor: Any, assessment: Assessment, answers: Answers) -> Assessmen
 
 
 @transaction.atomic
-def assessment_sign_off(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_sign_off(*, actor: Actor, assessment: Assessment) -> Assessment:
     signed = run_transition(
         assessment,
         workflows.SIGN_OFF,
@@ -550,7 +551,7 @@ def assessment_sign_off(*, actor: Any, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def assessment_correct(*, actor: Any, assessment: Assessment, assessor: Any = None) -> Assessment:
+def assessment_correct(*, actor: Actor, assessment: Assessment, assessor: Any = None) -> Assessment:
     """A correction: a new draft with the same answers, linked to the scored assessment it corrects."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.has_score or locked.corrections.exists():
@@ -578,7 +579,7 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 @transaction.atomic
 def evidence_add(
-    *, actor: Any, assessment: Assessment, item_code: str, upload: UploadedFile, description: str = ""
+    *, actor: Actor, assessment: Assessment, item_code: str, upload: UploadedFile, description: str = ""
 ) -> Evidence:
     if dma.is_dma(assessment):  # evidence is filed per MIIT item; the DMA has none
         raise ValidationError({"item_code": [_("未知的评测项")]})
@@ -607,7 +608,7 @@ def evidence_add(
         size=upload.size,
         sha256=digest.hexdigest(),
         description=description[:200],
-        uploaded_by=actor,
+        uploaded_by_id=actor_id(actor),
     )
     evidence.file.save(_safe_name(upload.name or "file"), upload, save=False)
     evidence.full_clean()
@@ -623,7 +624,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
     """Remove a piece of evidence from a draft. Once submitted the evidence is part of the record the score
     and the sign-off rest on, so it can no longer be removed (DOMAIN.md 16: evidence versioned draft vs
     final). The file is deleted after the commit, so a rolled-back removal keeps it."""
@@ -661,7 +662,7 @@ def _safe_name(name: str) -> str:
 @transaction.atomic
 def historical_record(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     framework: Framework,
     total: Decimal,
@@ -680,7 +681,7 @@ def historical_record(
         phase=Phase.OTHER,
         state=State.SCORED,
         author_organization=enterprise.organization,
-        created_by=actor,
+        created_by_id=actor_id(actor),
         total=total,
         level=level,
         result={"framework": fw.code, "version": fw.version, "total_text": str(total), "level": level},
@@ -720,7 +721,7 @@ def _next_version(framework: Framework) -> str:
 
 @transaction.atomic
 def framework_revise_level_rule(
-    *, actor: Any, framework: Framework, levels: list[dict[str, Any]], note: str, provisional: bool
+    *, actor: Actor, framework: Framework, levels: list[dict[str, Any]], note: str, provisional: bool
 ) -> Framework:
     """A corrected level rule becomes a new framework version (the old one stays as it was for the
     assessments scored with it) and the current one for new assessments."""

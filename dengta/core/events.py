@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from dengta.core.actors import Actor
 from dengta.core.models import Event, EventChainHead
 
 GENESIS_HASH = "0" * 64
@@ -90,7 +91,7 @@ def _normalise_payload(payload: dict[str, Any] | None) -> Any:
 @transaction.atomic
 def record_event(
     *,
-    actor: Any,
+    actor: Actor,
     verb: str,
     target: models.Model | tuple[str, str, str],
     payload: dict[str, Any] | None = None,
@@ -102,7 +103,7 @@ def record_event(
     head, _created = EventChainHead.objects.select_for_update().get_or_create(id=1)
     target_type, target_id, target_label = _target_parts(target)
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
-    label = actor_label or (actor.get_username() if actor_id else "system")
+    label = actor_label or (actor.get_username() if actor is not None and actor_id else "system")
     clean_payload = _normalise_payload(payload)
     created_at = timezone.now()
     seq = head.last_seq + 1

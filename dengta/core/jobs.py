@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from dengta.core.access import Viewer
+from dengta.core.actors import Actor, actor_id
 from dengta.core.models import Job
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,8 @@ def job_viewer(job: Job) -> Viewer:
     return _viewer_loader[0](job)
 
 
-def job_create(*, kind: str, actor: Any, params: dict[str, Any], organization_id: int | None = None) -> Job:
-    job = Job(kind=kind, created_by=actor, params=params, organization_id_ref=organization_id)
+def job_create(*, kind: str, actor: Actor, params: dict[str, Any], organization_id: int | None = None) -> Job:
+    job = Job(kind=kind, created_by_id=actor_id(actor), params=params, organization_id_ref=organization_id)
     job.full_clean(exclude=["input_file", "output_file"])
     job.save()
     return job

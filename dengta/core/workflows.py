@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from dengta.core.actors import Actor
 from dengta.core.decisions import Decision
 from dengta.core.events import record_event
 
@@ -50,7 +51,7 @@ def run_transition(
     obj: M,
     transition: Transition,
     *,
-    actor: Any,
+    actor: Actor,
     state_field: str = "state",
     changes: dict[str, Any] | None = None,
     payload: dict[str, Any] | None = None,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from dengta.core.actors import Actor
 from dengta.core.events import record_event
 from dengta.orgs.models import Membership, Organization, PlatformRole
 from dengta.reference.models import Region
@@ -18,7 +19,7 @@ def _scope_path(region: Region | None) -> str:
 @transaction.atomic
 def organization_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     type: str,
     region: Region | None = None,
@@ -49,7 +50,7 @@ def organization_create(
 
 @transaction.atomic
 def membership_grant(
-    *, actor: Any, user: Any, organization: Organization, role: str, platform_roles: list[str] | None = None
+    *, actor: Actor, user: Any, organization: Organization, role: str, platform_roles: list[str] | None = None
 ) -> Membership:
     roles = sorted(set(platform_roles or []))
     unknown = [r for r in roles if r not in PlatformRole.values]

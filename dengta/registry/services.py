@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
@@ -129,7 +130,7 @@ def _find_duplicate(value: str, exclude_pk: int | None = None) -> Enterprise | N
 @transaction.atomic
 def enterprise_register(
     *,
-    actor: Any,
+    actor: Actor,
     uscc: str,
     name: str,
     region: Region,
@@ -224,7 +225,7 @@ _TRACKED = ("name", "address", "region_id", "industry_id", "employees", "revenue
 @transaction.atomic
 def enterprise_update(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     name: str = _UNCHANGED,
     address: str = _UNCHANGED,
@@ -337,7 +338,7 @@ def _sync_organization(enterprise: Enterprise) -> None:
 @transaction.atomic
 def provider_register(
     *,
-    actor: Any,
+    actor: Actor,
     uscc: str,
     name: str,
     region: Region,
@@ -465,7 +466,7 @@ def _wanted(locked: Enterprise, pending: EnterpriseChange | None, given: dict[st
 @transaction.atomic
 def enterprise_change_submit(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     industry: Industry = _UNCHANGED,
     employees: Any = _UNCHANGED,
@@ -521,7 +522,7 @@ def enterprise_change_submit(
         previous=_snapshot(locked),
         warnings=[w.as_dict() for w in warnings],
         figures_checked=bool(warnings) and figures_checked,
-        submitted_by=actor,
+        submitted_by_id=actor_id(actor),
         submitted_at=timezone.now(),
         **proposal,
     )
@@ -546,7 +547,7 @@ def enterprise_change_submit(
 @transaction.atomic
 def enterprise_self_update(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     name: str = _UNCHANGED,
     address: str = _UNCHANGED,
@@ -574,7 +575,7 @@ def enterprise_self_update(
 
 
 @transaction.atomic
-def enterprise_change_confirm(*, actor: Any, change: EnterpriseChange) -> EnterpriseChange:
+def enterprise_change_confirm(*, actor: Actor, change: EnterpriseChange) -> EnterpriseChange:
     """Apply the proposed values to the enterprise, compute its size class and 规上 again with the current
     standard, and record both the previous and the new values (and the sizes) in the event."""
     locked = (
@@ -616,7 +617,7 @@ def enterprise_change_confirm(*, actor: Any, change: EnterpriseChange) -> Enterp
 
 
 @transaction.atomic
-def enterprise_change_reject(*, actor: Any, change: EnterpriseChange, reason: str) -> EnterpriseChange:
+def enterprise_change_reject(*, actor: Actor, change: EnterpriseChange, reason: str) -> EnterpriseChange:
     """Refuse the proposed values with a reason the enterprise sees; its official figures do not change."""
     text = (reason or "").strip()
     if not text:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from dengta.core.access import Viewer
+from dengta.core.actors import Actor
 
 
 @dataclass(frozen=True)
 class ImportScope:
-    actor: Any  # the User, or None for the system (the command without --as)
+    actor: Actor  # the User, or None for the system (the command without --as)
     organization_id: int | None
     include_paths: tuple[str, ...] | None  # None: every region
     exclude_paths: tuple[str, ...] = ()

@@ -31,6 +31,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 
+from dengta.core.actors import actor_id
 from dengta.core.events import record_event
 from dengta.core.importing.scope import ImportScope
 from dengta.orgs.models import Organization, OrgType
@@ -238,7 +239,7 @@ class _Writer:
 
 def _new_batch(scope: ImportScope, *, file_name: str, sha256: str, rows: int) -> ImportBatch:
     batch = ImportBatch(
-        created_by=scope.actor,
+        created_by_id=actor_id(scope.actor),
         organization_id=scope.organization_id,
         file_name=file_name[:255],
         file_sha256=sha256,
