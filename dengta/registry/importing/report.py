@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from dengta.core.spreadsheets import Book
 from dengta.registry.importing.columns import COLUMNS, TIER_EXPLANATIONS
 
@@ -21,24 +24,25 @@ def template_workbook() -> bytes:
     sheet.row([column.title for column in COLUMNS], bold=True)
     sheet.freeze_header()
 
+    # The help sheet is read by the person who downloaded the template: in their language only (UI.md). The
+    # header row above stays the official Chinese titles, which the importer reads (English keys also work).
+    english = (get_language() or "").startswith("en")
     help_sheet = book.sheet("填写说明")
-    help_sheet.widths([18, 20, 60, 60, 22])
-    help_sheet.row(["列名", "英文别名 (English key)", "说明", "Notes", "示例 example"], bold=True)
-    help_sheet.rows([c.title, c.key, c.help_zh, c.help_en, c.example] for c in COLUMNS)
+    help_sheet.widths([18, 20, 70, 22])
+    help_sheet.row([_("列名"), _("英文别名"), _("说明"), _("示例")], bold=True)
+    help_sheet.rows([c.title, c.key, c.help_en if english else c.help_zh, c.example] for c in COLUMNS)
     help_sheet.row([])
-    help_sheet.row(["专精特新 取值", "含义", "Meaning"])
-    help_sheet.rows(TIER_EXPLANATIONS)
+    help_sheet.row([_("专精特新取值"), _("含义")], bold=True)
+    help_sheet.rows(
+        [value, meaning_en if english else meaning_zh] for value, meaning_zh, meaning_en in TIER_EXPLANATIONS
+    )
     help_sheet.row([])
     help_sheet.rows(
         [line]
         for line in (
-            "第一行是列名，从第二行起每行一家企业；列的顺序可以调整，列名也可以用英文别名。",
-            "The first row holds the headers; one enterprise per row from row 2."
-            " Headers may be in any order.",
-            "全部行校验通过后才会导入；有任何错误时不写入任何数据，并提供逐行错误报告下载。",
-            "Nothing is imported unless every row is valid; a per-row error report can be downloaded.",
-            "金额单位为万元；全角数字和字母会自动转换为半角。",
-            "Amounts are in 10,000 yuan; full-width digits and letters are converted automatically.",
+            _("第一行是列名，从第二行起每行一家企业；列的顺序可以调整，列名也可以用英文别名。"),
+            _("全部行校验通过后才会导入；有任何错误时不写入任何数据，并提供逐行错误报告下载。"),
+            _("金额单位为万元；全角数字和字母会自动转换为半角。"),
         )
     )
     return book.to_bytes()

@@ -447,6 +447,12 @@ def test_template_has_the_header_row_and_an_explanation_sheet() -> None:
     text = " ".join(str(cell) for row in notes for cell in row)
     for word in ("uscc", "revenue_10k_yuan", "创新型", "专精特新", "小巨人"):
         assert word in text
+    assert_one_language(text)
+    with translation.override("en"):
+        english = CalamineWorkbook.from_filelike(io.BytesIO(template_workbook()))
+    english_text = " ".join(str(cell) for row in english.get_sheet_by_index(1).to_python() for cell in row)
+    assert "Column" in english_text and "Amounts are in 10,000 yuan" in english_text
+    assert "金额单位为万元" not in english_text and "说明" not in english_text
 
 
 def test_a_bad_last_row_undoes_everything_already_written(sized: Any) -> None:
