@@ -37,7 +37,8 @@ from django.utils.translation import gettext as _
 from dengta.assessment.models import Assessment, Framework, Kind
 from dengta.assessment.permissions import can_import_history
 from dengta.assessment.scoring.bands import BandFramework, level_for_total, parse_total
-from dengta.assessment.services import current_framework, historical_record
+from dengta.assessment.selectors import current_framework
+from dengta.assessment.services import historical_record
 from dengta.core.access import Viewer
 from dengta.core.actors import Actor
 from dengta.core.importing.columns import Column, header_key

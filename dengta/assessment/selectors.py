@@ -1,14 +1,18 @@
-"""Reads for assessments (ARCHITECTURE.md convention 2): lists, an enterprise's history, T0→T1 deltas and
-peer medians. Pages, the report PDF and the API use the same functions."""
+"""Reads for assessments (ARCHITECTURE.md convention 2): the current framework, a draft's stored answers and
+what is still unanswered, lists, an enterprise's history, T0→T1 deltas and peer medians. Pages, the report
+PDF, the API and the write services (dengta.assessment.services) use the same functions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from dengta.assessment.models import (
     Assessment,
@@ -18,12 +22,59 @@ from dengta.assessment.models import (
     Kind,
     State,
 )
+from dengta.assessment.scoring.answers import Parsed, missing_answers, parse_answers
+from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.core.access import Viewer
 from dengta.orgs.models import Organization, OrgType
 from dengta.reference.models import SubIndustry
 from dengta.registry.models import Enterprise
 
 MIN_PEERS = 5  # a median of fewer enterprises would reveal individual results
+
+
+DEFAULT_FRAMEWORK = "miit-2024-manufacturing"
+
+
+def current_framework(code: str = DEFAULT_FRAMEWORK) -> Framework:
+    try:
+        return Framework.objects.get(code=code, is_current=True)
+    except Framework.DoesNotExist as exc:
+        raise ValidationError(
+            _("评测框架 %(code)s 尚未载入，请运行 manage.py load_frameworks") % {"code": code}
+        ) from exc
+
+
+def compiled(assessment: Assessment) -> Compiled:
+    fw = assessment.framework.compiled()
+    assert isinstance(fw, Compiled)
+    return fw
+
+
+def stored_answers(assessment: Assessment) -> Parsed:
+    data = assessment.answers or {}
+    return parse_answers(
+        compiled(assessment),
+        choices=data.get("choices"),
+        scenarios=data.get("scenarios"),
+        numbers=data.get("numbers"),
+    )
+
+
+def completeness(assessment: Assessment) -> tuple[list[str], list[str]]:
+    return missing_answers(compiled(assessment), stored_answers(assessment).answers)
+
+
+def dma_completeness(assessment: Assessment) -> list[str]:
+    """The DMA answer keys still unanswered (a question code, or ``q1.<row>`` for a table row)."""
+    # Imported here: dengta.assessment.dma builds its report on this module's reads at import time.
+    from dengta.assessment import dma
+
+    return dma.missing(dma.dma_compiled(assessment), assessment.answers_part("dma"))
+
+
+def stored_answers_numbers(answers: Mapping[str, Any]) -> dict[str, Decimal]:
+    """The stored numbers of a draft as Decimals (they were checked when saved)."""
+    return {code: Decimal(str(value)) for code, value in (answers.get("numbers") or {}).items()}
 
 
 def assessments_for(viewer: Viewer) -> QuerySet[Assessment]:

@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from dengta.assessment import issuing, services
+from dengta.assessment import issuing, selectors, services
 from dengta.assessment.invitations import invitation_create
 from dengta.assessment.loaders import load_all
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
@@ -122,10 +122,10 @@ class Counts:
 
 def framework_row() -> Framework:
     """The current MIIT 2024 framework, loading the framework files first when they are not loaded."""
-    row = Framework.objects.filter(code=services.DEFAULT_FRAMEWORK, is_current=True).first()
+    row = Framework.objects.filter(code=selectors.DEFAULT_FRAMEWORK, is_current=True).first()
     if row is None:
         load_all()
-        row = Framework.objects.get(code=services.DEFAULT_FRAMEWORK, is_current=True)
+        row = Framework.objects.get(code=selectors.DEFAULT_FRAMEWORK, is_current=True)
     return row
 
 
@@ -315,7 +315,7 @@ def _day(rng: random.Random, period: tuple[date, date]) -> date:
 
 
 def score_fields(drawn: Drawn) -> dict[str, Any]:
-    """The fields ``services._score`` sets (minus state and timestamps)."""
+    """The fields ``services.submitting._score`` sets (minus state and timestamps)."""
     data = drawn.result.to_json()
     data["plan"] = drawn.plan
     dims = drawn.result.dimension_points

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from dengta.api.assessment.fields import DecimalMap, DecimalString
-from dengta.assessment import permissions, services
+from dengta.assessment import permissions, selectors
 from dengta.assessment.dma import DmaReport, is_dma
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.report import Report, level_name
@@ -177,8 +177,8 @@ def stored_answers(obj: Assessment) -> dict[str, Any]:
 
 def draft_missing(obj: Assessment) -> dict[str, list[str]]:
     if is_dma(obj):
-        return {"items": [], "scenarios": [], "questions": services.dma_completeness(obj)}
-    items, scenarios = services.completeness(obj)
+        return {"items": [], "scenarios": [], "questions": selectors.dma_completeness(obj)}
+    items, scenarios = selectors.completeness(obj)
     return {"items": items, "scenarios": scenarios}
 
 

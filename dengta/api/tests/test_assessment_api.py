@@ -23,12 +23,12 @@ from dengta.assessment.report import build_report
 from dengta.assessment.scoring.answers import parse_answers
 from dengta.assessment.scoring.engine import score
 from dengta.assessment.scoring.framework import UNIT
+from dengta.assessment.selectors import compiled
 from dengta.assessment.services import (
     assessment_assign_onsite,
     assessment_save_answers,
     assessment_start,
     assessment_submit,
-    compiled,
 )
 from dengta.assessment.tests.conftest import (  # noqa: F401  (fixtures)
     LEVEL2_CHOICES,

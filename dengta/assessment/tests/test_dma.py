@@ -17,15 +17,13 @@ from openpyxl import load_workbook
 from dengta.assessment import dma
 from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.scoring.eu_dma import DmaFramework, parse_dma, rounded, score_dma
-from dengta.assessment.selectors import latest_final
+from dengta.assessment.selectors import current_framework, dma_completeness, latest_final
 from dengta.assessment.services import (
     assessment_correct,
     assessment_save_answers,
     assessment_save_dma_answers,
     assessment_start,
     assessment_submit,
-    current_framework,
-    dma_completeness,
 )
 from dengta.assessment.tests.conftest import invite, self_assessment
 from dengta.assessment.views.dma import dma_steps

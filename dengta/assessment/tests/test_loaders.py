@@ -21,7 +21,8 @@ from django.core.management.base import CommandError
 from dengta.assessment.loaders import FrameworkInUse, load_all
 from dengta.assessment.models import Framework, Kind
 from dengta.assessment.scoring.definitions import DATA_DIR, DEFINITION_FILES
-from dengta.assessment.services import assessment_start, current_framework, historical_record
+from dengta.assessment.selectors import current_framework
+from dengta.assessment.services import assessment_start, historical_record
 
 from .conftest import self_assessment
 

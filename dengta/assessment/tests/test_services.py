@@ -19,6 +19,7 @@ from openpyxl import Workbook
 
 from dengta.assessment import permissions
 from dengta.assessment.models import Assessment, Evidence, Framework, Kind, Phase, State
+from dengta.assessment.selectors import compiled
 from dengta.assessment.services import (
     MAX_EVIDENCE_BYTES,
     PLEDGE_TEXT,
@@ -28,7 +29,6 @@ from dengta.assessment.services import (
     assessment_sign_off,
     assessment_start,
     assessment_submit,
-    compiled,
     evidence_add,
     historical_record,
 )

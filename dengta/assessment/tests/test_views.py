@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from dengta.assessment.models import Assessment, Kind, Phase, State
-from dengta.assessment.services import assessment_assign_onsite, compiled
+from dengta.assessment.selectors import compiled
+from dengta.assessment.services import assessment_assign_onsite
 from dengta.assessment.tests.conftest import LEVEL2_CHOICES, declare, scenarios_at, self_assessment
 from dengta.assessment.views.questionnaire import steps_for
 

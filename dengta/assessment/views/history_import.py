@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from dengta.assessment import history, permissions
 from dengta.assessment.scoring.bands import BandFramework
-from dengta.assessment.services import current_framework
+from dengta.assessment.selectors import current_framework
 from dengta.core.access import Viewer, request_viewer
 from dengta.core.decisions import require
 from dengta.core.models import Job

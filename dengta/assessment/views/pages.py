@@ -83,7 +83,7 @@ def start_self(request: HttpRequest) -> HttpResponse:
                 kind=Kind.SELF,
                 phase=form.cleaned_data["phase"],
                 author_organization=enterprise.organization,
-                framework=services.current_framework(form.cleaned_data["framework"]),
+                framework=selectors.current_framework(form.cleaned_data["framework"]),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -124,7 +124,7 @@ def start_diagnosis(request: HttpRequest) -> HttpResponse:
                 kind=Kind.PROVIDER,
                 phase=form.cleaned_data["phase"],
                 author_organization=Organization.objects.get(pk=viewer.organization_id or 0),
-                framework=services.current_framework(form.cleaned_data["framework"]),
+                framework=selectors.current_framework(form.cleaned_data["framework"]),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -247,7 +247,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if dma.is_dma(assessment):
         return _dma_detail(request, viewer, assessment, context)
     if not assessment.has_score:
-        fw = for_display(services.compiled(assessment))  # the index's texts in the page's language
+        fw = for_display(selectors.compiled(assessment))  # the index's texts in the page's language
         context["progress"] = _progress(fw, assessment)
         context["steps"] = steps_for(fw)
         if assessment.kind == Kind.ONSITE:
@@ -316,7 +316,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "form": form,
         "evidence_count": assessment.evidence.count(),
-        "evidence_groups": evidence_groups(services.compiled(assessment), assessment),
+        "evidence_groups": evidence_groups(selectors.compiled(assessment), assessment),
         "crumbs": [
             (_("数字化评测"), reverse("assessment:list")),
             (str(assessment.enterprise), reverse("assessment:detail", args=[pk])),
@@ -345,7 +345,7 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     viewer, assessment = _lookup(request, pk)
     if not permissions.can_add_evidence(viewer, assessment) or dma.is_dma(assessment):
         raise Http404
-    fw = for_display(services.compiled(assessment))
+    fw = for_display(selectors.compiled(assessment))
     form = EvidenceForm(request.POST, request.FILES, items=evidence_items(fw))
     if form.is_valid():
         try:

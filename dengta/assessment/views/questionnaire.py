@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dengta.assessment import permissions, services
+from dengta.assessment import permissions, selectors, services
 from dengta.assessment.dma import is_dma
 from dengta.assessment.models import Assessment, Kind
 from dengta.assessment.scoring.answers import Parsed
@@ -121,7 +121,7 @@ def _item_rows(
                 posted["numbers"].get(n.code, "") if posted is not None else stored_numbers.get(n.code, "")
             )
             numbers.append({"spec": n, "value": value, "id": f"number-{n.code}"})
-        computed = derive_option(fw, item.code, services.stored_answers_numbers(answers))
+        computed = derive_option(fw, item.code, selectors.stored_answers_numbers(answers))
         rows.append(
             {
                 "item": item,
@@ -179,7 +179,7 @@ def _with_evidence(rows: list[dict[str, Any]], assessment: Assessment) -> list[d
 
 
 def _progress(fw: Compiled, assessment: Assessment) -> dict[str, Any]:
-    items, scenarios = services.completeness(assessment)
+    items, scenarios = selectors.completeness(assessment)
     total = len(fw.items) + len(fw.scenarios)
     done = total - len(items) - len(scenarios)
     return {
@@ -201,7 +201,7 @@ def _render_step(
     problems: list[dict[str, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    fw = for_display(services.compiled(assessment))  # the index's texts in the page's language
+    fw = for_display(selectors.compiled(assessment))  # the index's texts in the page's language
     steps = steps_for(fw)
     step = steps[index]
     answers = assessment.answers or {}
@@ -260,7 +260,7 @@ def fill(request: HttpRequest, pk: int, step: int | None = None) -> HttpResponse
     if not decision:
         messages.info(request, decision.reason)
         return redirect("assessment:detail", pk=assessment.pk)
-    fw = services.compiled(assessment)
+    fw = selectors.compiled(assessment)
     count = len(steps_for(fw))
     if step is None:
         return redirect("assessment:fill_step", pk=pk, step=min(assessment.current_step, count - 1))
@@ -305,7 +305,7 @@ def autosave(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         return dma.autosave(request, pk, step)
     if not permissions.can_edit(viewer, assessment):
         raise Http404
-    fw = services.compiled(assessment)
+    fw = selectors.compiled(assessment)
     steps = steps_for(fw)
     if not 0 <= step < len(steps):
         raise Http404
@@ -338,7 +338,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, assessment=assessment, pledge=bool(request.POST.get("pledge"))
         )
     except ValidationError as exc:
-        fw = services.compiled(assessment)
+        fw = selectors.compiled(assessment)
         problems = [
             {"message": m, "target": "pledge" if "pledge" in str(m).lower() else ""} for m in exc.messages
         ]
