@@ -68,10 +68,7 @@ def english() -> bool:
 def framework_title(framework: Framework, *, in_english: bool | None = None) -> str:
     """The framework as people name it: the title of its data (the English one in English where the data
     has one); the EU DMA by its kind's name in Chinese, since its data has only the English title."""
-    rules = (framework.content or {}).get("rules") or {}
-    if english() if in_english is None else in_english:
-        return str(rules.get("title_en") or (framework.content or {}).get("title_en") or framework.title)
-    return framework.display_title
+    return framework.title_in(english=english() if in_english is None else in_english)
 
 
 def framework_name(framework: Framework) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dengta.assessment.scoring.definitions import Compiled, canonical, compile_content
@@ -62,8 +63,15 @@ class Framework(models.Model):
 
     @property
     def display_title(self) -> str:
-        """The title shown on pages: the EU DMA's data file has only an English title, so it goes by its
-        kind's (translated) name."""
+        """The title shown to people, in the active language."""
+        return self.title_in(english=(get_language() or "").startswith("en"))
+
+    def title_in(self, *, english: bool) -> str:
+        """The title of the data (its English title in English, where the data has one). The EU DMA's data
+        has only the English title, so in Chinese it goes by its kind's (translated) name."""
+        content = self.content or {}
+        if english:
+            return str((content.get("rules") or {}).get("title_en") or content.get("title_en") or self.title)
         if self.kind == self.Kind.EU_DMA:
             return str(self.get_kind_display())
         return self.title

@@ -110,6 +110,7 @@ def test_english_pages_show_the_english_framework_title(world: Any) -> None:
         reverse("assessment:framework_list"),
         reverse("assessment:framework_detail", args=URL_ARGS),
         reverse("assessment:detail", args=[assessment.pk]),
+        reverse("assessment:detail", args=[self_assessment(world, submit=False).pk]),  # a draft
     ):
         page = client.get(url).content.decode()
         assert english in page, url
