@@ -16,7 +16,7 @@ from dengta.core.events import record_event
 from dengta.demo import generate
 from dengta.demo.assessments import seed_assessments
 from dengta.demo.models import DemoRun
-from dengta.orgs.models import AuthorityLevel, Organization, OrgType
+from dengta.orgs.models import AuthorityLevel, Membership, Organization, OrgType
 from dengta.orgs.services import membership_grant, organization_create
 from dengta.reference.models import Industry, Region, SubIndustry
 from dengta.reference.selectors import current_size_rules
@@ -412,6 +412,32 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return rows
 
 
+def pending_change_of_demo_enterprise(say: Callable[[str], None]) -> None:
+    """demo-enterprise has sent new size figures for confirmation (a revenue 25 times last year's, so the
+    reviewer sees a plausibility warning): demo-city's queue is not empty and the enterprise's page shows a
+    change awaiting its authority."""
+    from dengta.registry.models import Enterprise
+    from dengta.registry.services import enterprise_change_submit
+
+    member = (
+        Membership.objects.filter(user__username="demo-enterprise", organization__type=OrgType.ENTERPRISE)
+        .select_related("user", "organization")
+        .first()
+    )
+    enterprise = Enterprise.objects.filter(organization=member.organization).first() if member else None
+    if member is None or enterprise is None:
+        return
+    change = enterprise_change_submit(
+        actor=member.user,
+        enterprise=enterprise,
+        employees=enterprise.employees + 12,
+        revenue_10k_yuan=(enterprise.revenue / 10000 * 25).quantize(Decimal("0.01")),
+        figures_checked=True,
+    )
+    if change is not None:
+        say(f"enterprise changes: 1 pending ({len(change.warnings or [])} plausibility warnings)")
+
+
 def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
     scale = parse_scale(scale_raw)
     existing = DemoRun.objects.filter(scale=scale.label, seed=seed).first()
@@ -438,6 +464,7 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
         seeder.accounts(national, authorities)
         # After the logins: the demo enterprise is left without assessments and demo-expert gets work.
         seed_assessments(seed, PILOT_CITIES, say)
+        pending_change_of_demo_enterprise(say)
         run = DemoRun.objects.create(
             scale=scale.label, seed=seed, enterprises=enterprises, providers=providers
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -16,7 +17,7 @@ from dengta.demo.generate import make_uscc, org_code_check
 from dengta.demo.services import PILOT_CITIES, parse_scale, seed
 from dengta.orgs.models import Membership, Organization
 from dengta.reference.loaders import load_all
-from dengta.registry.models import Enterprise, Provider
+from dengta.registry.models import Enterprise, EnterpriseChange, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,7 @@ def test_seed_builds_a_plausible_reproducible_set(reference: None):
     ReportNumberSequence.objects.all().delete()  # so the same seed gives the same report numbers
     Assessment.objects.all().delete()  # the demo assessments protect their enterprises
     DiagnosisInvitation.objects.all().delete()  # so does demo-enterprise's invitation of demo-provider
+    EnterpriseChange.objects.all().delete()  # and demo-enterprise's change awaiting confirmation
     Enterprise.objects.all().delete()  # the same seed rebuilds the same codes (reproducible)
     Provider.objects.all().delete()
     from dengta.demo.models import DemoRun
@@ -129,6 +131,18 @@ def test_one_login_per_role(reference: None):
     out = StringIO()
     call_command("demo_accounts", stdout=out)
     assert "demo-auditor" in out.getvalue() and "dengta-demo-2026" in out.getvalue()
+    assert "评审专家（孙国栋）" in out.getvalue()  # each login is a person with a name, shown with its role
+
+
+def test_demo_enterprise_has_a_change_awaiting_its_city(reference: None):
+    seed("120", 3, lambda _m: None)
+    change = EnterpriseChange.objects.select_related("enterprise__organization").get()
+    assert change.state == "pending" and change.warnings
+    assert change.submitted_by is not None and change.submitted_by.username == "demo-enterprise"
+    enterprise = change.enterprise
+    assert change.revenue is not None and change.revenue == (enterprise.revenue * 25).quantize(Decimal("1"))
+    # The official figures are untouched until demo-city confirms.
+    assert enterprise.employees != change.employees
 
 
 def test_refuses_without_reference_data(db: Any):
