@@ -393,6 +393,10 @@ def test_submit_with_unanswered_questions_is_400(world):
     response = client.post(f"{URL}{pk}/submit/", {"pledge": True}, format="json")
     assert response.status_code == 400
     assert response.json()["non_field_errors"][0].startswith("还有 30 题未作答：")
+    english = client.post(f"{URL}{pk}/submit/", {"pledge": True}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    message = english.json()["non_field_errors"][0]
+    assert english.status_code == 400 and "30" in message
+    assert_one_language(message, language="en")  # the questions named in English too
     assert Assessment.objects.get(pk=pk).state == State.DRAFT
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from dengta.assessment import dma, issuing, workflows
+from dengta.assessment import dma, issuing, texts, workflows
 from dengta.assessment.models import Assessment, Kind
 from dengta.assessment.scoring.answers import Answers, missing_answers
 from dengta.assessment.scoring.engine import ENGINE_VERSION, score
@@ -65,12 +65,13 @@ def _submit(*, actor: Actor, assessment: Assessment, pledge: bool) -> Assessment
         raise ValidationError([p.render(_) for p in parsed.problems])
     items, scenarios = missing_answers(compiled(assessment), parsed.answers)
     if items or scenarios:
-        fw = compiled(assessment)
+        fw = texts.for_display(compiled(assessment))  # the names in the reader's language
         names = [i.name for i in fw.items if i.code in items] + [
             s.name for s in fw.scenarios if s.code in scenarios
         ]
         raise ValidationError(
-            _("还有 %(n)s 题未作答：%(names)s") % {"n": len(names), "names": "、".join(names)}
+            _("还有 %(n)s 题未作答：%(names)s")
+            % {"n": len(names), "names": texts.list_separator().join(names)}
         )
     return _score(actor=actor, assessment=_pledge(actor, assessment), answers=parsed.answers)
 
