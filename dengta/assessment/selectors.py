@@ -25,6 +25,7 @@ from dengta.assessment.models import (
 from dengta.assessment.scoring.answers import Parsed, missing_answers, parse_answers
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.core.access import Viewer
+from dengta.core.models import Job
 from dengta.orgs.models import Organization, OrgType
 from dengta.reference.models import SubIndustry
 from dengta.registry.models import Enterprise
@@ -263,6 +264,17 @@ def invited_enterprises(viewer: Viewer) -> QuerySet[Enterprise]:
         provider_id=viewer.organization_id, state=InvitationState.ACTIVE
     ).values("enterprise_id")
     return Enterprise.objects.filter(pk__in=invited).select_related("region").order_by("name")
+
+
+HISTORY_IMPORT_JOB_KIND = "assessment.import_history"
+
+
+def history_jobs_of(viewer: Viewer) -> QuerySet[Job]:
+    """The viewer's own imports of historical results, newest first (to come back to an import left
+    running); the job itself is in dengta.assessment.history.jobs."""
+    if not viewer.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(kind=HISTORY_IMPORT_JOB_KIND, created_by=viewer.user).order_by("-created_at")
 
 
 PROVIDER_SEARCH_LIMIT = 20

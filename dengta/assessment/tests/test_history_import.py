@@ -31,11 +31,13 @@ from dengta.assessment.history import (
     HistoryOutcome,
     run_history_import,
     template_workbook,
+    validation,
     write_rows,
 )
 from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.scoring.bands import BandFramework, compile_bands, level_for_total
 from dengta.assessment.scoring.definitions import DATA_DIR
+from dengta.assessment.selectors import HISTORY_IMPORT_JOB_KIND
 from dengta.assessment.services import historical_record
 from dengta.core.importing.scope import ImportScope
 from dengta.core.models import Event, Job
@@ -422,7 +424,7 @@ def test_a_spreadsheet_without_data_rows_is_refused(world: Any) -> None:
 
 
 def test_too_many_rows_is_refused(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(history, "MAX_ROWS", 2)
+    monkeypatch.setattr(validation, "MAX_ROWS", 2)
     data = sheet([[world.registered.tianhe.uscc, f"2023-06-0{n}", 50, ""] for n in range(1, 4)])
     assert run(world, data).refused == "数据超过 2 行的上限，请拆分成几个文件分别导入"
 
@@ -519,7 +521,7 @@ def test_upload_runs_the_job_and_shows_the_result(
         ]
     )
     response = upload(world, "guangzhou", data, django_capture_on_commit_callbacks)
-    job = Job.objects.get(kind=history.JOB_KIND)
+    job = Job.objects.get(kind=HISTORY_IMPORT_JOB_KIND)
     assert response.status_code == 302 and response["Location"] == reverse(
         "assessment:history_import_result", args=[job.pk]
     )

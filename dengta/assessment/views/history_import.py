@@ -17,7 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dengta.assessment import history, permissions
+from dengta.assessment import history, permissions, selectors
 from dengta.assessment.scoring.bands import BandFramework
 from dengta.assessment.selectors import current_framework
 from dengta.core.access import Viewer, request_viewer
@@ -60,7 +60,7 @@ def _bands() -> BandFramework | None:
 
 def _own_job(viewer: Viewer, pk: int) -> Job:
     """An import job of the viewer's own; anyone else's is "not found" (like the registry's imports)."""
-    job = history.history_jobs_of(viewer).filter(pk=pk).first()
+    job = selectors.history_jobs_of(viewer).filter(pk=pk).first()
     if job is None:
         raise Http404
     return job
@@ -77,7 +77,7 @@ def history_import(request: HttpRequest) -> HttpResponse:
         return redirect("assessment:history_import_result", pk=job.pk)
     context = {
         "form": form,
-        "jobs": history.history_jobs_of(viewer)[:10],
+        "jobs": selectors.history_jobs_of(viewer)[:10],
         "bands": _bands(),
         "columns": history.COLUMNS,
         "required": history.REQUIRED,
