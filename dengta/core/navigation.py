@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dengta.core.access import Viewer
 from dengta.core.capabilities import Capability
@@ -38,6 +39,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         "buildings",
         Capability.LIST_ENTERPRISES,
         prefix="/registry/enterprises",
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "企业信息变更"),
+        "registry:change_list",
+        "clipboard-check",
+        Capability.VIEW_ENTERPRISE_CHANGES,
+        prefix="/registry/changes",
     ),
     NavItem(
         _("本企业"),
