@@ -11,10 +11,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dengta.core.access import Viewer
+from dengta.core.problems import Problem
 from dengta.reference.models import Industry, Region, SubIndustry
 from dengta.registry import rules, uscc
 from dengta.registry.models import Enterprise, EnterpriseChange, Provider, Tier
-from dengta.registry.problems import Problem
 from dengta.registry.selectors import class_industries
 from dengta.registry.text import compact_code
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dengta.registry.problems import gettext_noop
+from dengta.core.problems import gettext_noop
 
 DATA_FILE = Path(__file__).with_name("data") / "plausibility.json"
 TEN_THOUSAND = Decimal(10_000)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from dengta.registry.problems import Problem, gettext_noop
+from dengta.core.problems import Problem, gettext_noop
 from dengta.registry.text import to_half_width
 
 # Plausibility limits. No Chinese legal entity reports more than a few hundred thousand staff, and the

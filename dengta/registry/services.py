@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
+from dengta.core.problems import Problem
 from dengta.core.workflows import run_transition
 from dengta.orgs.models import Organization, OrgType
 from dengta.orgs.services import organization_create
@@ -29,7 +30,6 @@ from dengta.reference.models import Industry, Region, SubIndustry
 from dengta.reference.selectors import current_size_rules
 from dengta.registry import plausibility, rules, uscc, workflows
 from dengta.registry.models import ChangeState, Enterprise, EnterpriseChange, Provider, Tier
-from dengta.registry.problems import Problem
 from dengta.registry.sizing import size_for
 from dengta.registry.text import clean_text
 

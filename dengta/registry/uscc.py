@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from stdnum.cn import uscc as stdnum_uscc
 
-from dengta.registry.problems import Problem, gettext_noop
+from dengta.core.problems import Problem, gettext_noop
 from dengta.registry.text import compact_code
 
 LENGTH = 18

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dengta.assessment.scoring.framework import Framework, RatioBands, RatioChange
-from dengta.registry.problems import Problem, gettext_noop
+from dengta.core.problems import Problem, gettext_noop
 
 MAX_NUMBER = Decimal("1e12")
 

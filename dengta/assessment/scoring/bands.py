@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from dengta.registry.problems import Problem, gettext_noop
+from dengta.core.problems import Problem, gettext_noop
 
 
 @dataclass(frozen=True)

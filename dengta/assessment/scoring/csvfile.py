@@ -42,7 +42,7 @@ from dengta.assessment.scoring.answers import (
 )
 from dengta.assessment.scoring.batch import MAX_SCALE, BatchScore, BatchScorer, Encoded, decimal_parts
 from dengta.assessment.scoring.framework import Framework, RatioBands, RatioChange, format_points
-from dengta.registry.problems import Problem, gettext_noop
+from dengta.core.problems import Problem, gettext_noop
 
 CHUNK = 50_000
 ENTERPRISE = "enterprise"

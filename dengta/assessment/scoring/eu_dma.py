@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from dengta.assessment.scoring.answers import split_keys
-from dengta.registry.problems import Problem, gettext_noop
+from dengta.core.problems import Problem, gettext_noop
 
 TWO_PLACES = Decimal("0.01")
 

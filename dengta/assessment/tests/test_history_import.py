@@ -41,8 +41,8 @@ from dengta.assessment.selectors import HISTORY_IMPORT_JOB_KIND
 from dengta.assessment.services import historical_record
 from dengta.core.importing.scope import ImportScope
 from dengta.core.models import Event, Job
+from dengta.core.problems import Problem
 from dengta.orgs.viewer import viewer_for_membership
-from dengta.registry.problems import Problem
 from dengta.registry.tests.conftest import body, code_for, csv_bytes, member, organization, xlsx_bytes
 from tests.language import assert_one_language
 

@@ -25,7 +25,7 @@ from dengta.assessment.dma import TICKED_TYPES, Choice, answer_keys, dma_compile
 from dengta.assessment.models import Assessment
 from dengta.assessment.scoring.eu_dma import DmaFramework, Question
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
-from dengta.registry.problems import Problem
+from dengta.core.problems import Problem
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from dengta.core.importing.outcome import ImportOutcome, Progress, check_size, noop_progress
 from dengta.core.importing.reading import FileRefused, Sheet, open_sheet
 from dengta.core.importing.scope import ImportScope
+from dengta.core.problems import Problem, gettext_noop
 from dengta.reference.selectors import current_size_rules
 from dengta.registry.importing.validation import Prepared, ReferenceTables, SheetCheck, prepare
 from dengta.registry.importing.writing import stream_rows, write_rows
 from dengta.registry.models import ImportBatch
-from dengta.registry.problems import Problem, gettext_noop
 
 FILE_EMPTY = gettext_noop("文件是空的，请上传填好的企业名单")
 CHANGED_MEANWHILE = gettext_noop(

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from dengta.core.importing.reading import Cell, FileRefused, Sheet
 from dengta.core.importing.rows import RowError, first_non_blank, is_blank_row, shown
 from dengta.core.importing.scope import ImportScope
+from dengta.core.problems import Problem, gettext_noop
 from dengta.reference.models import Industry, Region
 from dengta.reference.sizing import normalise_industry_code
 from dengta.registry import rules, uscc
 from dengta.registry.importing.columns import ALIASES, COLUMN_BY_KEY, COLUMNS, header_key
 from dengta.registry.models import Enterprise
-from dengta.registry.problems import Problem, gettext_noop
 from dengta.registry.text import clean_text, compact_code
 
 Progress = Callable[[int, str], None]

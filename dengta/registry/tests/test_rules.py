@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dengta.core.problems import Problem
 from dengta.registry import rules
-from dengta.registry.problems import Problem
 from tests.language import assert_one_language, english
 
 
