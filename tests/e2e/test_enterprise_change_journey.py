@@ -14,6 +14,9 @@ def test_enterprise_change_waits_for_its_authority(browser: Any, demo_site: str,
 
     enterprise = Enterprise.objects.get(organization__memberships__user__username="demo-enterprise")
     before = (enterprise.employees, enterprise.size_class, enterprise.is_above_designated_size)
+    # The demo seeds one change awaiting demo-city; the journey's change will replace it.
+    changes_before = list(EnterpriseChange.objects.filter(enterprise=enterprise).values_list("pk", "state"))
+    assert [state for _pk, state in changes_before] == ["pending"]
 
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     login(page, demo_site, "demo-enterprise")
@@ -26,13 +29,18 @@ def test_enterprise_change_waits_for_its_authority(browser: Any, demo_site: str,
     assert "人均营业收入" in warnings.inner_text()
     assert page.get_by_label("从业人员（人）").input_value() == "100000"  # input kept
     page.screenshot(path=str(screenshots / "enterprise-change-warnings.png"), full_page=True)
-    assert not EnterpriseChange.objects.filter(enterprise=enterprise).exists()
+    # Warnings shown, nothing sent yet: the changes are as they were.
+    assert (
+        list(EnterpriseChange.objects.filter(enterprise=enterprise).values_list("pk", "state"))
+        == changes_before
+    )
     page.get_by_label("我已核对这些数据").check()
     page.get_by_role("button", name="保存并提交变更").click()
     page.wait_for_selector("text=待确认的信息变更")
     page.screenshot(path=str(screenshots / "enterprise-change-pending.png"), full_page=True)
     enterprise.refresh_from_db()
     assert (enterprise.employees, enterprise.size_class, enterprise.is_above_designated_size) == before
+    assert EnterpriseChange.objects.get(pk=changes_before[0][0]).state == "superseded"
 
     staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     login(staff, demo_site, "demo-city")
