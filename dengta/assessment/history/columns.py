@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
-from dengta.core.importing.columns import Column, header_key
+from dengta.core.importing import header
+from dengta.core.importing.columns import Column
 from dengta.core.importing.reading import Cell
-from dengta.core.importing.rows import RowError, shown
-from dengta.core.problems import Problem, gettext_noop
+from dengta.core.importing.rows import RowError
+from dengta.core.problems import gettext_noop
 
 FRAMEWORK_CODE = "miit-2022"
 COLUMNS: tuple[Column, ...] = (
@@ -42,40 +41,16 @@ COLUMNS: tuple[Column, ...] = (
 )
 REQUIRED = ("uscc", "assessed_on", "total")
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
-ALIASES: dict[str, str] = {}
-for _column in COLUMNS:
-    ALIASES[header_key(_column.title)] = _column.key
-    ALIASES[header_key(_column.key)] = _column.key
 HEADER_UNKNOWN = gettext_noop(
     "无法识别的列名 %(value)s；只能使用 统一社会信用代码、评测日期、总分、备注 四列"
 )
-HEADER_DUPLICATE = gettext_noop("列 %(value)s 出现了两次")
-HEADER_MISSING = gettext_noop("缺少列：%(columns)s")
 
 
 def map_header(number: int, cells: Sequence[Cell]) -> tuple[dict[str, int], list[RowError]]:
     """Column positions by key; unknown, repeated and missing required columns are errors."""
-    positions: dict[str, int] = {}
-    errors: list[RowError] = []
-    for index, cell in enumerate(cells):
-        text = shown(cell).strip()
-        if not text:
-            continue
-        key = ALIASES.get(header_key(text))
-        if key is None:
-            problem = Problem("header_unknown", HEADER_UNKNOWN, {"value": text})
-            errors.append(RowError(number, text, text, problem.render(_)))
-        elif key in positions:
-            problem = Problem("header_duplicate", HEADER_DUPLICATE, {"value": text})
-            errors.append(RowError(number, COLUMN_BY_KEY[key].title, text, problem.render(_)))
-        else:
-            positions[key] = index
-    missing = [COLUMN_BY_KEY[k] for k in REQUIRED if k not in positions]
-    if missing:
-        titles = "、".join(f"{c.title}（{c.key}）" for c in missing)
-        problem = Problem("header_missing", HEADER_MISSING, {"columns": titles})
-        errors.append(RowError(number, "", "", problem.render(_)))
-    return positions, errors
+    return header.map_header(
+        number, cells, columns=COLUMNS, required=REQUIRED, unknown_message=HEADER_UNKNOWN
+    )
 
 
 def points(value: Decimal) -> str:

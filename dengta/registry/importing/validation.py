@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from dengta.core.importing import header
 from dengta.core.importing.reading import Cell, FileRefused, Sheet
 from dengta.core.importing.rows import RowError, first_non_blank, is_blank_row, shown
 from dengta.core.importing.scope import ImportScope
@@ -27,7 +28,7 @@ from dengta.core.problems import Problem, gettext_noop
 from dengta.reference.models import Industry, Region
 from dengta.reference.sizing import normalise_industry_code
 from dengta.registry import rules, uscc
-from dengta.registry.importing.columns import ALIASES, COLUMN_BY_KEY, COLUMNS, header_key
+from dengta.registry.importing.columns import COLUMN_BY_KEY, COLUMNS
 from dengta.registry.models import Enterprise
 from dengta.registry.text import clean_text, compact_code
 
@@ -82,39 +83,13 @@ def _code_text(value: Cell) -> str:
 
 def map_header(number: int, cells: list[Cell]) -> tuple[dict[str, int], list[RowError]]:
     """Column positions by key; unknown, duplicated and missing columns are errors (blank headers ignored)."""
-    positions: dict[str, int] = {}
-    errors: list[RowError] = []
-    for index, cell in enumerate(cells):
-        text = shown(cell).strip()
-        if not text:
-            continue
-        key = ALIASES.get(header_key(text))
-        if key is None:
-            problem = Problem(
-                "header_unknown",
-                gettext_noop("无法识别的列名 %(value)s；请使用模板中的列名或其英文别名"),
-                {"value": text},
-            )
-            errors.append(RowError(number, text, text, problem.render(_)))
-        elif key in positions:
-            problem = Problem(
-                "header_duplicate",
-                gettext_noop("列 %(value)s 出现了两次"),
-                {"value": text},
-            )
-            errors.append(RowError(number, COLUMN_BY_KEY[key].title, text, problem.render(_)))
-        else:
-            positions[key] = index
-    missing = [c for c in COLUMNS if c.key not in positions]
-    if missing:
-        titles = "、".join(f"{c.title}（{c.key}）" for c in missing)
-        problem = Problem(
-            "header_missing",
-            gettext_noop("缺少列：%(columns)s"),
-            {"columns": titles},
-        )
-        errors.append(RowError(number, "", "", problem.render(_)))
-    return positions, errors
+    return header.map_header(
+        number,
+        cells,
+        columns=COLUMNS,
+        required=[c.key for c in COLUMNS],
+        unknown_message=gettext_noop("无法识别的列名 %(value)s；请使用模板中的列名或其英文别名"),
+    )
 
 
 def _parse_revenue(raw: Cell) -> Decimal | Problem:
