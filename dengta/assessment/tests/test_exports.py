@@ -225,17 +225,28 @@ def test_pdf_download_is_a4_with_cjk_fonts_embedded(world: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_pdf_in_english(world: Any) -> None:
+def test_the_official_pdf_is_chinese_for_an_english_reader_too(world: Any, monkeypatch: Any) -> None:
+    """The printed report is an official document: rendered in Chinese whatever the page language, so one
+    document never mixes our English headings with the index's Chinese wording."""
     a = self_assessment(world, level=2)
+    languages: list[str] = []
+    render = pdf.render_pdf
+
+    def spy(report: Any, request: Any = None) -> bytes:
+        languages.append(translation.get_language())
+        return render(report, request)
+
+    monkeypatch.setattr(pdf, "render_pdf", spy)
     client = world.client("guangzhou")
     client.cookies["django_language"] = "en"
     response = client.get(pdf_url(a))
     assert response.status_code == 200
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "assessment-report-en.pdf").write_bytes(response.content)
+    (ARTIFACTS / "assessment-report-en-reader.pdf").write_bytes(response.content)
     text = _check_pdf(response.content, a.enterprise)
+    assert languages == ["zh-hans"]
     if text is not None:
-        assert "Level2" in text and "Unifiedsocialcreditcode" in text
+        assert "二级" in text and "Level2" not in text
 
 
 def _html(world: Any, a: Assessment, who: str = "enterprise", language: str = "zh-hans") -> str:

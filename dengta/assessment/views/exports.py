@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -54,8 +56,11 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if is_dma(assessment):
         body = pdf.render_dma_pdf(build_dma_report(assessment, request_viewer(request)), request)
     else:
-        # The printed report is an official document: the index's own Chinese wording, never our translation.
-        body = pdf.render_pdf(build_report(assessment, request_viewer(request), official=True), request)
+        # The printed report is an official document, issued in Chinese whatever the reader's page language:
+        # the index's own wording (never our unofficial translation) and Chinese headings around it, so one
+        # document never mixes the two languages. English readers have the report page.
+        with translation.override(settings.LANGUAGE_CODE):
+            body = pdf.render_pdf(build_report(assessment, request_viewer(request), official=True), request)
     response = HttpResponse(body, content_type=PDF)
     response["Content-Disposition"] = content_disposition(
         f"assessment-{assessment.pk}-report.pdf", _display_name(assessment, _("评测报告"), "pdf")
