@@ -541,7 +541,28 @@ def enterprise_change_submit(
         },
         **where,
     )
+    reviewer = reviewing_authority(locked)
+    if reviewer is not None:
+        notify(
+            organization_id=reviewer.pk,
+            verb="enterprise_change.submitted",
+            message=gettext_noop("%(enterprise)s 提交了企业信息变更，待您确认"),
+            params={"enterprise": locked.name},
+            url=reverse("registry:change_detail", args=[change.pk]),
+        )
     return change
+
+
+def reviewing_authority(enterprise: Enterprise) -> Organization | None:
+    """The authority nearest to the enterprise (district, else city, else province): the one its changes
+    reach first. Others in whose jurisdiction it lies see the change in their queue too."""
+    parts = enterprise.region.path.strip("/").split("/")
+    paths = ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+    return (
+        Organization.objects.filter(type=OrgType.AUTHORITY, is_active=True, region__path__in=paths)
+        .order_by("-region__level", "pk")
+        .first()
+    )
 
 
 @transaction.atomic

@@ -433,6 +433,18 @@ def test_the_enterprise_is_told_the_decision_in_its_inbox(registered: Registered
     assert inbox[1].url == change_url(second)
 
 
+def test_the_nearest_authority_is_told_of_a_change_in_its_inbox(registered: Registered, cast: Any) -> None:
+    """天河区's enterprise: 广州市 is its nearest authority in the cast (no district one), not 广东省."""
+    from dengta.core.models import Notification
+
+    change = shrink(cast, registered)
+    city = list(Notification.objects.for_viewer(cast.viewer("guangzhou")))
+    assert [(n.verb, n.url) for n in city] == [("enterprise_change.submitted", change_url(change))]
+    assert registered.own.name in city[0].text
+    assert not Notification.objects.for_viewer(cast.viewer("guangdong")).exists()
+    assert services.reviewing_authority(registered.own) == cast.orgs["guangzhou"]
+
+
 # ------------------------------------------------------------------------------------- permission rules
 
 
