@@ -97,9 +97,14 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def key_figures(assessment: Assessment, issue: ReportIssue) -> dict[str, Any]:
+def key_figures(
+    assessment: Assessment, issue: ReportIssue, *, enterprise_name: str | None = None
+) -> dict[str, Any]:
     """What the digest covers: who, which framework, the result and the dates, and the issue's own number,
-    issuer and signer (so none of them can be altered unnoticed). Built from stored rows only."""
+    issuer and signer (so none of them can be altered unnoticed). Built from stored rows only.
+
+    ``enterprise_name``: the name the report was issued under, when checking later — an enterprise may be
+    renamed legitimately (its authority corrects the register), which does not change what was assessed."""
     result = assessment.result or {}
     enterprise = assessment.enterprise
     signed = assessment.signed_off_at
@@ -109,7 +114,7 @@ def key_figures(assessment: Assessment, issue: ReportIssue) -> dict[str, Any]:
         "issuer": issue.issuer,
         "issued_on": _day(issue.issued_on),
         "signer": issue.signer_name,
-        "enterprise": enterprise.name,
+        "enterprise": enterprise.name if enterprise_name is None else enterprise_name,
         "uscc": enterprise.uscc,
         "framework": assessment.framework.code,
         "framework_version": assessment.framework.version,
@@ -352,9 +357,13 @@ def verify(issue: ReportIssue) -> Verification:
     assessment = (
         Assessment.objects.select_related("enterprise", "framework").filter(pk=issue.assessment_id).get()
     )
-    current = digest_of(key_figures(assessment, issue))
+    # The stored snapshot must still be the one digested (it holds the name the report was issued under);
+    # the result, the dates and the issue's fields are recomputed from the rows as they are now.
+    snapshot_intact = digest_of(issue.figures or {}) == issue.digest
+    issued_name = str((issue.figures or {}).get("enterprise", ""))
+    current = digest_of(key_figures(assessment, issue, enterprise_name=issued_name))
     newer = issue.superseded_by
-    if current != issue.digest:
+    if current != issue.digest or not snapshot_intact:
         status = Status.CHANGED
     elif newer is not None:
         status = Status.SUPERSEDED

@@ -15,6 +15,7 @@ from dengta.assessment import issuing
 from dengta.assessment.models import Assessment, ReportIssue
 from dengta.assessment.services import assessment_correct, assessment_submit
 from dengta.assessment.tests.conftest import self_assessment
+from dengta.registry.models import Enterprise
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +66,20 @@ def test_a_changed_stored_figure_makes_the_page_say_so(world: Any) -> None:
     assert 'data-status="changed"' in text and 'data-status="valid"' not in text
     assert "请勿采信" in text
     assert "46.925" in text  # the figures shown are those issued, not the altered ones
+
+
+def test_a_renamed_enterprise_keeps_its_reports_valid_but_an_edited_snapshot_does_not(world: Any) -> None:
+    """The authority may correct an enterprise's name in the register: what was assessed did not change, so
+    its reports stay valid (issued under the old name). Editing the stored snapshot itself is a change."""
+    assessment, issue = issued(world)
+    issued_name = world.registered.own.name
+    Enterprise.objects.filter(pk=assessment.enterprise_id).update(name="天河精密零部件股份有限公司")
+    text = page(issue).content.decode()
+    assert 'data-status="valid"' in text and issued_name in text
+    figures = {**issue.figures, "total": "99"}
+    ReportIssue.objects.filter(pk=issue.pk).update(figures=figures)
+    cache.clear()
+    assert 'data-status="changed"' in page(ReportIssue.objects.get(pk=issue.pk)).content.decode()
 
 
 def test_a_corrected_report_says_superseded_by_the_new_number(world: Any) -> None:
