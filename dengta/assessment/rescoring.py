@@ -31,11 +31,9 @@ from dengta.assessment.scoring.batch import BatchScorer
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.core.access import Viewer
 from dengta.core.events import record_event
-from dengta.core.jobs import job_create, job_enqueue, job_progress, register_job
+from dengta.core.jobs import job_create, job_enqueue, job_progress, job_viewer, register_job
 from dengta.core.models import Job
 from dengta.core.spreadsheets import Book
-from dengta.orgs.models import Membership
-from dengta.orgs.viewer import viewer_for_membership
 
 JOB_KIND = "assessment.rescore_compare"
 CHUNK = 5000  # assessments parsed, encoded and scored at a time
@@ -292,17 +290,7 @@ def start_rescore_compare(*, viewer: Viewer, target: Framework) -> Job:
 
 def _check_rights(job: Job) -> None:
     """The starter's rights, looked up again when the job runs (they may have changed meanwhile)."""
-    if job.created_by_id is None or job.organization_id_ref is None:
-        raise PermissionDenied("a re-scoring comparison names the person and the organisation starting it")
-    membership = (
-        Membership.objects.active()
-        .select_related("organization", "organization__region", "user")
-        .filter(user_id=job.created_by_id, organization_id=job.organization_id_ref)
-        .first()
-    )
-    if membership is None:
-        raise PermissionDenied("the person who started the comparison is no longer a member")
-    decision = can_revise_level_rule(viewer_for_membership(membership))
+    decision = can_revise_level_rule(job_viewer(job))  # PermissionDenied when no longer a member
     if not decision:
         raise PermissionDenied(decision.reason)
 

@@ -215,6 +215,27 @@ def test_no_changes_means_no_file(world: Any, django_capture_on_commit_callbacks
     assert client.get(reverse("assessment:rescore_changes", args=[job.pk])).status_code == 404
 
 
+def test_a_starter_who_left_meanwhile_gets_a_failed_job_and_no_comparison(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rights are looked up again when the job runs (core.jobs.job_viewer), not trusted from the request."""
+    from dengta.core.jobs import run_job
+    from dengta.orgs.models import Membership
+
+    self_assessment(world)
+    first = Framework.objects.get(code=CODE, is_current=True)
+    world.client("ministry").post(start_url(first))  # queued: on_commit does not run in the test
+    job = Job.objects.get(kind=rescoring.JOB_KIND)
+    Membership.objects.filter(user=job.created_by, organization_id=job.organization_id_ref).update(
+        is_active=False
+    )
+    monkeypatch.setattr("django.conf.settings.DENGTA_EAGER_JOBS", "other")  # as a worker: record, not raise
+    run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and not job.output_file and "no longer a member" in job.message
+    assert not Event.objects.filter(verb="framework.rescore_compared").exists()
+
+
 def test_no_button_for_frameworks_without_level_rule(world: Any) -> None:
     bands = Framework.objects.get(code="miit-2022")
     client = world.client("ministry")
