@@ -226,6 +226,7 @@ def test_a_starter_who_left_meanwhile_gets_a_failed_job_and_no_comparison(
     first = Framework.objects.get(code=CODE, is_current=True)
     world.client("ministry").post(start_url(first))  # queued: on_commit does not run in the test
     job = Job.objects.get(kind=rescoring.JOB_KIND)
+    assert job.organization_id_ref is not None
     Membership.objects.filter(user=job.created_by, organization_id=job.organization_id_ref).update(
         is_active=False
     )
