@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from dengta.assessment.models import Assessment, DiagnosisInvitation, InvitationState, Kind, State
 from dengta.core.access import Viewer
 from dengta.core.capabilities import Capability
-from dengta.core.decisions import Decision
+from dengta.core.decisions import Decision, Outcome
 from dengta.orgs.models import OrgType
 from dengta.registry.models import Enterprise
 
@@ -176,7 +176,12 @@ def can_add_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
 def can_remove_evidence(viewer: Viewer, assessment: Assessment) -> Decision:
     """Evidence is removed by the one who may add it, and only while the assessment is a draft: once it is
     submitted (and then scored and signed off) the evidence is part of the locked record."""
-    return can_edit(viewer, assessment)
+    if viewer.is_authenticated and not _is_author(viewer, assessment):
+        return Decision.deny(_("只有填报方可以删除佐证材料"))  # whoever else sees it: 403, whatever the state
+    decision = can_edit(viewer, assessment)
+    if decision.kind == Outcome.CONFLICT:
+        return Decision.conflict(_("评测已提交，佐证材料不能再删除"))
+    return decision
 
 
 def can_view_evidence(viewer: Viewer, assessment: Assessment) -> Decision:

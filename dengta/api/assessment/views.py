@@ -7,11 +7,17 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,16 +37,62 @@ from dengta.api.assessment.serializers import (
     stored_answers,
 )
 from dengta.api.base import ViewerMixin, require
-from dengta.assessment import permissions, selectors, services
+from dengta.assessment import permissions, selectors, services, texts
 from dengta.assessment.dma import build_dma_report, is_dma
 from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.report import build_report
+from dengta.assessment.views.onsite import evidence_items
 from dengta.core.access import get_visible_or_404
 from dengta.core.decisions import Outcome
 from dengta.orgs.models import Organization
 from dengta.registry.models import Enterprise
 from dengta.registry.selectors import own_enterprise
 from dengta.registry.text import to_half_width
+
+
+class EvidenceFileSerializer(serializers.Serializer[Any]):
+    """One evidence file as the API lists it: the item it supports (code and name), where to fetch it."""
+
+    id = serializers.IntegerField()
+    item_code = serializers.CharField()
+    item_name = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    description = serializers.CharField()
+    uploaded_by = serializers.CharField(help_text="the person's name")
+    created_at = serializers.DateTimeField()
+    file_url = serializers.CharField(help_text="GET it with the same token; DELETE it to remove the file")
+
+
+class EvidenceUploadSerializer(serializers.Serializer[Any]):
+    item_code = serializers.CharField(help_text="the MIIT item or scenario code the file supports")
+    file = serializers.FileField(help_text="PDF, JPEG, PNG, xlsx or docx (checked by content), at most 20 MB")
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+def evidence_data(assessment: Assessment, request: Request) -> list[dict[str, Any]]:
+    names = dict(evidence_items(texts.for_display(selectors.compiled(assessment))))
+    rows = []
+    for e in assessment.evidence.select_related("uploaded_by").order_by("created_at", "pk"):
+        url = reverse("api:assessment-evidence-item", kwargs={"pk": assessment.pk, "evidence_pk": e.pk})
+        rows.append(
+            {
+                "id": e.pk,
+                "item_code": e.item_code,
+                "item_name": names.get(e.item_code, e.item_code),
+                "original_name": e.original_name,
+                "content_type": e.content_type,
+                "size": e.size,
+                "sha256": e.sha256,
+                "description": e.description,
+                "uploaded_by": str(e.uploaded_by) if e.uploaded_by else "",
+                "created_at": e.created_at,
+                "file_url": request.build_absolute_uri(url),
+            }
+        )
+    return rows
 
 
 class AssessmentFilterSerializer(serializers.Serializer[Any]):
@@ -355,3 +407,82 @@ class AssessmentViewSet(
         if is_dma(assessment):
             return Response(dma_report_data(build_dma_report(assessment, self.viewer)))
         return Response(report_data(build_report(assessment, self.viewer)))
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The evidence files of an assessment (whoever sees the assessment)",
+        request=None,
+        responses={200: EvidenceFileSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Attach an evidence file to an item of a draft (its author; an on-site expert once declared)",
+        description="multipart/form-data with item_code, file and an optional description. The file is "
+        "checked by its content, not its name. A submitted assessment: 409.",
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={
+            201: EvidenceFileSerializer,
+            400: OpenApiResponse(description="unknown item, file too large or not an accepted type"),
+            403: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["get", "post"], url_path="evidence", parser_classes=[MultiPartParser])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        if request.method == "GET":
+            require(permissions.can_view_evidence(self.viewer, assessment))
+            return Response(EvidenceFileSerializer(evidence_data(assessment, request), many=True).data)
+        require(permissions.can_add_evidence(self.viewer, assessment))
+        data = EvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            added = services.evidence_add(
+                actor=request.user,
+                assessment=assessment,
+                item_code=data.validated_data["item_code"],
+                upload=data.validated_data["file"],
+                description=data.validated_data["description"],
+            )
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
+        row = next(r for r in evidence_data(assessment, request) if r["id"] == added.pk)
+        return Response(EvidenceFileSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Download one evidence file (the stored file, with its checked content type)",
+        request=None,
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorSerializer},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove an evidence file from a draft (before submission only: 409 after)",
+        request=None,
+        responses={204: None, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["get", "delete"], url_path=r"evidence/(?P<evidence_pk>[0-9]+)")
+    def evidence_item(
+        self, request: Request, pk: str | None = None, evidence_pk: str | None = None
+    ) -> HttpResponseBase:
+        assessment = self.get_object()
+        evidence = assessment.evidence.filter(pk=int(evidence_pk or 0)).first()
+        if evidence is None:
+            raise NotFound()
+        if request.method == "GET":
+            require(permissions.can_view_evidence(self.viewer, assessment))
+            try:
+                handle = evidence.file.open("rb")
+            except OSError as exc:
+                raise NotFound() from exc
+            response = FileResponse(handle, content_type=evidence.content_type)
+            response["Content-Disposition"] = content_disposition_header(True, evidence.original_name) or ""
+            response["X-Content-Type-Options"] = "nosniff"
+            response["Cache-Control"] = "private, no-store"
+            return response
+        require(permissions.can_remove_evidence(self.viewer, assessment))
+        try:
+            services.evidence_remove(actor=request.user, evidence=evidence)
+        except DjangoValidationError as exc:
+            raise Conflict(" ".join(exc.messages)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

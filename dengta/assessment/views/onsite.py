@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 
 from dengta.assessment import permissions, selectors, services
 from dengta.assessment.calendar import Visit, visit_calendar
-from dengta.assessment.models import Assessment, Evidence, State
+from dengta.assessment.models import Assessment, Evidence
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+from dengta.core.decisions import Conflict, require
 
 # Opened in the browser; other types (Excel, Word) are downloaded. The type is the one sniffed from the
 # content at upload (dengta.assessment.uploads), never the name's extension.
@@ -102,27 +103,12 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     viewer, assessment, evidence = _evidence(request, pk, evidence_pk)
-    decision = permissions.can_remove_evidence(viewer, assessment)
-    if not decision:
-        # ARCHITECTURE.md rule 15: a submitted assessment is a state conflict (409); otherwise the rule's
-        # reason with 403 (outsiders never get here: the lookup above answers them 404).
-        conflict = assessment.state != State.DRAFT
-        message = _("评测已提交，佐证材料不能再删除") if conflict else decision.reason
-        return render(
-            request,
-            "assessment/conflict.html",
-            {"assessment": assessment, "message": message},
-            status=409 if conflict else 403,
-        )
+    # ARCHITECTURE.md convention 15: the Decision says 403 (not the author) or 409 (already submitted).
+    require(permissions.can_remove_evidence(viewer, assessment))
     try:
         services.evidence_remove(actor=request.user, evidence=evidence)
     except ValidationError as exc:
-        return render(
-            request,
-            "assessment/conflict.html",
-            {"assessment": assessment, "message": " ".join(exc.messages)},
-            status=409,
-        )
+        raise Conflict(" ".join(exc.messages)) from exc
     messages.success(request, _("已删除佐证材料“%(name)s”。") % {"name": evidence.original_name})
     return redirect("assessment:detail", pk=pk)
 

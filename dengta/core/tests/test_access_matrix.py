@@ -163,6 +163,8 @@ ROUTES: dict[str, Route] = {
     "api:assessment-correct": Route(C.SELF_ASSESS, api=True, sample="assessment", post=True),
     "api:assessment-declare-coi": Route(C.ASSESS_ONSITE, api=True, sample="assessment", post=True),
     "api:assessment-report": Route(api=True, sample="assessment"),
+    "api:assessment-evidence": Route(api=True, sample="assessment"),
+    "api:assessment-evidence-item": Route(api=True, sample="missing_evidence"),
     "api:assessment-sign-off": Route(C.ASSESS_ONSITE, api=True, sample="assessment", post=True),
     "api:assessment-submit": Route(api=True, sample="assessment", post=True),
     "api:api-root": Route(api=True),
