@@ -46,7 +46,7 @@ def test_upload_list_download_and_remove_on_a_draft(world: Any) -> None:
     assert english[0]["item_name"] != "网络建设"  # the item's English name
 
     download = client.get(row["file_url"])
-    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download.status_code == 200 and download.getvalue() == PDF
     assert download["Content-Type"] == "application/pdf" and download["X-Content-Type-Options"] == "nosniff"
     assert "attachment" in download["Content-Disposition"]
 
