@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -448,6 +448,13 @@ def test_template_has_the_columns_and_explains_the_bands(world: Any) -> None:
     text = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
     for fragment in ("一级", "≥ 20，< 40", "二级", "≥ 40，< 60", "四级", "≥ 80，≤ 100", "无等级", "< 20"):
         assert fragment in text
+    assert_one_language(text)
+    assert "Notes" not in text and "English key" not in text  # the help is in the reader's language only
+    with translation.override("en"):
+        english = load_workbook(io.BytesIO(template_workbook(fw))).worksheets[1]
+    english_text = " ".join(str(c.value) for row in english.iter_rows() for c in row if c.value)
+    assert "English key" in english_text and "≥ 40, < 60" in english_text
+    assert "说明" not in english_text and "无等级" not in english_text and "一级" not in english_text
 
 
 def test_the_filled_in_template_imports(world: Any) -> None:
