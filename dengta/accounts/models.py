@@ -20,4 +20,6 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        """How every page, export and log names a person (UI.md: names, not internal codes): the name they
+        recorded (姓名), else first and last name, the username only when no name was recorded."""
+        return self.display_name.strip() or self.get_full_name().strip() or self.username

@@ -187,7 +187,7 @@ def evidence_rows(report: Report, fw: Compiled | None) -> list[list[Any]]:
         item = fw.item(e.item_code) if fw else None
         scenario = fw.scenario(e.item_code) if fw and item is None else None
         name = item.name if item else (scenario.name if scenario else "")
-        uploader = e.uploaded_by.get_full_name() or e.uploaded_by.get_username()
+        uploader = str(e.uploaded_by)  # the person's name (User.__str__)
         row = [name, e.original_name, e.content_type, e.size, e.sha256, e.description]
         rows.append([*row, e.created_at, uploader])
     return rows

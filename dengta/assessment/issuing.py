@@ -174,8 +174,7 @@ def signer_for(assessment: Assessment) -> str:
     if assessment.kind != Kind.ONSITE or assessment.signed_off_by is None:
         return ""
     user = assessment.signed_off_by
-    # The name as the person recorded it (姓名: family name first); else the account's first and last name.
-    return str(getattr(user, "display_name", "") or user.get_full_name() or user.get_username())
+    return str(user)  # the name as the person recorded it (User.__str__: 姓名, else first and last name)
 
 
 def allocate_number(*, year: int, region_code: str) -> str:

@@ -78,8 +78,7 @@ def person(user: Any) -> str:
     """A person by full name (the username only when no name was given); no one is the system."""
     if user is None:
         return str(_("系统"))
-    name = getattr(user, "display_name", "") or user.get_full_name()
-    return str(name or user.get_username())
+    return str(user)  # dengta.accounts.models.User.__str__
 
 
 CHANGE_FIELD_NAMES = {
