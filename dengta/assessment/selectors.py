@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from dengta.assessment.models import (
     Assessment,
     DiagnosisInvitation,
+    Evidence,
     Framework,
     InvitationState,
     Kind,
@@ -241,12 +242,7 @@ def onsite_queue(viewer: Viewer) -> QuerySet[Assessment]:
 def person_name(user: Any) -> str:
     """How pages name a person: their name (姓名, else first and last name), the username only when no name
     was recorded (UI.md: users see names, not internal codes)."""
-    if user is None:
-        return ""
-    name = str(getattr(user, "display_name", "") or "").strip()
-    if not name and hasattr(user, "get_full_name"):
-        name = user.get_full_name().strip()
-    return name or str(user.get_username())
+    return "" if user is None else str(user)  # dengta.accounts.models.User.__str__
 
 
 # -- diagnosis invitations -----------------------------------------------------------------------------------
@@ -389,3 +385,31 @@ def diagnosis_counts(viewer: Viewer) -> DiagnosisCounts:
         )
     )
     return DiagnosisCounts(total=figures["total"], drafts=figures["drafts"], scored=figures["scored"])
+
+
+# ------------------------------------------------------------------------------------------- evidence
+
+
+def evidence_items(fw: Compiled) -> list[tuple[str, str]]:
+    """What evidence can be filed under: every item and scenario (code, name), in the index's order."""
+    return [(i.code, i.name) for i in fw.items] + [(s.code, s.name) for s in fw.scenarios]
+
+
+@dataclass
+class EvidenceGroup:
+    code: str
+    name: str
+    files: list[Evidence] = field(default_factory=list)
+
+
+def evidence_groups(fw: Compiled, assessment: Assessment) -> list[EvidenceGroup]:
+    """The assessment's evidence grouped by item, in the index's order, each under the item's name."""
+    names = dict(evidence_items(fw))
+    order = {code: n for n, code in enumerate(names)}
+    groups: dict[str, EvidenceGroup] = {}
+    for e in assessment.evidence.select_related("uploaded_by").order_by("created_at", "pk"):
+        group = groups.setdefault(
+            e.item_code, EvidenceGroup(e.item_code, names.get(e.item_code, e.item_code))
+        )
+        group.files.append(e)
+    return sorted(groups.values(), key=lambda g: order.get(g.code, len(order)))

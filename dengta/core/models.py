@@ -206,5 +206,5 @@ class Notification(models.Model):
         try:
             return template % (self.params or {})
         except (KeyError, TypeError, ValueError):
-            # A catalogue entry whose placeholders no longer match: the untranslated text still reads.
+            # A catalogue entry whose %(name)s fields no longer match the stored ones: show the original text.
             return self.message % (self.params or {}) if self.params else self.message

@@ -7,14 +7,16 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 
 from dengta.api.assessment.fields import DecimalMap, DecimalString
-from dengta.assessment import permissions, selectors
+from dengta.assessment import permissions, selectors, texts
 from dengta.assessment.dma import DmaReport, is_dma
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.report import Report, level_name
@@ -492,6 +494,44 @@ class EvidenceSerializer(serializers.Serializer[Any]):
     sha256 = serializers.CharField()
     description = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class EvidenceFileSerializer(EvidenceSerializer):
+    """One evidence file as the evidence endpoint lists it: the report's fields, plus the item's name, who
+    uploaded it and where to fetch it."""
+
+    item_name = serializers.CharField()
+    uploaded_by = serializers.CharField(help_text="the person's name")
+    file_url = serializers.CharField(help_text="GET it with the same token; DELETE it to remove the file")
+
+
+class EvidenceUploadSerializer(serializers.Serializer[Any]):
+    item_code = serializers.CharField(help_text="the MIIT item or scenario code the file supports")
+    file = serializers.FileField(help_text="PDF, JPEG, PNG, xlsx or docx (checked by content), at most 20 MB")
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+def evidence_data(assessment: Assessment, request: Request) -> list[dict[str, Any]]:
+    names = dict(selectors.evidence_items(texts.for_display(selectors.compiled(assessment))))
+    rows = []
+    for e in assessment.evidence.select_related("uploaded_by").order_by("created_at", "pk"):
+        url = reverse("api:assessment-evidence-item", kwargs={"pk": assessment.pk, "evidence_pk": e.pk})
+        rows.append(
+            {
+                "id": e.pk,
+                "item_code": e.item_code,
+                "item_name": names.get(e.item_code, e.item_code),
+                "original_name": e.original_name,
+                "content_type": e.content_type,
+                "size": e.size,
+                "sha256": e.sha256,
+                "description": e.description,
+                "uploaded_by": person_name(e.uploaded_by) if e.uploaded_by else "",
+                "created_at": e.created_at,
+                "file_url": request.build_absolute_uri(url),
+            }
+        )
+    return rows
 
 
 class CountsSerializer(serializers.Serializer[Any]):

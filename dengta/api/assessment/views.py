@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.http.response import HttpResponseBase
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -30,69 +29,26 @@ from dengta.api.assessment.serializers import (
     AssessmentDetailSerializer,
     AssessmentSerializer,
     ErrorSerializer,
+    EvidenceFileSerializer,
+    EvidenceUploadSerializer,
     SubmitSerializer,
     dma_report_data,
     draft_missing,
+    evidence_data,
     report_data,
     stored_answers,
 )
 from dengta.api.base import ViewerMixin, require
-from dengta.assessment import permissions, selectors, services, texts
+from dengta.assessment import permissions, selectors, services
 from dengta.assessment.dma import build_dma_report, is_dma
 from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.report import build_report
-from dengta.assessment.views.onsite import evidence_items
 from dengta.core.access import get_visible_or_404
 from dengta.core.decisions import Outcome
 from dengta.orgs.models import Organization
 from dengta.registry.models import Enterprise
 from dengta.registry.selectors import own_enterprise
 from dengta.registry.text import to_half_width
-
-
-class EvidenceFileSerializer(serializers.Serializer[Any]):
-    """One evidence file as the API lists it: the item it supports (code and name), where to fetch it."""
-
-    id = serializers.IntegerField()
-    item_code = serializers.CharField()
-    item_name = serializers.CharField()
-    original_name = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    description = serializers.CharField()
-    uploaded_by = serializers.CharField(help_text="the person's name")
-    created_at = serializers.DateTimeField()
-    file_url = serializers.CharField(help_text="GET it with the same token; DELETE it to remove the file")
-
-
-class EvidenceUploadSerializer(serializers.Serializer[Any]):
-    item_code = serializers.CharField(help_text="the MIIT item or scenario code the file supports")
-    file = serializers.FileField(help_text="PDF, JPEG, PNG, xlsx or docx (checked by content), at most 20 MB")
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-
-
-def evidence_data(assessment: Assessment, request: Request) -> list[dict[str, Any]]:
-    names = dict(evidence_items(texts.for_display(selectors.compiled(assessment))))
-    rows = []
-    for e in assessment.evidence.select_related("uploaded_by").order_by("created_at", "pk"):
-        url = reverse("api:assessment-evidence-item", kwargs={"pk": assessment.pk, "evidence_pk": e.pk})
-        rows.append(
-            {
-                "id": e.pk,
-                "item_code": e.item_code,
-                "item_name": names.get(e.item_code, e.item_code),
-                "original_name": e.original_name,
-                "content_type": e.content_type,
-                "size": e.size,
-                "sha256": e.sha256,
-                "description": e.description,
-                "uploaded_by": str(e.uploaded_by) if e.uploaded_by else "",
-                "created_at": e.created_at,
-                "file_url": request.build_absolute_uri(url),
-            }
-        )
-    return rows
 
 
 class AssessmentFilterSerializer(serializers.Serializer[Any]):

@@ -4,8 +4,6 @@ Thin views: parse → authorise (permissions) → call a service → answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,37 +18,12 @@ from django.views.decorators.http import require_POST
 from dengta.assessment import permissions, selectors, services
 from dengta.assessment.calendar import Visit, visit_calendar
 from dengta.assessment.models import Assessment, Evidence
-from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.decisions import Conflict, require
 
 # Opened in the browser; other types (Excel, Word) are downloaded. The type is the one sniffed from the
 # content at upload (dengta.assessment.uploads), never the name's extension.
 INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
-
-
-def evidence_items(fw: Compiled) -> list[tuple[str, str]]:
-    return [(i.code, i.name) for i in fw.items] + [(s.code, s.name) for s in fw.scenarios]
-
-
-@dataclass
-class EvidenceGroup:
-    code: str
-    name: str
-    files: list[Evidence] = field(default_factory=list)
-
-
-def evidence_groups(fw: Compiled, assessment: Assessment) -> list[EvidenceGroup]:
-    """The assessment's evidence grouped by item, in the index's order, each under the item's name."""
-    names = dict(evidence_items(fw))
-    order = {code: n for n, code in enumerate(names)}
-    groups: dict[str, EvidenceGroup] = {}
-    for e in assessment.evidence.select_related("uploaded_by").order_by("created_at", "pk"):
-        group = groups.setdefault(
-            e.item_code, EvidenceGroup(e.item_code, names.get(e.item_code, e.item_code))
-        )
-        group.files.append(e)
-    return sorted(groups.values(), key=lambda g: order.get(g.code, len(order)))
 
 
 def _assessment(request: HttpRequest, pk: int) -> tuple[Viewer, Assessment]:

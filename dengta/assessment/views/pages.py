@@ -22,7 +22,6 @@ from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.report import build_report
 from dengta.assessment.texts import for_display
 from dengta.assessment.views import dma as dma_views
-from dengta.assessment.views.onsite import evidence_groups, evidence_items
 from dengta.assessment.views.questionnaire import _progress, steps_for
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.decisions import require
@@ -251,8 +250,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["progress"] = _progress(fw, assessment)
         context["steps"] = steps_for(fw)
         if assessment.kind == Kind.ONSITE:
-            context["evidence_form"] = EvidenceForm(items=evidence_items(fw))
-            context["evidence_groups"] = evidence_groups(fw, assessment)
+            context["evidence_form"] = EvidenceForm(items=selectors.evidence_items(fw))
+            context["evidence_groups"] = selectors.evidence_groups(fw, assessment)
             context["can_add_evidence"] = permissions.can_add_evidence(viewer, assessment)
             context["can_remove_evidence"] = permissions.can_remove_evidence(viewer, assessment)
     if assessment.kind == Kind.ONSITE:
@@ -316,7 +315,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "form": form,
         "evidence_count": assessment.evidence.count(),
-        "evidence_groups": evidence_groups(selectors.compiled(assessment), assessment),
+        "evidence_groups": selectors.evidence_groups(selectors.compiled(assessment), assessment),
         "crumbs": [
             (_("数字化评测"), reverse("assessment:list")),
             (str(assessment.enterprise), reverse("assessment:detail", args=[pk])),
@@ -346,7 +345,7 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_add_evidence(viewer, assessment) or dma.is_dma(assessment):
         raise Http404
     fw = for_display(selectors.compiled(assessment))
-    form = EvidenceForm(request.POST, request.FILES, items=evidence_items(fw))
+    form = EvidenceForm(request.POST, request.FILES, items=selectors.evidence_items(fw))
     if form.is_valid():
         try:
             services.evidence_add(
