@@ -110,7 +110,12 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
             # An enterprise's or provider's draft is its own unfinished work; staff see it once submitted.
             # On-site drafts are staff's own arrangements, so they stay visible.
             return self.filter(
-                scope_q(viewer, region_field="enterprise__region", org_field="enterprise__organization_id")
+                scope_q(
+                    viewer,
+                    region_field="enterprise__region",
+                    org_field="enterprise__organization_id",
+                    coded=True,
+                )
             ).exclude(~models.Q(kind=Kind.ONSITE) & models.Q(state=State.DRAFT))
         if viewer.org_type == OrgType.ENTERPRISE:
             # On-site assessments become the enterprise's to see once the expert has scored them.
@@ -409,7 +414,7 @@ class DiagnosisInvitationQuerySet(models.QuerySet["DiagnosisInvitation"]):
         if viewer.org_type == OrgType.PROVIDER:
             return self.filter(provider_id=viewer.organization_id)
         if viewer.org_type in STAFF_ORG_TYPES:
-            return self.filter(scope_q(viewer, region_field="enterprise__region", org_field=None))
+            return self.filter(scope_q(viewer, region_field="enterprise__region", org_field=None, coded=True))
         return self.none()
 
     def active(self) -> DiagnosisInvitationQuerySet:

@@ -3,7 +3,8 @@
 A ``Viewer`` is what the request knows about the person: their active organisation, its type, their role
 and platform roles, and the jurisdiction as region-path prefixes. Every organisation-scoped query filters by
 ``scope_q``; every lookup of one object goes through ``get_visible_or_404``. Building the Viewer from the
-database is dengta.orgs.viewer's job; this module needs no models.
+database is dengta.orgs.viewer's job; this module imports no models (the region table is looked up by
+name when a jurisdiction has to be spelled out as region codes).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+
+from dengta.core.places import path_code, path_depth
 
 
 @dataclass(frozen=True)
@@ -69,12 +73,14 @@ def request_viewer(request: Any) -> Viewer:
     return viewer if isinstance(viewer, Viewer) else ANONYMOUS
 
 
-def scope_q(viewer: Viewer, *, region_field: str | None, org_field: str | None) -> Q:
+def scope_q(viewer: Viewer, *, region_field: str | None, org_field: str | None, coded: bool = False) -> Q:
     """A filter for rows visible to ``viewer``.
 
     region_field: the lookup path from the model to its Region (e.g. ``"region"`` or
     ``"organization__region"``), or None when the rows have no region.
     org_field: the lookup to the owning organisation's id (``"pk"`` for Organization itself).
+    coded: the row that holds ``region_field`` also stores ``province_code`` and ``prefecture_code``
+    (dengta.core.places), so a jurisdiction is an equality on an indexed column.
     """
     nothing = Q(pk__in=[])
     if not viewer.is_authenticated:
@@ -86,10 +92,31 @@ def scope_q(viewer: Viewer, *, region_field: str | None, org_field: str | None) 
         return own
     inside = Q(pk__in=[])
     for prefix in viewer.include_paths:
-        inside |= Q(**{f"{region_field}__path__startswith": prefix})
+        inside |= region_q(prefix, region_field=region_field, coded=coded)
     for prefix in viewer.exclude_paths:
-        inside &= ~Q(**{f"{region_field}__path__startswith": prefix})
+        inside &= ~region_q(prefix, region_field=region_field, coded=coded)
     return inside | own
+
+
+def region_q(path: str, *, region_field: str, coded: bool = False) -> Q:
+    """Rows whose region lies in the subtree at ``path``, as a condition an index can serve.
+
+    Coded rows: an equality on the stored province or prefecture code, or on the region itself for a
+    county. Other rows: their region's code among the subtree's codes, looked up in the region table
+    (3,348 rows) rather than matching every row's region path with LIKE, which no index serves.
+    """
+    depth = path_depth(path)
+    code = path_code(path)
+    owner = region_field[: -len("region")] if region_field.endswith("region") else ""
+    if coded and depth == 1:
+        return Q(**{f"{owner}province_code": code})
+    if coded and depth == 2:
+        return Q(**{f"{owner}prefecture_code": code})
+    if depth >= 3:
+        return Q(**{f"{region_field}_id": code})
+    region_model = apps.get_model("reference", "Region")
+    codes = region_model.objects.filter(path__startswith=path).values("code")
+    return Q(**{f"{region_field}_id__in": codes})
 
 
 class Scoped(Protocol):

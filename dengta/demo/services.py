@@ -295,6 +295,8 @@ class Seeder:
                     address=f"{row['region'].full_name}{self.rng.randint(1, 999)}号",
                 )
             )
+        for obj in objs:
+            obj.derive()
         Enterprise.objects.bulk_create(objs, batch_size=2000)
         return len(objs)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dengta.core.access import Viewer, scope_q
+from dengta.core.grams import name_grams
+from dengta.core.places import place_of
 from dengta.core.models import TimeStampedModel
 
 
@@ -26,7 +30,32 @@ class Tier(models.TextChoices):
 
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
     def visible_to(self, viewer: Viewer) -> EnterpriseQuerySet:
-        return self.filter(scope_q(viewer, region_field="region", org_field="organization_id"))
+        return self.filter(scope_q(viewer, region_field="region", org_field="organization_id", coded=True))
+
+
+# The enterprise list's sorts (dengta.registry.exports.ENTERPRISE_SORTS) as stored columns. Keyset pages
+# walk an index of (column, id) nationally and of (province, column, id) inside a province, so the first
+# and the last page, in any sort, read about one page of rows (measured: bench_lists, docs/benchmarks.md).
+ENTERPRISE_SORT_COLUMNS = {
+    "name": "name",
+    "uscc": "uscc",
+    "region": "region_id",
+    "industry": "industry_id",
+    "employees": "employees",
+    "revenue": "revenue",
+    "assets": "total_assets",
+    "created": "created_at",
+}
+
+
+def enterprise_list_indexes() -> list[models.Index]:
+    indexes = []
+    for key, column in ENTERPRISE_SORT_COLUMNS.items():
+        if key != "uscc":  # uscc is unique: its own index orders (uscc, id) already
+            indexes.append(models.Index(fields=[column, "id"], name=f"ent_sort_{key}"))
+        indexes.append(models.Index(fields=["province_code", column, "id"], name=f"ent_prov_{key}"))
+    indexes.append(models.Index(fields=["prefecture_code", "name", "id"], name="ent_pref_name"))
+    return indexes
 
 
 class ImportBatch(TimeStampedModel):
@@ -55,7 +84,7 @@ class Enterprise(TimeStampedModel):
         "orgs.Organization", on_delete=models.PROTECT, related_name="enterprise", verbose_name=_("机构")
     )
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    name = models.CharField(_("企业名称"), max_length=200)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     region = models.ForeignKey(
         "reference.Region", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("所在地区")
@@ -75,6 +104,12 @@ class Enterprise(TimeStampedModel):
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="enterprises"
     )
+    # Derived on every save (and by the bulk writers) so that lists at national scale are served by indexes:
+    # the codes of the province and prefecture the region lies in (dengta.core.places), and the bigrams of
+    # the name for substring search (dengta.core.grams; on PostgreSQL a GIN index over them).
+    province_code = models.CharField(_("省级区划代码"), max_length=6, editable=False, default="")
+    prefecture_code = models.CharField(_("地级区划代码"), max_length=6, editable=False, default="")
+    name_grams = models.TextField(_("名称检索词"), editable=False, default="")
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -92,10 +127,23 @@ class Enterprise(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["region", "size_class"]),
+            *enterprise_list_indexes(),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def derive(self) -> None:
+        """Set the derived columns from the region and the name (bulk_create does not call save())."""
+        self.province_code, self.prefecture_code = place_of(self.region.path)
+        self.name_grams = name_grams(self.name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "province_code", "prefecture_code", "name_grams"}
+        super().save(*args, **kwargs)
 
 
 class ChangeState(models.TextChoices):
@@ -108,7 +156,12 @@ class ChangeState(models.TextChoices):
 class EnterpriseChangeQuerySet(models.QuerySet["EnterpriseChange"]):
     def visible_to(self, viewer: Viewer) -> EnterpriseChangeQuerySet:
         return self.filter(
-            scope_q(viewer, region_field="enterprise__region", org_field="enterprise__organization_id")
+            scope_q(
+                viewer,
+                region_field="enterprise__region",
+                org_field="enterprise__organization_id",
+                coded=True,
+            )
         )
 
 

@@ -33,8 +33,11 @@ from django.db.backends.utils import CursorWrapper
 
 from dengta.core.actors import actor_id
 from dengta.core.events import record_event
+from dengta.core.grams import name_grams
 from dengta.core.importing.scope import ImportScope
+from dengta.core.places import place_of
 from dengta.orgs.models import Organization, OrgType
+from dengta.reference.models import Region
 from dengta.reference.sizing import SizeRules
 from dengta.registry.importing.validation import SheetCheck, ValidRow
 from dengta.registry.models import Enterprise, ImportBatch
@@ -58,6 +61,10 @@ ENTERPRISE_COLUMNS = (
     "size_sector",
     "size_standard_version",
     "size_explanation",
+    # Derived as Enterprise.save() derives them (dengta.core.places, dengta.core.grams).
+    "province_code",
+    "prefecture_code",
+    "name_grams",
 )
 
 
@@ -166,6 +173,7 @@ class _Writer:
         self.sizes: Counter[str] = Counter()
         self.above = 0
         self.regions = 0
+        self.places = {code: place_of(path) for code, path in Region.objects.values_list("code", "path")}
 
     def _explanation(self, size: SizeFields) -> Any:
         # BatchClassifier hands out one SizeFields per outcome, so its JSON is prepared once per outcome.
@@ -185,6 +193,7 @@ class _Writer:
         )
         self.sizes[size.size_class] += 1
         self.above += size.is_above_designated_size
+        place = self.places[row.region_code]
         return (
             organization_id,
             row.uscc,
@@ -200,6 +209,9 @@ class _Writer:
             size.size_sector,
             size.size_standard_version,
             self._explanation(size),
+            place.province_code,
+            place.prefecture_code,
+            name_grams(row.name),
         )
 
     def write(self, cursor: CursorWrapper, rows: Sequence[ValidRow]) -> None:
