@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dengta.core.access import Viewer, scope_q
 from dengta.core.grams import name_grams
-from dengta.core.places import place_of
 from dengta.core.models import TimeStampedModel
+from dengta.core.places import place_of
 
 
 class SizeClass(models.TextChoices):
