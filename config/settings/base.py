@@ -168,8 +168,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    # Keyset pages with a labelled count (dengta.api.pagination; the pages use the same machinery).
+    "DEFAULT_PAGINATION_CLASS": "dengta.api.pagination.KeysetPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
     # One mapping of refusals, the same statuses as the pages (ARCHITECTURE.md convention 15).

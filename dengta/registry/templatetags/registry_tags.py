@@ -9,6 +9,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from dengta.core.lists import CURSOR_PARAM
 from dengta.registry.rules import ten_k_from_yuan
 
 register = template.Library()
@@ -58,6 +59,7 @@ def sort_query(context: Any, key: str) -> str:
     request = context["request"]
     params: QueryDict = request.GET.copy()
     params.pop("page", None)
+    params.pop(CURSOR_PARAM, None)  # a new order starts at its first page
     current = context.get("sort", "")
     params["sort"] = f"-{key}" if current == key else key
     return params.urlencode()
