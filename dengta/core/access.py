@@ -17,7 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from dengta.core.places import path_code, path_depth
+from dengta.core.places import path_code, path_depth, place_of
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,13 @@ def scope_q(viewer: Viewer, *, region_field: str | None, org_field: str | None, 
         inside |= region_q(prefix, region_field=region_field, coded=coded)
     for prefix in viewer.exclude_paths:
         inside &= ~region_q(prefix, region_field=region_field, coded=coded)
+    if viewer.region_path and viewer.covers_path(viewer.region_path):
+        # Rows lie where their owning organisation lies (an enterprise's profile, assessments and changes
+        # sit at its organisation's region, kept in step by the registry's services), so an organisation
+        # inside its own jurisdiction owns nothing outside it. Leaving out "OR owned by me" keeps the
+        # condition an equality that an index of (province_code, sort column, id) serves in order; with
+        # the OR, a province's list sorted by credit code took 2.3 s at a million rows instead of ms.
+        return inside
     return inside | own
 
 
@@ -108,10 +115,19 @@ def region_q(path: str, *, region_field: str, coded: bool = False) -> Q:
     depth = path_depth(path)
     code = path_code(path)
     owner = region_field[: -len("region")] if region_field.endswith("region") else ""
-    if coded and depth == 1:
-        return Q(**{f"{owner}province_code": code})
-    if coded and depth == 2:
-        return Q(**{f"{owner}prefecture_code": code})
+    if coded:
+        # The province stays in the condition at every depth: then one family of indexes, (province_code,
+        # sort column, id), serves a prefecture's or a county's list in any order too, reading about one page
+        # of the province's index per page of the city's (measured with bench_lists).
+        # A county is (province, region): the region implies the prefecture, and (province_code,
+        # region_id, id) then answers its count from the index alone.
+        province, prefecture = place_of(path)
+        condition = Q(**{f"{owner}province_code": province})
+        if depth == 2:
+            condition &= Q(**{f"{owner}prefecture_code": prefecture})
+        if depth >= 3:
+            condition &= Q(**{f"{region_field}_id": code})
+        return condition
     if depth >= 3:
         return Q(**{f"{region_field}_id": code})
     region_model = apps.get_model("reference", "Region")

@@ -33,8 +33,10 @@ from dengta.core.exports import EXPORT_MAX_ROWS, JOB_THRESHOLD
 PAGE_SIZE = 25
 CURSOR_PARAM = "cursor"
 LAST = "last"
-# Up to this many rows a count is exact; past it the planner's estimate is shown, labelled "约".
-EXACT_COUNT_LIMIT = 20_000
+# Up to this many rows a count is exact; past it the planner's estimate is shown, labelled "约". A bounded
+# count that must read the table costs about 15 µs a row at a million rows (rows of a city lie on as many
+# pages as rows), so 5,000 keeps the worst count near 75 ms (bench_lists, docs/benchmarks.md).
+EXACT_COUNT_LIMIT = 5_000
 
 
 # --------------------------------------------------------------------------------------------- sorting
