@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -44,25 +46,51 @@ def assessments_filtered(viewer: Viewer, params: QueryDict) -> tuple[QuerySet[As
     return qs, values
 
 
-def _row(a: Assessment) -> tuple[object, ...]:
-    return (
-        a.enterprise.name,
-        a.enterprise.uscc,
-        a.get_kind_display(),
-        a.get_phase_display(),
-        a.get_state_display(),
-        a.framework.label,
-        a.assessed_on.isoformat() if a.assessed_on else "",
-        float(a.total) if a.total is not None else None,
-        a.level,
-    )
+class _Row:
+    """One assessment's values (``FIELDS``) → its row, with the choice labels read once in the export's
+    language. Values, not instances: an instance joined to its framework would carry the framework's whole
+    content (the indicator tree) on every row."""
+
+    def __init__(self) -> None:
+        self._labels: tuple[dict[str, str], ...] | None = None
+
+    def __call__(self, values: tuple[Any, ...]) -> tuple[object, ...]:
+        if self._labels is None:
+            self._labels = tuple({str(v): str(label) for v, label in c.choices} for c in (Kind, Phase, State))
+        kinds, phases, states = self._labels
+        name, uscc, kind, phase, state, code, version, assessed_on, total, level = values
+        return (
+            name,
+            uscc,
+            kinds.get(kind, kind),
+            phases.get(phase, phase),
+            states.get(state, state),
+            f"{code}@{version}",  # Framework.label
+            assessed_on.isoformat() if assessed_on else "",
+            float(total) if total is not None else None,
+            level,
+        )
+
+
+FIELDS = (
+    "enterprise__name",
+    "enterprise__uscc",
+    "kind",
+    "phase",
+    "state",
+    "framework__code",
+    "framework__version",
+    "assessed_on",
+    "total",
+    "level",
+)
 
 
 @register_export("assessment.assessments")
 def assessments_export(viewer: Viewer, params: QueryDict) -> Export:
     # The list itself shows every viewer the assessments they may see (none for some): so does the export.
     qs, _values = assessments_filtered(viewer, params)
-    qs, _sort = sort_by(params, qs.select_related("enterprise", "framework"), SORTS, "-created")
+    qs, _sort = sort_by(params, qs, SORTS, "-created")
     headers = [
         _("企业名称"),
         _("统一社会信用代码"),
@@ -74,4 +102,4 @@ def assessments_export(viewer: Viewer, params: QueryDict) -> Export:
         _("总分"),
         _("等级"),
     ]
-    return Export("assessments.xlsx", "assessments", headers, qs, _row)
+    return Export("assessments.xlsx", "assessments", headers, qs, _Row(), FIELDS)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,12 +10,13 @@ from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.dashboard import panels_for
 from dengta.core.decisions import require
 from dengta.core.events import shown_events, verify_chain
-from dengta.core.exports import EXPORT_JOB_KIND, attachment, export_response
+from dengta.core.exports import EXPORT_JOB_KIND, export_limits, export_response
 from dengta.core.lists import paginate
 from dengta.core.models import Event, Job, Notification
 from dengta.core.notifications import mark_read
 from dengta.core.permissions import can_view_events
 from dengta.core.selectors import events_for
+from dengta.core.spreadsheets import XLSX_CONTENT_TYPE
 from dengta.core.verbs import target_type_choices, verb_choices
 
 
@@ -112,15 +113,20 @@ def _own_export_job(request: HttpRequest, pk: int) -> Job:
 
 @login_required
 def export_job(request: HttpRequest, pk: int) -> HttpResponse:
-    """A large list export running in the background: its progress, then its download."""
-    return render(request, "core/export_job.html", {"job": _own_export_job(request, pk)})
+    """A list export (always a job): its progress, then its download."""
+    context = {"job": _own_export_job(request, pk), "limits": export_limits()}
+    return render(request, "core/export_job.html", context)
 
 
 @login_required
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The finished file, streamed from storage (a million rows are some 100 MB: not read into memory)."""
     job = _own_export_job(request, pk)
     if job.status != Job.Status.SUCCEEDED or not job.output_file:
         raise Http404
-    with job.output_file.open("rb") as handle:
-        data = handle.read()
-    return attachment(data, str(job.params.get("file_name") or "export.xlsx"))
+    return FileResponse(
+        job.output_file.open("rb"),
+        as_attachment=True,
+        filename=str(job.params.get("file_name") or "export.xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -9,9 +11,9 @@ from dengta.core.access import Viewer
 from dengta.core.decisions import require
 from dengta.core.exports import Export, register_export
 from dengta.core.lists import sort_by
+from dengta.reference.models import Industry, Region
 from dengta.registry import permissions, selectors
-from dengta.registry.models import Enterprise, Provider
-from dengta.registry.rules import ten_k_from_yuan
+from dengta.registry.models import Provider, SizeClass, Tier
 
 ENTERPRISE_SORTS = {
     "name": "name",
@@ -26,21 +28,60 @@ ENTERPRISE_SORTS = {
 PROVIDER_SORTS = {"name": "organization__name", "region": "organization__region__code", "kind": "kind"}
 
 
-def _enterprise_row(e: Enterprise) -> tuple[object, ...]:
-    return (
-        e.name,
-        e.uscc,
-        e.region_id,
-        e.region.full_name,
-        e.industry_id,
-        e.industry.name,
-        e.employees,
-        ten_k_from_yuan(e.revenue),
-        ten_k_from_yuan(e.total_assets),
-        e.get_size_class_display(),
-        _("是") if e.is_above_designated_size else _("否"),
-        e.get_tier_display() if e.tier else "",
-    )
+class _EnterpriseRow:
+    """One enterprise's values (``ENTERPRISE_FIELDS``) → its row. Region and industry names come from maps
+    read once, on the first row (a few thousand codes), and the choice labels once, in the language of the
+    export: the national list is a million rows, and a join or a translation per row was most of its time."""
+
+    def __init__(self) -> None:
+        self._regions: dict[str, str] | None = None
+        self._industries: dict[str, str] = {}
+        self._sizes: dict[str, str] = {}
+        self._tiers: dict[str, str] = {}
+        self._yes_no = ("", "")
+
+    def _load(self) -> None:
+        self._regions = dict(Region.objects.values_list("code", "full_name"))
+        self._industries = dict(Industry.objects.values_list("code", "name"))
+        self._sizes = {str(value): str(label) for value, label in SizeClass.choices}
+        self._tiers = {str(value): str(label) for value, label in Tier.choices if value}
+        self._yes_no = (_("否"), _("是"))
+
+    def __call__(self, values: tuple[Any, ...]) -> tuple[object, ...]:
+        if self._regions is None:
+            self._load()
+        regions = self._regions or {}
+        name, code, region, industry, employees, revenue, assets, size, above, tier = values
+        return (
+            name,
+            code,
+            region,
+            regions.get(region, ""),
+            industry,
+            self._industries.get(industry, ""),
+            employees,
+            # 万元: the value of rules.ten_k_from_yuan, shifted exactly (a number cell shows no trailing
+            # zeros, and the shift costs a fifth of the normalising division on a million rows).
+            revenue.scaleb(-4),
+            assets.scaleb(-4),
+            self._sizes.get(size, size),
+            self._yes_no[bool(above)],
+            self._tiers.get(tier, ""),
+        )
+
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "uscc",
+    "region_id",
+    "industry_id",
+    "employees",
+    "revenue",
+    "total_assets",
+    "size_class",
+    "is_above_designated_size",
+    "tier",
+)
 
 
 @register_export("registry.enterprises")
@@ -62,7 +103,7 @@ def enterprises_export(viewer: Viewer, params: QueryDict) -> Export:
         _("规上企业"),
         _("专精特新"),
     ]
-    return Export("enterprises.xlsx", "enterprises", headers, qs, _enterprise_row)
+    return Export("enterprises.xlsx", "enterprises", headers, qs, _EnterpriseRow(), ENTERPRISE_FIELDS)
 
 
 def _provider_row(p: Provider) -> tuple[object, ...]:

@@ -13,6 +13,7 @@ from dengta.assessment.selectors import compiled
 from dengta.assessment.services import assessment_assign_onsite
 from dengta.assessment.tests.conftest import LEVEL2_CHOICES, declare, scenarios_at, self_assessment
 from dengta.assessment.views.questionnaire import steps_for
+from tests.exports import exported
 
 pytestmark = pytest.mark.django_db
 
@@ -187,8 +188,9 @@ def test_list_filters_and_export(world: Any) -> None:
     assert world.registered.own.name in page.content.decode()
     empty = client.get(reverse("assessment:list"), {"level": "4"})
     assert "没有符合筛选条件的评测" in empty.content.decode()
-    export = client.get(reverse("assessment:list"), {"export": "xlsx"})
+    export = exported(client, reverse("assessment:list"))  # a job, then its download
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert export.job.result["rows"] == 1
 
 
 def test_onsite_assignment_helper(world: Any) -> None:

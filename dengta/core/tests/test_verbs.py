@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from dengta.core.events import ExportRow, export_headers, record_event, shown_events
 from dengta.core.models import Event
 from dengta.core.verbs import GENERIC_VERB, registry, target_type_label, verb_label
+from tests.exports import exported
 
 ROOT = Path(__file__).resolve().parents[2]  # dengta/
 WRITERS = {"record_event", "Transition"}  # the calls that name a verb (Transition's 4th argument)
@@ -181,7 +182,7 @@ def test_home_panel_and_organisation_timeline_show_labels(cast: Any, logged: dic
 
 def test_event_export_and_actor_filter_use_names(cast: Any, logged: dict[str, Event]) -> None:
     client = cast.client("oversight")
-    response = client.get(reverse("core:event_list"), {"export": "xlsx"})
+    response = exported(client, reverse("core:event_list"))
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     column = {str(title): n for n, title in enumerate(rows[0])}
     updated = next(r for r in rows[1:] if r[column["动作代码"]] == "enterprise.updated")

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from dengta.core.events import record_event
 from dengta.core.jobs import job_create, job_progress
 from dengta.core.models import Event
+from tests.exports import exported
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -247,7 +248,7 @@ def test_no_verify_message_without_asking(cast: Any, events: Any) -> None:
 
 
 def test_export_xlsx_holds_visible_events_only(cast: Any, events: Any) -> None:
-    response = cast.client("oversight").get(EVENTS, {"export": "xlsx"})
+    response = exported(cast.client("oversight"), EVENTS)  # a job, then its download
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert "events.xlsx" in response["Content-Disposition"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dengta.core.events import record_event
+from tests.exports import exported
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,12 +84,15 @@ def test_list_search_does_not_reach_outside_the_jurisdiction(world: Any) -> None
 
 
 def test_list_export_xlsx_holds_the_jurisdiction_only(world: Any) -> None:
-    response = _client(world, "shenzhen").get(LIST, {"export": "xlsx"})
+    response = exported(_client(world, "shenzhen"), LIST)  # a job, then its download
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     sheet = load_workbook(BytesIO(response.content)).active
-    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert names == {"深圳市工业和信息化局", "南山智能装备有限公司"}
+    rows = set(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows == {
+        ("深圳市工业和信息化局", "地方主管部门", "计划单列市", str(world.cast.regions["440300"])),
+        ("南山智能装备有限公司", "企业", None, str(world.cast.regions["440305"])),  # no level: an empty cell
+    }
 
 
 @pytest.mark.parametrize(

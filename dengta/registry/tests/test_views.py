@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from dengta.core.models import Event, Job
 from dengta.registry.models import Enterprise, Provider
 from dengta.registry.services import provider_register
+from tests.exports import exported
 
 from .conftest import Registered, body, code_for, good_row, member, organization, xlsx_bytes
 
@@ -96,7 +97,7 @@ def test_sorting_by_numbers_both_ways(registered: Registered, cast: Any) -> None
 
 
 def test_export_to_excel_respects_jurisdiction_and_filters(registered: Registered, cast: Any) -> None:
-    response = cast.client("guangzhou").get(f"{LIST}?export=xlsx")
+    response = exported(cast.client("guangzhou"), LIST)  # a job, then its download
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "企业名称" and "营业收入（万元）" in rows[0]

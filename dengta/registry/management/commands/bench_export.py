@@ -1,4 +1,4 @@
-"""``manage.py bench_export --rows 36004``: the list export benchmark (code in bench/export_bench.py)."""
+"""``manage.py bench_export --rows 100000``: the list export benchmark (code in bench/export_bench.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Export the national enterprise list as the export job does and report rows per second."
+    help = (
+        "Export the national enterprise list as the export job does; report rows per second and peak memory."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rows", type=int, default=36_004, help="enterprises to have in the database")
