@@ -28,7 +28,7 @@ from django.db.models import F, Field, Model, OrderBy, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
-from dengta.core.exports import EXPORT_MAX_ROWS, JOB_THRESHOLD
+from dengta.core.exports import export_limits
 
 PAGE_SIZE = 25
 CURSOR_PARAM = "cursor"
@@ -41,23 +41,29 @@ EXACT_COUNT_LIMIT = 5_000
 
 # --------------------------------------------------------------------------------------------- sorting
 
+# Sort key → the column it sorts by, or several columns (``("type", "name")``).
+Sorts = Mapping[str, str | tuple[str, ...]]
+
 
 def apply_sort(
-    request: HttpRequest, qs: QuerySet[Any], allowed: dict[str, str], default: str
+    request: HttpRequest, qs: QuerySet[Any], allowed: Sorts, default: str
 ) -> tuple[QuerySet[Any], str]:
     """Order by ``?sort=key`` or ``?sort=-key`` when key is whitelisted; unknown keys fall back to default."""
     return sort_by(request.GET, qs, allowed, default)
 
 
-def sort_by(
-    params: QueryDict, qs: QuerySet[Any], allowed: dict[str, str], default: str
-) -> tuple[QuerySet[Any], str]:
-    """``apply_sort`` from query parameters alone: an export job sorts as the page it was started from."""
+def sort_by(params: QueryDict, qs: QuerySet[Any], allowed: Sorts, default: str) -> tuple[QuerySet[Any], str]:
+    """``apply_sort`` from query parameters alone: an export job sorts as the page it was started from.
+
+    A sort key names one column or several (``("type", "name")``: by type, then by name within a type),
+    all in the direction asked for."""
     raw = params.get("sort", default)
     key = raw.lstrip("-")
     if key not in allowed:
         raw, key = default, default.lstrip("-")
-    keys = [Key(allowed[key], raw.startswith("-"))]
+    columns = allowed[key]
+    paths = (columns,) if isinstance(columns, str) else columns
+    keys = [Key(path, raw.startswith("-")) for path in paths]
     return qs.order_by(*order_expressions(qs.model, total_order(qs.model, keys))), raw
 
 
@@ -387,11 +393,6 @@ def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PAGE_SIZE)
         },
         "querystring_without_page": base,
         "querystring": encoded,
-        # Shown next to the export link before anyone starts it (core/_export_button.html).
-        "export_limits": {
-            "max": EXPORT_MAX_ROWS,
-            "job": JOB_THRESHOLD,
-            "max_text": f"{EXPORT_MAX_ROWS:,}",
-            "job_text": f"{JOB_THRESHOLD:,}",
-        },
+        # Said next to the export link before anyone starts it (core/_export_button.html).
+        "export_limits": export_limits(page.count.value),
     }

@@ -25,7 +25,7 @@ def api(cast: Any) -> APIClient:
 
 
 def test_next_links_walk_every_row_once(api: APIClient) -> None:
-    body = api.get(URL, {"page_size": 5}).json()
+    body = api.get(URL, {"page_size": "5"}).json()
     assert set(body) == {"count", "count_exact", "next", "previous", "results"}
     assert body["count"] == Enterprise.objects.count() and body["count_exact"] is True
     assert body["previous"] is None
@@ -40,7 +40,7 @@ def test_next_links_walk_every_row_once(api: APIClient) -> None:
 
 def test_cursor_last_and_previous(api: APIClient) -> None:
     expected = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
-    last = api.get(URL, {"page_size": 5, "cursor": "last"}).json()
+    last = api.get(URL, {"page_size": "5", "cursor": "last"}).json()
     assert [row["id"] for row in last["results"]] == expected[-5:]
     assert last["next"] is None and last["previous"] is not None
     before = api.get(last["previous"]).json()
@@ -61,8 +61,8 @@ def test_page_size_is_capped(api: APIClient, cast: Any) -> None:
 
 
 def test_a_forged_cursor_is_the_first_page(api: APIClient) -> None:
-    first = api.get(URL, {"page_size": 5}).json()
-    forged = api.get(URL, {"page_size": 5, "cursor": "eyJ4IjoxfQ"})
+    first = api.get(URL, {"page_size": "5"}).json()
+    forged = api.get(URL, {"page_size": "5", "cursor": "eyJ4IjoxfQ"})
     assert forged.status_code == 200 and forged.json()["results"] == first["results"]
 
 
