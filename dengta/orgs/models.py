@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dengta.core.access import Viewer, scope_q
+from dengta.core.grams import name_grams
 from dengta.core.models import TimeStampedModel
 
 
@@ -64,6 +67,9 @@ class Organization(TimeStampedModel):
     # A province sees the 计划单列市 inside it only when configured (DOMAIN.md 4.4: they report directly).
     includes_separately_planned = models.BooleanField(_("辖区含计划单列市"), default=False)
     is_active = models.BooleanField(pgettext_lazy("active flag", "有效"), default=True)
+    # Derived on every save (and by the bulk writers): the bigrams of the name and the short name, for
+    # substring search from an index at national scale (dengta.core.search; on PostgreSQL a GIN index).
+    name_grams = models.TextField(_("名称检索词"), editable=False, default="")
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -85,6 +91,17 @@ class Organization(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def derive(self) -> None:
+        """Set the derived column from the names (bulk_create does not call save())."""
+        self.name_grams = name_grams(self.name, self.short_name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_grams"}
+        super().save(*args, **kwargs)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from dengta.core.access import Viewer
+from dengta.core.access import Viewer, region_q
 from dengta.core.models import Event, Job
+from dengta.core.search import name_search_q
 from dengta.reference.models import Industry, Region
 from dengta.reference.selectors import current_size_rules
 from dengta.registry.models import (
@@ -58,14 +59,21 @@ class EnterpriseFilters:
         }
 
 
-def _region_q(code: str) -> Q:
-    """A region code selects its subtree; a shorter run of digits selects codes starting with it."""
+def _region_q(code: str, region_field: str = "region", *, coded: bool = True) -> Q:
+    """A region code selects its subtree (by the indexed codes, dengta.core.access.region_q); a shorter run
+    of digits selects the regions whose codes start with it."""
     if not code.isdigit():
         return Q(pk__in=[])
     region = Region.objects.filter(code=code).only("path").first()
     if region is not None:
-        return Q(region__path__startswith=region.path)
-    return Q(region__code__startswith=code)
+        return region_q(region.path, region_field=region_field, coded=coded)
+    codes = Region.objects.filter(code__startswith=code).values("code")
+    return Q(**{f"{region_field}_id__in": codes})
+
+
+def _industry_q(prefix: str) -> Q:
+    """An industry code prefix (C36, C367, C3670) as the matching codes: an indexed IN, not LIKE on a join."""
+    return Q(industry_id__in=Industry.objects.filter(code__startswith=prefix).values("code"))
 
 
 def enterprises_for(viewer: Viewer, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
@@ -73,13 +81,13 @@ def enterprises_for(viewer: Viewer, filters: EnterpriseFilters | None = None) ->
     f = filters or EnterpriseFilters()
     if f.q:
         code = compact_code(f.q)
-        qs = qs.filter(Q(name__icontains=f.q) | Q(uscc__startswith=code))
+        qs = qs.filter(name_search_q(f.q) | Q(uscc__startswith=code))
     if f.region:
         qs = qs.filter(_region_q(f.region))
     if f.industry:
-        qs = qs.filter(industry__code__startswith=f.industry)
+        qs = qs.filter(_industry_q(f.industry))
     if f.focus:
-        qs = qs.filter(industry__focus_sector=f.focus)
+        qs = qs.filter(industry_id__in=Industry.objects.filter(focus_sector=f.focus).values("code"))
     if f.size_class:
         qs = qs.filter(size_class=f.size_class)
     if f.above:
@@ -181,11 +189,7 @@ def providers_for(viewer: Viewer, *, q: str = "", kind: str = "", region: str = 
         qs = qs.filter(kind=kind)
     region = compact_code(region)
     if region.isdigit():
-        found = Region.objects.filter(code=region).only("path").first()
-        if found is not None:
-            qs = qs.filter(organization__region__path__startswith=found.path)
-        else:
-            qs = qs.filter(organization__region__code__startswith=region)
+        qs = qs.filter(_region_q(region, "organization__region", coded=False))
     return qs
 
 

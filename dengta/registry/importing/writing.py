@@ -45,7 +45,9 @@ from dengta.registry.sizing import BatchClassifier, SizeFields
 
 CHUNK = 2000
 
-ORGANIZATION_COLUMNS = ("id", "name", "region_id")
+# name_grams as Organization.save() derives it (an imported organisation has no short name, so its
+# bigrams are the profile's: computed once per row, GRAMS below).
+ORGANIZATION_COLUMNS = ("id", "name", "region_id", "name_grams")
 ENTERPRISE_COLUMNS = (
     "organization_id",
     "uscc",
@@ -66,6 +68,7 @@ ENTERPRISE_COLUMNS = (
     "prefecture_code",
     "name_grams",
 )
+GRAMS = ENTERPRISE_COLUMNS.index("name_grams")  # where enterprise_row() puts the bigrams
 
 
 class RowInserter:
@@ -216,13 +219,13 @@ class _Writer:
 
     def write(self, cursor: CursorWrapper, rows: Sequence[ValidRow]) -> None:
         ids = reserve_ids(cursor, Organization, len(rows))
+        profiles = [self.enterprise_row(r, oid) for oid, r in zip(ids, rows, strict=True)]
         # Organisations first, then profiles, each as one stream (the foreign key is checked at commit).
         self.organizations.insert(
-            cursor, ((oid, r.name, r.region_code) for oid, r in zip(ids, rows, strict=True))
+            cursor,
+            ((oid, r.name, r.region_code, p[GRAMS]) for oid, r, p in zip(ids, rows, profiles, strict=True)),
         )
-        self.enterprises.insert(
-            cursor, (self.enterprise_row(r, oid) for oid, r in zip(ids, rows, strict=True))
-        )
+        self.enterprises.insert(cursor, profiles)
         self.regions = len({r.region_code for r in rows})
 
     def stream(self, cursor: CursorWrapper, check: SheetCheck) -> None:
@@ -233,20 +236,21 @@ class _Writer:
         no longer written: the caller rolls the transaction back.
         """
         ids = iter(reserve_ids(cursor, Organization, check.prepared.rows_total))
-        organizations: list[tuple[int, str, str]] = []
+        organizations: list[tuple[int, str, str, str]] = []
 
         def profiles() -> Iterator[tuple[Any, ...]]:
             for row in check:
                 if check.failed:
                     continue
                 organization_id = next(ids)
-                organizations.append((organization_id, row.name, row.region_code))
-                yield self.enterprise_row(row, organization_id)
+                profile = self.enterprise_row(row, organization_id)
+                organizations.append((organization_id, row.name, row.region_code, profile[GRAMS]))
+                yield profile
 
         self.enterprises.insert(cursor, profiles())
         if not check.failed:
             self.organizations.insert(cursor, organizations)
-            self.regions = len({region for _id, _name, region in organizations})
+            self.regions = len({region for _id, _name, region, _grams in organizations})
 
 
 def _new_batch(scope: ImportScope, *, file_name: str, sha256: str, rows: int) -> ImportBatch:
