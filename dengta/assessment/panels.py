@@ -1,6 +1,7 @@
 """Home-page panels of the assessment app (dengta.core.dashboard): the enterprise's latest level or its first
 step, the level distribution of a jurisdiction, an expert's on-site queue and a provider's diagnoses.
-Registered from AssessmentConfig.ready(); every figure comes from the selectors, scoped to the viewer."""
+Registered from AssessmentConfig.ready(); every figure comes from the selectors, scoped to the viewer, except
+the jurisdiction's distribution, which is read from a per-region tally (dengta.assessment.tallies)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from dengta.assessment import permissions, selectors
+from dengta.assessment import permissions, selectors, tallies
 from dengta.core.access import Viewer
 from dengta.core.dashboard import Panel, register_panel
 from dengta.orgs.models import OrgType
@@ -40,13 +41,15 @@ def enterprise_context(viewer: Viewer) -> dict[str, Any]:
 
 
 def staff_context(viewer: Viewer) -> dict[str, Any]:
-    dist = selectors.level_distribution(viewer)
+    # Read from the per-region tally (dengta.assessment.tallies), not counted per request (issue 14).
+    dist, figures = tallies.level_distribution(viewer)
     rows = [
         {"level": level, "name": LEVEL_NAMES[level], "count": count, "share": dist.share(count)}
         for level, count in dist.counts.items()
     ]
     return {
         "dist": dist,
+        "figures": figures,
         "rows": rows,
         "can_assign": bool(permissions.can_assign_onsite(viewer)),
     }
@@ -103,5 +106,6 @@ PANELS = (
 
 
 def register() -> None:
+    tallies.register()
     for panel in PANELS:
         register_panel(panel)

@@ -208,3 +208,62 @@ class Notification(models.Model):
         except (KeyError, TypeError, ValueError):
             # A catalogue entry whose %(name)s fields no longer match the stored ones: show the original text.
             return self.message % (self.params or {}) if self.params else self.message
+
+
+class TallyTopic(models.Model):
+    """One home-page figure kept per region (dengta.core.tallies): when its rows were last computed, when
+    the data behind it last changed, and whether a refresh job is already queued (issue 14: no count of a
+    million rows per request)."""
+
+    topic = models.CharField(_("统计项"), max_length=60, primary_key=True)
+    # The time the last refresh started: its rows include every write committed before then.
+    refreshed_at = models.DateTimeField(_("统计时间"), null=True, blank=True)
+    # The time a write that changes the data behind the topic was last reported (after its commit).
+    changed_at = models.DateTimeField(_("数据变更时间"), null=True, blank=True)
+    # Set when a refresh job is enqueued, cleared when it starts: writes meanwhile enqueue no second job.
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("分地区统计项")
+        verbose_name_plural = _("分地区统计项")
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def is_stale(self) -> bool:
+        """Whether data changed after the last refresh started (the figures may not include it yet)."""
+        if self.refreshed_at is None:
+            return True
+        return self.changed_at is not None and self.changed_at > self.refreshed_at
+
+
+class RegionTally(models.Model):
+    """How many rows of one topic fall in one bucket in one region's whole subtree (the region and every
+    region under it; region code "" for the whole country), as of the topic's last refresh.
+
+    The region is held by code and path, not as a foreign key: core sits above the reference app
+    (ARCHITECTURE.md, Layout). A jurisdiction is read from the rows of the regions it names
+    (dengta.core.tallies.read), found by the unique constraint's index.
+    """
+
+    # No index of its own: the unique constraint below starts with the topic.
+    topic = models.ForeignKey(
+        TallyTopic, on_delete=models.CASCADE, related_name="rows", db_column="topic", db_index=False
+    )
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    region_path = models.CharField(_("区划路径"), max_length=64)
+    bucket = models.CharField(_("分组"), max_length=40)
+    count = models.PositiveBigIntegerField(_("数量"))
+
+    class Meta:
+        verbose_name = _("分地区统计")
+        verbose_name_plural = _("分地区统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "region_code", "bucket"], name="core_regiontally_one_row_per_bucket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} {self.region_code} {self.bucket}: {self.count}"

@@ -7,19 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _staff_panel(viewer: Any) -> dict[str, Any]:
-    from dengta.registry import permissions, selectors
+    from dengta.registry import permissions, selectors, tallies
 
     return {
-        "summary": selectors.size_summary(viewer),
+        # Counted per region by a refresh job, not per request (dengta.registry.tallies; issue 14).
+        "summary": tallies.enterprise_figures(viewer),
         "batches": list(selectors.import_batches_for(viewer)[:5]),
         "can_import": bool(permissions.can_import_enterprises(viewer)),
     }
 
 
 def _changes_panel(viewer: Any) -> dict[str, Any]:
-    from dengta.registry import selectors
+    from dengta.registry import tallies
 
-    return {"count": selectors.pending_change_count(viewer)}
+    count, figures = tallies.pending_changes(viewer)
+    return {"count": count, "figures": figures}
 
 
 def _enterprise_panel(viewer: Any) -> dict[str, Any]:
@@ -47,8 +49,10 @@ class RegistryConfig(AppConfig):
         from dengta.orgs.roles import STAFF_ORG_TYPES
 
         # Importing the job module registers the import handler with dengta.core.jobs (web and workers).
-        from dengta.registry import exports  # noqa: F401
+        from dengta.registry import exports, tallies  # noqa: F401
         from dengta.registry.importing import jobs  # noqa: F401
+
+        tallies.register()
 
         register_panel(
             Panel(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dengta.core import tallies
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
@@ -31,6 +32,7 @@ from dengta.reference.selectors import current_size_rules
 from dengta.registry import plausibility, rules, uscc, workflows
 from dengta.registry.models import ChangeState, Enterprise, EnterpriseChange, Provider, Tier
 from dengta.registry.sizing import size_for
+from dengta.registry.tallies import CHANGES, ENTERPRISE_REGIONS, ENTERPRISES
 from dengta.registry.text import clean_text
 
 
@@ -173,6 +175,7 @@ def enterprise_register(
     _classify(enterprise)
     enterprise.full_clean()
     enterprise.save()
+    tallies.changed(ENTERPRISES)
     payload = {
         **_snapshot(enterprise),
         "region_note": match.note.render() if match.note else "",
@@ -248,6 +251,7 @@ def enterprise_update(
         Enterprise.objects.select_for_update().select_related("organization", "region").get(pk=enterprise.pk)
     )
     before = {f: getattr(locked, f) for f in _TRACKED}
+    counted_before = _counted(locked)
     _apply_changes(
         locked,
         name=name,
@@ -277,6 +281,7 @@ def enterprise_update(
     _classify(locked)
     locked.full_clean()
     locked.save()
+    _report_change(counted_before, locked)
     _sync_organization(locked)
     record_event(
         actor=actor,
@@ -293,6 +298,21 @@ def enterprise_update(
         },
     )
     return locked
+
+
+def _counted(enterprise: Enterprise) -> tuple[str, str, bool]:
+    """What the per-region tallies count an enterprise by (dengta.registry.tallies)."""
+    return enterprise.region_id, enterprise.size_class, enterprise.is_above_designated_size
+
+
+def _report_change(counted_before: tuple[str, str, bool], enterprise: Enterprise) -> None:
+    """Mark the tallies for refreshing when the change moves the enterprise to another region or class."""
+    after = _counted(enterprise)
+    if after == counted_before:
+        return
+    tallies.changed(ENTERPRISES)
+    if after[0] != counted_before[0]:
+        tallies.changed(ENTERPRISE_REGIONS)
 
 
 def _apply_changes(locked: Enterprise, **changes: Any) -> None:
@@ -513,6 +533,10 @@ def enterprise_change_submit(
     )
     _require_checked(warnings, figures_checked)
     where: dict[str, Any] = {"organization_id": locked.organization_id, "scope_path": locked.region.path}
+    if (pending is not None) != bool(proposal):
+        # The queue grows by a first proposal or shrinks by one withdrawn (dengta.registry.tallies); a
+        # proposal replacing the pending one leaves its length as it was.
+        tallies.changed(CHANGES)
     if pending is not None:
         run_transition(pending, workflows.SUPERSEDE, actor=actor, payload={"enterprise": locked.pk}, **where)
     if not proposal:
@@ -606,6 +630,7 @@ def enterprise_change_confirm(*, actor: Actor, change: EnterpriseChange) -> Ente
     )
     before = {f: getattr(locked, f) for f in _TRACKED}
     size_before = (locked.size_class, locked.is_above_designated_size, locked.size_standard_version)
+    counted_before = _counted(locked)
     current = EnterpriseChange.objects.get(pk=change.pk)
     for name, value in current.proposed().items():
         setattr(locked, name, value)
@@ -628,6 +653,8 @@ def enterprise_change_confirm(*, actor: Actor, change: EnterpriseChange) -> Ente
         scope_path=locked.region.path,
     )
     locked.save()
+    _report_change(counted_before, locked)
+    tallies.changed(CHANGES)  # one change fewer in the queue
     notify(
         organization_id=locked.organization_id,
         verb=workflows.CONFIRM.verb,
@@ -653,6 +680,7 @@ def enterprise_change_reject(*, actor: Actor, change: EnterpriseChange, reason: 
         organization_id=enterprise.organization_id,
         scope_path=enterprise.region.path,
     )
+    tallies.changed(CHANGES)  # one change fewer in the queue
     notify(
         organization_id=enterprise.organization_id,
         verb=workflows.REJECT.verb,

@@ -15,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dengta.assessment import tallies
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.assessment.scoring.bands import BandFramework, level_for_total
 from dengta.assessment.scoring.engine import ENGINE_VERSION
 from dengta.assessment.services.guards import event_scope
+from dengta.core import tallies as region_tallies
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.registry.models import Enterprise
@@ -57,6 +59,9 @@ def historical_record(
     )
     assessment.full_clean()
     assessment.save()
+    # A historical result is final: the level tallies are refreshed after the commit (one refresh for an
+    # import of many rows; dengta.core.tallies.changed).
+    region_tallies.changed(tallies.RESULTS)
     record_event(
         actor=actor,
         verb="assessment.imported",

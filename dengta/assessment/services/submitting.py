@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from dengta.assessment import dma, issuing, texts, workflows
+from dengta.assessment import dma, issuing, tallies, texts, workflows
 from dengta.assessment.models import Assessment, Kind
 from dengta.assessment.scoring.answers import Answers, missing_answers
 from dengta.assessment.scoring.engine import ENGINE_VERSION, score
@@ -24,6 +24,7 @@ from dengta.assessment.scoring.path import plan_to_level
 from dengta.assessment.selectors import compiled, current_framework, stored_answers
 from dengta.assessment.services.guards import event_scope, require_consent
 from dengta.assessment.services.starting import assessment_start
+from dengta.core import tallies as region_tallies
 from dengta.core.actors import Actor
 from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
@@ -121,6 +122,7 @@ def _submit_dma(*, actor: Actor, assessment: Assessment) -> Assessment:
     )
     # A scored self-assessment or diagnosis is final: its report is issued now (dengta.assessment.issuing).
     issuing.issue_if_final(actor=actor, assessment=scored)
+    _report_result(scored)
     return scored
 
 
@@ -151,6 +153,7 @@ def _score(*, actor: Actor, assessment: Assessment, answers: Answers) -> Assessm
     )
     # Final unless on-site (issued at sign-off instead): see dengta.assessment.issuing.
     issuing.issue_if_final(actor=actor, assessment=scored)
+    _report_result(scored)
     return scored
 
 
@@ -165,7 +168,15 @@ def assessment_sign_off(*, actor: Actor, assessment: Assessment) -> Assessment:
         **event_scope(assessment.enterprise),
     )
     issuing.issue_if_final(actor=actor, assessment=signed)
+    _report_result(signed)
     return signed
+
+
+def _report_result(assessment: Assessment) -> None:
+    """A final result changes the jurisdictions' level distributions: their tally is refreshed after the
+    commit (dengta.assessment.tallies)."""
+    if assessment.is_final:
+        region_tallies.changed(tallies.RESULTS)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dengta.core import tallies
 from dengta.demo.services import DEFAULT_SEED, seed
 
 
@@ -17,4 +18,8 @@ class Command(BaseCommand):
             run = seed(options["scale"], options["seed"], self.stdout.write)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        # The seed writes enterprises and results in bulk, past the services that report changes: the home
+        # panels' per-region tallies are counted now, so the demo starts with current figures (issue 14).
+        refreshed = tallies.refresh_all()
+        self.stdout.write(f"home-panel tallies refreshed: {', '.join(refreshed) or 'none'}")
         self.stdout.write(f"demo data ready: {run.enterprises} enterprises, {run.providers} providers")
