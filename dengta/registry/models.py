@@ -54,7 +54,13 @@ def enterprise_list_indexes() -> list[models.Index]:
         if key != "uscc":  # uscc is unique: its own index orders (uscc, id) already
             indexes.append(models.Index(fields=[column, "id"], name=f"ent_sort_{key}"))
         indexes.append(models.Index(fields=["province_code", column, "id"], name=f"ent_prov_{key}"))
-    indexes.append(models.Index(fields=["prefecture_code", "name", "id"], name="ent_pref_name"))
+    # A prefecture's default list and its count, from the index alone (province and prefecture are both in
+    # the jurisdiction condition, dengta.core.access.region_q).
+    indexes.append(
+        models.Index(fields=["province_code", "prefecture_code", "name", "id"], name="ent_place_name")
+    )
+    # The rare tiers (专精特新, 小巨人) are filtered and counted from a small partial index.
+    indexes.append(models.Index(fields=["tier", "id"], condition=~models.Q(tier=""), name="ent_tier"))
     return indexes
 
 
