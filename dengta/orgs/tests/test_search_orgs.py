@@ -14,8 +14,10 @@ from django.http import QueryDict
 
 from dengta.core.grams import name_grams
 from dengta.core.tests.test_search import IS_PG, bitmap_plan, upper
+from dengta.demo.services import seed
 from dengta.orgs.exports import organizations_for
 from dengta.orgs.models import Organization
+from dengta.reference.loaders import load_all
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,13 @@ def test_postgresql_reads_the_gin_index_for_the_organisation_list(cast: Any, lis
         assert "orgs_organization_name_grams_gin" in both and "BitmapOr" in both, both
     else:
         assert "string_to_array" not in plan("轴承") and "string_to_array" not in plan("天河")
+
+
+def test_the_demo_seed_writes_the_bigrams_of_the_organisations_it_bulk_creates() -> None:
+    # dengta.demo.services bulk_creates enterprise and provider organisations (no save()): derive() sets
+    # their bigrams, so the demo's names are searchable on PostgreSQL too.
+    load_all()
+    seed("24", 5, lambda _line: None)
+    rows = list(Organization.objects.values_list("type", "name", "short_name", "name_grams"))
+    assert {"enterprise", "provider"} <= {kind for kind, *_rest in rows}
+    assert [(name, grams) for _kind, name, short, grams in rows if grams != name_grams(name, short)] == []
