@@ -41,17 +41,32 @@ GRAMS_ARRAY_SQL = f"string_to_array({{column}}, '{SEPARATOR}')"
 
 
 class GramsContain(Func):
-    """``string_to_array(<grams>, ' ') @> ARRAY[<bigrams>]::text[]`` on PostgreSQL. Any other database
-    compiles ``otherwise`` in its place, or no condition at all when there is none (FullResultSet: the WHERE
-    clause leaves it out) — for when the substring test accompanying it decides alone there."""
+    """``string_to_array(<grams>, ' ') @> ARRAY[<bigrams>]::text[]`` on PostgreSQL.
+
+    ``substring`` is the substring test on the ``searched`` fields that the bigram test stands for (an
+    exact bigram, dengta.core.grams.is_exact_bigram). Other databases compile it in the bigram test's
+    place; PostgreSQL adds it after the bigram test only where the grams column holds the bigrams of more
+    fields than those searched (the model's ``NAME_GRAMS_OF``, by default its name alone: an organisation's
+    grams hold its short name too, so a search of its name alone must re-check). Without ``substring`` the
+    bigram test is no condition at all on other databases (FullResultSet: the WHERE clause leaves it out),
+    for when the substring test accompanying it decides alone there.
+    """
 
     output_field = BooleanField()
 
-    def __init__(self, grams_field: str, grams: Sequence[str], *, otherwise: Q | None = None) -> None:
+    def __init__(
+        self,
+        grams_field: str,
+        grams: Sequence[str],
+        *,
+        substring: Q | None = None,
+        searched: Sequence[str] = (),
+    ) -> None:
         if not grams:
             raise ValueError("GramsContain needs at least one bigram")
-        super().__init__(F(grams_field), *([] if otherwise is None else [otherwise]))
+        super().__init__(F(grams_field), *([] if substring is None else [substring]))
         self.grams = tuple(grams)
+        self.searched = frozenset(path.rsplit("__", 1)[-1] for path in searched)
 
     def as_sql(
         self,
@@ -70,10 +85,21 @@ class GramsContain(Func):
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> tuple[str, tuple[Any, ...]]:
-        column, params = compiler.compile(self.source_expressions[0])
+        grams_column = self.source_expressions[0]
+        column, params = compiler.compile(grams_column)
         placeholders = ", ".join(["%s"] * len(self.grams))
         sql = f"{GRAMS_ARRAY_SQL.format(column=column)} @> ARRAY[{placeholders}]::text[]"
-        return sql, (*params, *self.grams)
+        params = (*params, *self.grams)
+        if len(self.source_expressions) < 2 or self._holds_only_searched(grams_column):
+            return sql, params
+        recheck, recheck_params = compiler.compile(self.source_expressions[1])
+        return f"({recheck} AND {sql})", (*recheck_params, *params)
+
+    def _holds_only_searched(self, grams_column: Any) -> bool:
+        model = getattr(getattr(grams_column, "target", None), "model", None)
+        if model is None:
+            return False  # not a plain column: re-check, to be safe
+        return frozenset(getattr(model, "NAME_GRAMS_OF", ("name",))) == self.searched
 
 
 def name_search_q(
@@ -83,17 +109,19 @@ def name_search_q(
     rows of ``icontains`` on those fields; on PostgreSQL from the bigram index (two characters) or the
     trigram indexes over the fields (longer terms).
 
-    ``also`` names further fields whose bigrams ``grams_field`` holds too (an organisation's short name).
+    ``also``: further fields to search, whose bigrams ``grams_field`` holds too (an organisation's short
+    name). Searching fewer fields than the grams hold stays exact: the substring test re-checks then.
     Combine the result with other conditions as usual (``name_search_q(q) | Q(uscc__startswith=code)``).
     """
+    fields = (name_field, *also)
     substring = Q()
-    for field in (name_field, *also):
+    for field in fields:
         substring |= Q(**{f"{field}__icontains": term})
     grams = bigrams(term)
     if not grams or len(term) > 2:
         return substring
     if is_exact_bigram(term):
-        return Q(GramsContain(grams_field, grams, otherwise=substring))
+        return Q(GramsContain(grams_field, grams, substring=substring, searched=fields))
     # Two characters with a case or a width (ab, 1２): the bigram narrows, the substring test decides. It
     # comes first, so that where PostgreSQL filters row by row it rejects most rows before the costlier
     # bigram array is built.

@@ -70,6 +70,7 @@ class Organization(TimeStampedModel):
     # Derived on every save (and by the bulk writers): the bigrams of the name and the short name, for
     # substring search from an index at national scale (dengta.core.search; on PostgreSQL a GIN index).
     name_grams = models.TextField(_("名称检索词"), editable=False, default="")
+    NAME_GRAMS_OF = ("name", "short_name")  # what name_grams holds the bigrams of (dengta.core.search)
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -94,7 +95,7 @@ class Organization(TimeStampedModel):
 
     def derive(self) -> None:
         """Set the derived column from the names (bulk_create does not call save())."""
-        self.name_grams = name_grams(self.name, self.short_name)
+        self.name_grams = name_grams(*(getattr(self, field) for field in self.NAME_GRAMS_OF))
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive()

@@ -151,6 +151,20 @@ def test_also_searches_further_fields_whose_grams_are_stored() -> None:
     assert found("某精密", also=("short_name",)) == {org.pk, other.pk}
 
 
+def test_a_search_of_fewer_fields_than_the_grams_hold_stays_exact() -> None:
+    # An organisation's grams hold its short name's bigrams too: a search of the name alone must not find
+    # a row by its short name, so PostgreSQL re-checks the substring there (and only there).
+    by_short = OrganizationFactory.create(name="华信科技有限公司", short_name="轴承")
+    by_name = OrganizationFactory.create(name="华信轴承有限公司", short_name="")
+    assert found("轴承") == {by_name.pk}
+    assert found("轴承", also=("short_name",)) == {by_name.pk, by_short.pk}
+    if IS_PG:
+        name_only = bitmap_plan(Organization.objects.filter(name_search_q("轴承")))
+        both = bitmap_plan(Organization.objects.filter(name_search_q("轴承", also=("short_name",))))
+        assert "orgs_organization_name_grams_gin" in name_only and "~~ '%轴承%'" in name_only, name_only
+        assert "orgs_organization_name_grams_gin" in both and "~~" not in both, both
+
+
 def test_fold_merges_every_character_the_databases_upper_changes() -> None:
     # The exactness argument in dengta.core.grams rests on this: whatever UPPER makes equal, the fold does
     # too. Read from the database itself, over the whole of Unicode.
@@ -195,7 +209,7 @@ def bitmap_plan(queryset: Any) -> str:
 
 
 def test_postgresql_reads_the_gin_index_and_sqlite_a_plain_substring_search(named: dict[int, str]) -> None:
-    two = Organization.objects.filter(name_search_q("轴承"))
+    two = Organization.objects.filter(name_search_q("轴承", also=("short_name",)))
     four = Organization.objects.filter(name_search_q("精密轴承"))
     one = Organization.objects.filter(name_search_q("轴"))
     if IS_PG:

@@ -17,6 +17,7 @@ from dengta.core.grams import name_grams
 from dengta.core.importing.scope import ImportScope
 from dengta.core.search import name_search_q
 from dengta.core.tests.test_search import IS_PG, NAMES, TERMS, bitmap_plan, upper
+from dengta.orgs.models import Organization
 from dengta.registry.importing.runner import run_import
 from dengta.registry.models import Enterprise, Provider
 from dengta.registry.selectors import EnterpriseFilters, enterprises_for, providers_for
@@ -73,6 +74,11 @@ def test_provider_search_finds_the_substring_matches(sized: Any) -> None:
         provider_register(
             actor=actor, uscc=code_for("440106", body(n)), name=name, region=sized.regions["440106"]
         )
+    # A short name holding the term: the provider search is by name, and the organisation's grams hold
+    # the short name's bigrams too, so the index search must re-check to leave this one out.
+    hangzhou = Organization.objects.get(name="杭州数智服务有限公司")
+    hangzhou.short_name = "轴承数智"
+    hangzhou.save()
     ministry = sized.viewer("ministry")
     everyone = {p.pk: p.organization.name for p in Provider.objects.select_related("organization")}
     for term in ("轴承", "数字科技", "轴", "有限公司", "不存在"):
@@ -130,6 +136,7 @@ def test_postgresql_reads_the_gin_indexes_for_the_enterprise_search(
         # index over UPPER(name) for a four-character one, OR-ed with the credit-code index.
         plan = bitmap_plan(search("轴承"))
         assert "registry_enterprise_name_grams_gin" in plan and "BitmapOr" in plan, plan
+        assert "~~ '%轴承%'" not in plan, plan  # an enterprise's grams are its name's: no re-check
         plan = bitmap_plan(search("精密轴承"))
         assert "registry_enterprise_name_trgm" in plan and "BitmapOr" in plan, plan
         with connection.cursor() as cursor:
