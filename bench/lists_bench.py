@@ -142,7 +142,7 @@ class ListSpec:
     paginated: bool = True
 
 
-SEARCH_TERMS = ("轴承", "精密机械")  # a two- and a four-character name term (issue 14, Chinese search)
+SEARCH_TERMS = ("轴承", "精密机械")  # a two- and a four-character name term (docs/lists.md, Chinese search)
 
 
 def list_urls(spec: ListSpec) -> list[str]:

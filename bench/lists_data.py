@@ -30,6 +30,7 @@ from bench.lists_bench import ListSpec
 from dengta.assessment.exports import SORTS as ASSESSMENT_SORTS
 from dengta.assessment.models import Assessment, Kind, Phase
 from dengta.assessment.scoring.framework import Framework as Compiled
+from dengta.core import tallies
 from dengta.core.events import record_event
 from dengta.core.importing.scope import ImportScope
 from dengta.demo import generate
@@ -79,6 +80,9 @@ def ensure_rows(target: int, say: Say) -> None:
         pending = EnterpriseChange.objects.filter(state=ChangeState.PENDING).count()
         touched |= add_changes(total // CHANGES_PER - pending, say)
     if touched:
+        # Home panels read tallies (dengta.core.tallies); rows written in bulk bypass the services that
+        # mark them, so they are recomputed here, as an operator does after a bulk load.
+        say(f"tallies refreshed: {', '.join(tallies.refresh_all()) or 'none'}")
         analyze(say)
 
 
@@ -150,6 +154,9 @@ def _creator() -> Any:
 # The columns that differ between generated assessments; the others come from one template row.
 ASSESSMENT_COLUMNS = (
     "enterprise_id",
+    "kind",
+    "phase",
+    "state",
     "author_organization_id",
     "answers",
     "result",

@@ -12,6 +12,7 @@ from dengta.api.serializers import (
     RegionSerializer,
     SubIndustrySerializer,
 )
+from dengta.core.search import name_search_q
 from dengta.orgs.models import Organization
 from dengta.orgs.permissions import can_list_organizations
 from dengta.reference.models import Industry, Region, SubIndustry
@@ -34,7 +35,7 @@ class OrganizationViewSet(ViewerMixin, viewsets.ReadOnlyModelViewSet[Organizatio
         if params.get("type"):
             qs = qs.filter(type=params["type"])
         if params.get("q"):
-            qs = qs.filter(name__icontains=params["q"])
+            qs = qs.filter(name_search_q(params["q"]))
         return qs
 
     def list(self, request, *args, **kwargs):

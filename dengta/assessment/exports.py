@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
 from dengta.core.access import Viewer
 from dengta.core.exports import Export, register_export
 from dengta.core.lists import sort_by
+from dengta.core.search import name_search_q
 
 SORTS = {
     "enterprise": "enterprise__name",
@@ -32,8 +33,9 @@ def assessments_filtered(viewer: Viewer, params: QueryDict) -> tuple[QuerySet[As
     qs = selectors.assessments_for(viewer)
     values = {k: params.get(k, "").strip() for k in FILTERS}
     if values["q"]:
-        qs = qs.filter(enterprise__name__icontains=values["q"]) | qs.filter(
-            enterprise__uscc=values["q"].upper()
+        qs = qs.filter(
+            name_search_q(values["q"], name_field="enterprise__name", grams_field="enterprise__name_grams")
+            | Q(enterprise__uscc=values["q"].upper())
         )
     if values["state"] in State.values:
         qs = qs.filter(state=values["state"])

@@ -41,7 +41,7 @@ def enterprise_context(viewer: Viewer) -> dict[str, Any]:
 
 
 def staff_context(viewer: Viewer) -> dict[str, Any]:
-    # Read from the per-region tally (dengta.assessment.tallies), not counted per request (issue 14).
+    # Read from the per-region tally (dengta.assessment.tallies), not counted per request (docs/lists.md).
     dist, figures = tallies.level_distribution(viewer)
     rows = [
         {"level": level, "name": LEVEL_NAMES[level], "count": count, "share": dist.share(count)}

@@ -27,6 +27,7 @@ from dengta.assessment.scoring.answers import Parsed, missing_answers, parse_ans
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.core.access import Viewer
 from dengta.core.models import Job
+from dengta.core.search import name_search_q
 from dengta.orgs.models import Organization, OrgType
 from dengta.reference.models import SubIndustry
 from dengta.registry.models import Enterprise
@@ -286,7 +287,7 @@ def provider_candidates(enterprise: Enterprise, q: str) -> QuerySet[Organization
     province = enterprise.region.path.strip("/").split("/")[0] + "/"
     return (
         Organization.objects.filter(type=OrgType.PROVIDER, is_active=True, region__path__startswith=province)
-        .filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+        .filter(name_search_q(q, also=("short_name",)))
         .select_related("region")
         .order_by("name")[:PROVIDER_SEARCH_LIMIT]
     )

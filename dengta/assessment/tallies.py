@@ -1,6 +1,6 @@
 """The assessment app's per-region tallies (dengta.core.tallies): how many enterprises stand at each level by
-their latest result, for the home panel of the staff of a jurisdiction (issue 14: counted once per refresh,
-not over every enterprise's assessments on every home page)."""
+their latest result, for the home panel of the staff of a jurisdiction (docs/lists.md: counted once per
+refresh, not over every enterprise's assessments on every home page)."""
 
 from __future__ import annotations
 

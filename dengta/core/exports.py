@@ -3,7 +3,7 @@
 A list page registers a builder under a name: given the viewer and the page's query parameters it returns
 the rows to export (the same filter and sort as the page) and how to show each one. ``export_response``
 answers the page's "导出 Excel" link: every export is a background job (dengta.core.jobs) and the person
-goes to the job's page, with its progress bar and then the download (issue 14: a national list of a
+goes to the job's page, with its progress bar and then the download (docs/lists.md: a national list of a
 million enterprises takes about a minute to write). Where jobs run in this process (the embedded default,
 tests) a list of up to ``INLINE_ROWS`` rows is written before the redirect, so the download is there at
 once; larger lists, and every list where Celery workers run the jobs, show the bar while they are written.

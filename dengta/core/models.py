@@ -212,7 +212,7 @@ class Notification(models.Model):
 
 class TallyTopic(models.Model):
     """One home-page figure kept per region (dengta.core.tallies): when its rows were last computed, when
-    the data behind it last changed, and whether a refresh job is already queued (issue 14: no count of a
+    the data behind it last changed, and whether a refresh job is already queued (docs/lists.md: no count of a
     million rows per request)."""
 
     topic = models.CharField(_("统计项"), max_length=60, primary_key=True)

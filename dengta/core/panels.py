@@ -16,8 +16,8 @@ RECENT_SHOWN = 8
 
 
 def _recent_events(viewer: Viewer) -> dict[str, Any]:
-    """The newest events in the viewer's scope, without counting them (issue 14: no count of the whole log
-    per request). Whoever verifies the chain sees its length, which the chain's head row holds: the log is
+    """The newest events in the viewer's scope, without counting them (docs/lists.md: no count of the whole
+    log per request). Whoever verifies the chain sees its length, which the chain's head row holds: the log is
     append-only and numbered from 1 without gaps, so the last number is the count."""
     # With the actors: the panel names who acted (one query, not one per event).
     events = Event.objects.visible_to(viewer).select_related("actor").order_by("-seq")

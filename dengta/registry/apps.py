@@ -10,7 +10,7 @@ def _staff_panel(viewer: Any) -> dict[str, Any]:
     from dengta.registry import permissions, selectors, tallies
 
     return {
-        # Counted per region by a refresh job, not per request (dengta.registry.tallies; issue 14).
+        # Counted per region by a refresh job, not per request (dengta.registry.tallies; docs/lists.md).
         "summary": tallies.enterprise_figures(viewer),
         "batches": list(selectors.import_batches_for(viewer)[:5]),
         "can_import": bool(permissions.can_import_enterprises(viewer)),

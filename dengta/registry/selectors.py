@@ -184,7 +184,10 @@ def providers_for(viewer: Viewer, *, q: str = "", kind: str = "", region: str = 
     qs = Provider.objects.visible_to(viewer).select_related("organization", "organization__region")
     q = to_half_width(q).strip()
     if q:
-        qs = qs.filter(Q(organization__name__icontains=q) | Q(uscc__startswith=compact_code(q)))
+        qs = qs.filter(
+            name_search_q(q, name_field="organization__name", grams_field="organization__name_grams")
+            | Q(uscc__startswith=compact_code(q))
+        )
     if kind in Provider.Kind.values:
         qs = qs.filter(kind=kind)
     region = compact_code(region)
@@ -265,7 +268,10 @@ def changes_for(viewer: Viewer, filters: ChangeFilters | None = None) -> QuerySe
         qs = qs.filter(state=f.state)
     if f.q:
         code = compact_code(f.q)
-        qs = qs.filter(Q(enterprise__name__icontains=f.q) | Q(enterprise__uscc__startswith=code))
+        qs = qs.filter(
+            name_search_q(f.q, name_field="enterprise__name", grams_field="enterprise__name_grams")
+            | Q(enterprise__uscc__startswith=code)
+        )
     if f.region:
         qs = qs.filter(enterprise__in=Enterprise.objects.filter(_region_q(f.region)).values("pk"))
     return qs.order_by("submitted_at", "pk") if f.state == ChangeState.PENDING else qs

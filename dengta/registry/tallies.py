@@ -1,6 +1,6 @@
 """The registry's per-region tallies (dengta.core.tallies) for the home panels of the staff of a
 jurisdiction: enterprises by size class and 规上, and the changes waiting for confirmation, counted once per
-refresh instead of on every home page (issue 14)."""
+refresh instead of on every home page (docs/lists.md)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def pending_changes(viewer: Viewer) -> tuple[int, Figures]:
     """How many changes wait for confirmation in the jurisdiction (the home panel's queue count).
 
     Counted per request, the count joined every enterprise of a province to the queue (142 ms at a
-    million enterprises, measured for issue 14); the queue page itself lists the changes exactly.
+    million enterprises, measured in docs/benchmarks.md); the queue page itself lists the changes exactly.
     """
     figures = tallies.read(PENDING_CHANGES, viewer)
     return figures.get(PENDING), figures

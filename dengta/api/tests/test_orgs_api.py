@@ -105,3 +105,19 @@ def test_schema_and_docs_are_local(cast):
     assert "swagger" in body.lower()
     for host in ("cdn.jsdelivr", "unpkg.com", "cdnjs"):
         assert host not in body
+
+
+@pytest.mark.parametrize("term", ["精密", "零部件有限", "局", "不存在的名称", "ＩＴ"])
+def test_name_search_finds_the_substring_matches_in_scope(cast, term):
+    """``q`` runs the one name search (dengta.core.search): the rows of a case-insensitive substring
+    match among the organisations the caller may see, whichever index answers it on PostgreSQL."""
+    from dengta.core.tests.test_search import upper
+
+    client = token_client(cast, "guangdong")
+    everyone = client.get("/api/v1/organizations/?page_size=200").json()["results"]
+    expected = {row["id"] for row in everyone if upper(term) in upper(row["name"])}
+    response = client.get("/api/v1/organizations/", {"q": term, "page_size": 200})
+    assert response.status_code == 200
+    assert {row["id"] for row in response.json()["results"]} == expected
+    if term in ("精密", "局"):
+        assert expected  # the cast holds such names: the search is not vacuously empty

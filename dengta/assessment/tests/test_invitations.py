@@ -235,3 +235,29 @@ def test_withdrawn_consent_stops_work_on_drafts(world: Any) -> None:
     invite(world, own)
     assessment_submit(actor=actor, assessment=draft, pledge=True)
     assert Assessment.objects.get(pk=draft.pk).state == "scored"
+
+
+def test_provider_search_matches_name_or_short_name_as_a_substring(world: Any) -> None:
+    """The invitation page's search (selectors.provider_candidates) runs the one name search over the name
+    and the short name: exactly the providers of the province whose either name contains the term."""
+    from dengta.assessment.selectors import provider_candidates
+    from dengta.core.tests.test_search import upper
+    from dengta.orgs.models import Organization
+
+    region = world.orgs["provider"].region
+    organization(name="广州云测软件有限公司", type="provider", region=region, short_name="数智云测")
+    organization(name="广州精工服务有限公司", type="provider", region=region)
+    enterprise = world.registered.own
+    providers = Organization.objects.filter(type="provider", is_active=True).select_related("region")
+    province = enterprise.region.path.strip("/").split("/")[0] + "/"
+    for term in ("数智", "云测软件", "精工", "服务有限公司", "不存在"):
+        got = set(provider_candidates(enterprise, term).values_list("name", flat=True))
+        expected = {
+            o.name
+            for o in providers
+            if o.region is not None
+            and o.region.path.startswith(province)
+            and (upper(term) in upper(o.name) or upper(term) in upper(o.short_name or ""))
+        }
+        assert got == expected, term
+    assert "广州云测软件有限公司" in provider_candidates(enterprise, "数智").values_list("name", flat=True)

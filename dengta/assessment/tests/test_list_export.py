@@ -42,3 +42,27 @@ def test_each_column_of_the_assessment_export(world: Any) -> None:
         ("企业自评", "改造前（T0）", "已评分"),
         ("企业自评", "改造后（T1）", "已评分"),
     ]
+
+
+def test_the_list_searches_enterprise_names_as_a_substring_or_the_whole_code(world: Any) -> None:
+    """``q`` on the assessment list (and so its export) is the one name search over the enterprise's name,
+    or the enterprise's full credit code."""
+    from django.http import QueryDict
+
+    from dengta.assessment.exports import assessments_filtered
+    from dengta.core.tests.test_search import upper
+
+    self_assessment(world, level=2)
+    viewer = world.viewer("ministry")
+    everyone = list(assessments_filtered(viewer, QueryDict())[0].select_related("enterprise"))
+    assert everyone
+    name, code = everyone[0].enterprise.name, everyone[0].enterprise.uscc
+    for term in (name[:2], name[-4:], name, "不存在", code, code.lower(), code[:6]):
+        got = {a.pk for a in assessments_filtered(viewer, QueryDict(f"q={term}"))[0]}
+        expected = {
+            a.pk
+            for a in everyone
+            if upper(term) in upper(a.enterprise.name) or a.enterprise.uscc == term.upper()
+        }
+        assert got == expected, term
+    assert not {a.pk for a in assessments_filtered(viewer, QueryDict(f"q={code[:6]}"))[0]}

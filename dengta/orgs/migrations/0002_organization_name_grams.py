@@ -1,4 +1,4 @@
-"""Organisation name search from indexes on PostgreSQL (issue 14, point 4; dengta.core.search).
+"""Organisation name search from indexes on PostgreSQL (docs/lists.md, Chinese search; dengta.core.search).
 
 ``name_grams`` holds the bigrams of the name and the short name, derived by Organization.save() and the
 bulk writers from now on and filled here for existing rows. On PostgreSQL: a GIN index over the bigram

@@ -1,4 +1,4 @@
-"""The columns of an enterprise import file (issue 2, item 6): Chinese headers, English aliases, in order."""
+"""The columns of an enterprise import file: Chinese headers, English aliases, in order."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 
-from dengta.core import tallies
 from dengta.core.access import Viewer
 from dengta.core.importing.jobs import run_file_job, start_file_job, store_error_report
 from dengta.core.importing.scope import ImportScope
@@ -18,7 +17,6 @@ from dengta.core.models import Job
 from dengta.registry.importing.runner import run_import
 from dengta.registry.permissions import can_import_enterprises
 from dengta.registry.selectors import IMPORT_JOB_KIND
-from dengta.registry.tallies import ENTERPRISES
 
 
 def start_import(*, viewer: Viewer, upload: UploadedFile, dry_run: bool = False) -> Job:
@@ -45,10 +43,6 @@ def scope_for_job(job: Job) -> ImportScope:
 @register_job(IMPORT_JOB_KIND)
 def import_enterprises_job(job: Job) -> dict[str, Any]:
     outcome = run_file_job(job, run_import, scope=scope_for_job(job))
-    if outcome.rows_imported:
-        # The writer inserts rows with INSERT/COPY, past the services that report changes: the import has
-        # committed here, so the tallies are marked now and their refresh is enqueued (issue 14).
-        tallies.changed(ENTERPRISES)
     store_error_report(job, outcome, stored_as="enterprise-import-errors")
     result = outcome.summary()
     result["redirect"] = reverse("registry:import_result", args=[job.pk])

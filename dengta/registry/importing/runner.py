@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
+from dengta.core import tallies
 from dengta.core.importing.outcome import ImportOutcome, Progress, check_size, noop_progress
 from dengta.core.importing.reading import FileRefused, Sheet, open_sheet
 from dengta.core.importing.scope import ImportScope
@@ -16,6 +17,7 @@ from dengta.reference.selectors import current_size_rules
 from dengta.registry.importing.validation import Prepared, ReferenceTables, SheetCheck, prepare
 from dengta.registry.importing.writing import stream_rows, write_rows
 from dengta.registry.models import ImportBatch
+from dengta.registry.tallies import ENTERPRISES
 
 FILE_EMPTY = gettext_noop("文件是空的，请上传填好的企业名单")
 CHANGED_MEANWHILE = gettext_noop(
@@ -92,5 +94,9 @@ def run_import(
     if batch is not None:
         outcome.rows_imported = batch.rows
         outcome.batch_id = batch.pk
+        # The writer inserts rows with INSERT/COPY, past the services that report changes, so the import
+        # reports them itself, for the page's job and the command alike (docs/lists.md, tallies).
+        if batch.rows:
+            tallies.changed(ENTERPRISES)
     report(total, total, _("完成"))
     return outcome

@@ -1,4 +1,4 @@
-"""Validating every row of an import (issue 2: nothing is written unless the whole file is valid).
+"""Validating every row of an import (nothing is written unless the whole file is valid).
 
 Two passes over the sheet. ``prepare`` reads the header, counts the data rows (refusing an empty file or one
 over the row limit before any work) and asks the database once which of the file's credit codes are already

@@ -1,4 +1,4 @@
-"""Enterprise name search from indexes on PostgreSQL (issue 14, point 4; dengta.core.search).
+"""Enterprise name search from indexes on PostgreSQL (docs/lists.md, Chinese search; dengta.core.search).
 
 1. Re-derive ``name_grams`` where the fold of dengta.core.grams changed after 0004 filled them: the fold
    now gives the same result for characters PostgreSQL's UPPER makes equal (ſ/s, ı/i, ς/σ, µ/μ, ...),

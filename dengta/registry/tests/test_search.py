@@ -1,6 +1,6 @@
 """Enterprise and provider name search: exactly the rows of a substring match on both databases, bigrams
 written by every way enterprises and their organisations arrive, and on PostgreSQL the GIN index in the
-plan (dengta.core.search; issue 14, point 4)."""
+plan (dengta.core.search; docs/lists.md)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,14 @@ from dengta.core.tests.test_search import IS_PG, NAMES, TERMS, bitmap_plan, uppe
 from dengta.orgs.models import Organization
 from dengta.registry.importing.runner import run_import
 from dengta.registry.models import Enterprise, Provider
-from dengta.registry.selectors import EnterpriseFilters, enterprises_for, providers_for
-from dengta.registry.services import provider_register
+from dengta.registry.selectors import (
+    ChangeFilters,
+    EnterpriseFilters,
+    changes_for,
+    enterprises_for,
+    providers_for,
+)
+from dengta.registry.services import enterprise_change_submit, provider_register
 from dengta.registry.text import compact_code
 
 from .conftest import body, code_for, good_row, register, xlsx_bytes
@@ -84,11 +90,6 @@ def test_provider_search_finds_the_substring_matches(sized: Any) -> None:
     for term in ("轴承", "数字科技", "轴", "有限公司", "不存在"):
         expected = {pk for pk, name in everyone.items() if upper(term) in upper(name)}
         assert set(providers_for(ministry, q=term).values_list("pk", flat=True)) == expected, term
-        # The search the provider list runs once wired to the index (organisation name and grams).
-        indexed = Provider.objects.filter(
-            name_search_q(term, name_field="organization__name", grams_field="organization__name_grams")
-        )
-        assert set(indexed.values_list("pk", flat=True)) == expected, term
 
 
 def test_every_way_in_writes_the_bigrams(sized: Any) -> None:
@@ -158,3 +159,23 @@ def test_postgresql_reads_the_gin_indexes_for_the_enterprise_search(
             assert cursor.fetchone()[0] == 1000  # the finer histogram for LIKE estimates
     else:
         assert "string_to_array" not in str(search("轴承").query)
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_the_queue_of_changes_searches_enterprise_names_as_a_substring(
+    sized: Any, enterprises: dict[int, Enterprise], term: str
+) -> None:
+    """The changes queue's ``q`` runs the same index-backed name search over the changed enterprise."""
+    actor = sized.members["ministry"].user
+    for enterprise in enterprises.values():
+        change = enterprise_change_submit(
+            actor=actor, enterprise=enterprise, employees=enterprise.employees + 7
+        )
+        assert change is not None
+    f = ChangeFilters.from_params({"q": term})
+    if not f.q:
+        return
+    code = compact_code(f.q)
+    expected = {pk for pk, e in enterprises.items() if upper(f.q) in upper(e.name) or e.uscc.startswith(code)}
+    got = set(changes_for(sized.viewer("ministry"), f).values_list("enterprise_id", flat=True))
+    assert got == expected

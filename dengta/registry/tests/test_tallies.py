@@ -4,11 +4,13 @@ brings them up to date."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -206,3 +208,24 @@ def test_the_queue_of_changes_is_tallied_and_follows_each_decision(
     with django_capture_on_commit_callbacks(execute=True):
         services.enterprise_change_confirm(actor=staff, change=third)
     assert queue("guangzhou") == queue("ministry") == 0
+
+
+def test_the_import_command_updates_the_tally_too(
+    sized: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The command writes past the page's job: the import itself reports the change, so the home panels
+    of an operator's bulk load are counted again without a manual refresh."""
+    tallies.refresh(SIZES)
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(xlsx_bytes([good_row("440106", 1), good_row("330106", 2)]))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_enterprises", str(path), stdout=io.StringIO())
+    ministry = sized.viewer("ministry")
+    assert Enterprise.objects.count() == 2
+    assert tallied(ministry)["small"] == 2 and tallied(ministry) == direct(ministry)
+    dry = tmp_path / "再来.xlsx"
+    dry.write_bytes(xlsx_bytes([good_row("440106", 3)]))
+    refreshed = TallyTopic.objects.get(pk=SIZES).refreshed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_enterprises", str(dry), "--dry-run", stdout=io.StringIO())
+    assert TallyTopic.objects.get(pk=SIZES).refreshed_at == refreshed  # a dry run writes nothing

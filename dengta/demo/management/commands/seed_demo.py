@@ -19,7 +19,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         # The seed writes enterprises and results in bulk, past the services that report changes: the home
-        # panels' per-region tallies are counted now, so the demo starts with current figures (issue 14).
+        # panels' per-region tallies are counted now, so the demo starts with current figures (docs/lists.md).
         refreshed = tallies.refresh_all()
         self.stdout.write(f"home-panel tallies refreshed: {', '.join(refreshed) or 'none'}")
         self.stdout.write(f"demo data ready: {run.enterprises} enterprises, {run.providers} providers")
