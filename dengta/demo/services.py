@@ -264,7 +264,7 @@ class Seeder:
             )
             orgs.append(Organization(name=name, type=OrgType.ENTERPRISE, region=county))
         for org in orgs:
-            org.derive()  # bulk_create does not call save(), which derives name_grams
+            org.derive()  # bulk_create does not call save(), which derives name_grams and the place codes
         Organization.objects.bulk_create(orgs, batch_size=2000)
         objs = []
         for org, row in zip(orgs, rows, strict=True):
@@ -315,7 +315,7 @@ class Seeder:
             profiles.append((generate.make_uscc(self.rng, county.code, self.used_codes), kind))
             picks.append(self.rng.sample(sub_industries, k=min(len(sub_industries), self.rng.randint(1, 4))))
         for org in orgs:
-            org.derive()  # bulk_create does not call save(), which derives name_grams
+            org.derive()  # bulk_create does not call save(), which derives name_grams and the place codes
         Organization.objects.bulk_create(orgs, batch_size=1000)
         providers = [
             Provider(organization=o, uscc=code, kind=kind)

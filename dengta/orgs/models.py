@@ -6,12 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dengta.core.access import Viewer, scope_q
 from dengta.core.grams import name_grams
 from dengta.core.models import TimeStampedModel
+from dengta.core.places import place_of
 
 
 class OrgType(models.TextChoices):
@@ -46,7 +48,34 @@ class PlatformRole(models.TextChoices):
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def visible_to(self, viewer: Viewer) -> OrganizationQuerySet:
-        return self.filter(scope_q(viewer, region_field="region", org_field="pk"))
+        return self.filter(scope_q(viewer, region_field="region", org_field="pk", coded=True))
+
+
+# The organisation list's sort columns (dengta.orgs.exports.SORTS: type sorts by type then name).
+ORGANIZATION_SORT_COLUMNS = {"type_name": ("type", "name"), "name": ("name",), "created": ("created_at",)}
+
+
+def organization_list_indexes() -> list[models.Index]:
+    """Per sort: ``(column…, id)`` nationally and ``(province_code, column…, id)`` within a province (the
+    family that also serves a prefecture's or a county's list, as for enterprises). The region is the one
+    nullable sort column; the lists put organisations without a region last in both directions
+    (dengta.core.lists.order_expressions), which a plain index serves one way only, so its descending
+    order has its own indexes — on PostgreSQL only (SQLite has no NULLS LAST in an index), created by
+    orgs migration 0003 (REGION_DESC_INDEXES there)."""
+    indexes = [models.Index(fields=["type", "region"])]
+    for key, columns in ORGANIZATION_SORT_COLUMNS.items():
+        indexes.append(models.Index(fields=[*columns, "id"], name=f"org_sort_{key}"))
+        indexes.append(models.Index(fields=["province_code", *columns, "id"], name=f"org_prov_{key}"))
+    indexes += [
+        models.Index(fields=["region", "id"], name="org_sort_region"),
+        models.Index(fields=["province_code", "region", "id"], name="org_prov_region"),
+        # A prefecture sorted by region: the province's region order would walk the province's other
+        # prefectures first (measured: 200,000 rows read for a page of 苏州).
+        models.Index(fields=["province_code", "prefecture_code", "region", "id"], name="org_place_region"),
+        # The few authorities by level, from a small partial index instead of a walk past every enterprise.
+        models.Index(fields=["authority_level", "id"], condition=~Q(authority_level=""), name="org_level"),
+    ]
+    return indexes
 
 
 class Organization(TimeStampedModel):
@@ -70,6 +99,11 @@ class Organization(TimeStampedModel):
     # Derived on every save (and by the bulk writers): the bigrams of the name and the short name, for
     # substring search from an index at national scale (dengta.core.search; on PostgreSQL a GIN index).
     name_grams = models.TextField(_("名称检索词"), editable=False, default="")
+    # Derived from the region, as on enterprises (dengta.core.places): every enterprise is an organisation,
+    # so a province's organisation list filters a million rows, and an equality on an indexed column
+    # serves it where a lookup of the region's subtree does not (dengta.core.access.region_q, coded).
+    province_code = models.CharField(_("省级区划代码"), max_length=6, editable=False, default="")
+    prefecture_code = models.CharField(_("地级区划代码"), max_length=6, editable=False, default="")
     NAME_GRAMS_OF = ("name", "short_name")  # what name_grams holds the bigrams of (dengta.core.search)
 
     objects = OrganizationQuerySet.as_manager()
@@ -88,20 +122,24 @@ class Organization(TimeStampedModel):
                 name="orgs_organization_level_only_for_authority",
             ),
         ]
-        indexes = [models.Index(fields=["type", "region"])]
+        # Every enterprise is an organisation, so the national list holds a million rows: one index per
+        # sort the list offers (dengta.orgs.exports.SORTS), each ending with the id that ends every
+        # ordering, so a page is an index walk from the cursor (docs/lists.md, sorting and pages).
+        indexes = organization_list_indexes()
 
     def __str__(self) -> str:
         return self.name
 
     def derive(self) -> None:
-        """Set the derived column from the names (bulk_create does not call save())."""
+        """Set the derived columns from the names and the region (bulk_create does not call save())."""
         self.name_grams = name_grams(*(getattr(self, field) for field in self.NAME_GRAMS_OF))
+        self.province_code, self.prefecture_code = place_of(self.region.path) if self.region else ("", "")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "name_grams"}
+            kwargs["update_fields"] = {*update_fields, "name_grams", "province_code", "prefecture_code"}
         super().save(*args, **kwargs)
 
 

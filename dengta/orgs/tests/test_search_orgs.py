@@ -1,5 +1,5 @@
 """The organisation list's search (name, short name, region name): exactly the rows of a substring match on
-both databases, from the bigram index on PostgreSQL (dengta.core.search; issue 14, point 4)."""
+both databases, from the bigram index on PostgreSQL (dengta.core.search; docs/lists.md)."""
 
 from __future__ import annotations
 

@@ -45,9 +45,10 @@ from dengta.registry.sizing import BatchClassifier, SizeFields
 
 CHUNK = 2000
 
-# name_grams as Organization.save() derives it (an imported organisation has no short name, so its
-# bigrams are the profile's: computed once per row, GRAMS below).
-ORGANIZATION_COLUMNS = ("id", "name", "region_id", "name_grams")
+# The derived columns as Organization.save() derives them: the organisation lies at its enterprise's
+# region, so its province and prefecture codes are the profile's, and (with no short name) so are its
+# name's bigrams: computed once per row (PROVINCE, PREFECTURE, GRAMS below).
+ORGANIZATION_COLUMNS = ("id", "name", "region_id", "name_grams", "province_code", "prefecture_code")
 ENTERPRISE_COLUMNS = (
     "organization_id",
     "uscc",
@@ -69,6 +70,8 @@ ENTERPRISE_COLUMNS = (
     "name_grams",
 )
 GRAMS = ENTERPRISE_COLUMNS.index("name_grams")  # where enterprise_row() puts the bigrams
+PROVINCE = ENTERPRISE_COLUMNS.index("province_code")
+PREFECTURE = ENTERPRISE_COLUMNS.index("prefecture_code")
 
 
 class RowInserter:
@@ -223,7 +226,10 @@ class _Writer:
         # Organisations first, then profiles, each as one stream (the foreign key is checked at commit).
         self.organizations.insert(
             cursor,
-            ((oid, r.name, r.region_code, p[GRAMS]) for oid, r, p in zip(ids, rows, profiles, strict=True)),
+            (
+                (oid, r.name, r.region_code, p[GRAMS], p[PROVINCE], p[PREFECTURE])
+                for oid, r, p in zip(ids, rows, profiles, strict=True)
+            ),
         )
         self.enterprises.insert(cursor, profiles)
         self.regions = len({r.region_code for r in rows})
@@ -236,7 +242,7 @@ class _Writer:
         no longer written: the caller rolls the transaction back.
         """
         ids = iter(reserve_ids(cursor, Organization, check.prepared.rows_total))
-        organizations: list[tuple[int, str, str, str]] = []
+        organizations: list[tuple[int, str, str, str, str, str]] = []
 
         def profiles() -> Iterator[tuple[Any, ...]]:
             for row in check:
@@ -244,13 +250,22 @@ class _Writer:
                     continue
                 organization_id = next(ids)
                 profile = self.enterprise_row(row, organization_id)
-                organizations.append((organization_id, row.name, row.region_code, profile[GRAMS]))
+                organizations.append(
+                    (
+                        organization_id,
+                        row.name,
+                        row.region_code,
+                        profile[GRAMS],
+                        profile[PROVINCE],
+                        profile[PREFECTURE],
+                    )
+                )
                 yield profile
 
         self.enterprises.insert(cursor, profiles())
         if not check.failed:
             self.organizations.insert(cursor, organizations)
-            self.regions = len({region for _id, _name, region, _grams in organizations})
+            self.regions = len({organization[2] for organization in organizations})
 
 
 def _new_batch(scope: ImportScope, *, file_name: str, sha256: str, rows: int) -> ImportBatch:

@@ -1,0 +1,126 @@
+
+"""Organisations store their province and prefecture codes, as enterprises do (registry 0004), and get an
+index per sort of the organisation list: every enterprise is an organisation, so at national scale the list
+holds a million rows (docs/lists.md)."""
+
+from django.db import migrations, models
+
+from dengta.core.places import place_of
+
+CREATE_STATISTICS = (
+    "CREATE STATISTICS IF NOT EXISTS orgs_organization_place_dep (dependencies) "
+    "ON province_code, prefecture_code FROM orgs_organization"
+)
+DROP_STATISTICS = "DROP STATISTICS IF EXISTS orgs_organization_place_dep"
+
+
+def fill_place_codes(apps, schema_editor):
+    """One UPDATE per place (about 370 prefectures), not one per organisation: a million rows at national
+    scale."""
+    organization_model = apps.get_model("orgs", "Organization")
+    region_model = apps.get_model("reference", "Region")
+    by_place = {}
+    for code, path in region_model.objects.values_list("code", "path"):
+        by_place.setdefault(place_of(path), []).append(code)
+    for (province, prefecture), codes in by_place.items():
+        organization_model.objects.filter(region_id__in=codes).update(
+            province_code=province, prefecture_code=prefecture
+        )
+
+
+# The descending region orders put organisations without a region last, as the lists do
+# (dengta.core.lists.order_expressions); SQLite has no NULLS LAST in an index, so they are PostgreSQL's only
+# and not in the model's Meta (dengta.orgs.models.organization_list_indexes).
+REGION_DESC_INDEXES = {
+    "org_sort_region_desc": "region_id DESC NULLS LAST, id DESC",
+    "org_prov_region_desc": "province_code, region_id DESC NULLS LAST, id DESC",
+    "org_place_region_desc": "province_code, prefecture_code, region_id DESC NULLS LAST, id DESC",
+}
+
+
+def create_region_desc_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name, columns in REGION_DESC_INDEXES.items():
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON orgs_organization ({columns})")
+
+
+def drop_region_desc_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name in REGION_DESC_INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def create_statistics(apps, schema_editor):
+    # Without them PostgreSQL multiplies the province's and the prefecture's selectivities as if
+    # independent, and estimates a city at a tenth of its rows (as measured on enterprises).
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE_STATISTICS)
+
+
+def drop_statistics(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_STATISTICS)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('orgs', '0002_organization_name_grams'),
+        ('reference', '0002_english_names'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='organization',
+            name='prefecture_code',
+            field=models.CharField(default='', editable=False, max_length=6, verbose_name='地级区划代码'),
+        ),
+        migrations.AddField(
+            model_name='organization',
+            name='province_code',
+            field=models.CharField(default='', editable=False, max_length=6, verbose_name='省级区划代码'),
+        ),
+        migrations.RunPython(fill_place_codes, migrations.RunPython.noop),
+        migrations.RunPython(create_statistics, drop_statistics),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['type', 'name', 'id'], name='org_sort_type_name'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['province_code', 'type', 'name', 'id'], name='org_prov_type_name'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['name', 'id'], name='org_sort_name'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['province_code', 'name', 'id'], name='org_prov_name'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['created_at', 'id'], name='org_sort_created'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['province_code', 'created_at', 'id'], name='org_prov_created'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['region', 'id'], name='org_sort_region'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['province_code', 'region', 'id'], name='org_prov_region'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(condition=models.Q(('authority_level', ''), _negated=True), fields=['authority_level', 'id'], name='org_level'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['province_code', 'prefecture_code', 'region', 'id'], name='org_place_region'),
+        ),
+        migrations.RunPython(create_region_desc_indexes, drop_region_desc_indexes),
+    ]
