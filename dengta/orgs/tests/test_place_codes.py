@@ -14,8 +14,7 @@ from django.db import connection
 from dengta.core.importing.scope import ImportScope
 from dengta.orgs.models import Organization
 from dengta.registry.importing.runner import run_import
-from dengta.registry.tests.conftest import good_row, sized, xlsx_bytes
-from tests.factories import OrganizationFactory
+from dengta.registry.tests.conftest import good_row, organization, sized, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 __all__ = ["sized"]  # the registry's fixture: size rules loaded, so imports classify
@@ -28,14 +27,14 @@ def codes(org: Organization) -> tuple[str, str]:
 
 
 def test_save_derives_the_codes_from_the_region_path(regions: dict[str, Any]) -> None:
-    tianhe = OrganizationFactory(name="天河某公司", type="enterprise", region=regions["440106"])
+    tianhe = organization(name="天河某公司", type="enterprise", region=regions["440106"])
     assert codes(tianhe) == ("440000", "440100")
     # 兵团's cities (6590xx) lie under 660000 by path, not under 新疆 (65) by their digits.
-    shihezi = OrganizationFactory(name="石河子某公司", type="enterprise", region=regions["659001"])
+    shihezi = organization(name="石河子某公司", type="enterprise", region=regions["659001"])
     assert codes(shihezi) == ("660000", "659001")
-    province = OrganizationFactory(name="浙江省工业和信息化厅", type="authority", region=regions["330000"])
+    province = organization(name="浙江省工业和信息化厅", type="authority", region=regions["330000"])
     assert codes(province) == ("330000", "")
-    national = OrganizationFactory(name="某部委", type="ministry", region=None)
+    national = organization(name="某部委", type="ministry", region=None)
     assert codes(national) == ("", "")
     # A move with update_fields still writes the derived columns.
     tianhe.region = regions["330106"]
@@ -66,7 +65,7 @@ def test_the_bulk_import_writes_the_codes_of_each_organisation(sized: Any) -> No
 
 def test_the_migration_fills_the_codes_of_existing_organisations(regions: dict[str, Any]) -> None:
     made = [
-        OrganizationFactory(name=f"机构{n}", type="enterprise", region=regions[code])
+        organization(name=f"机构{n}", type="enterprise", region=regions[code])
         for n, code in enumerate(["440106", "440305", "659001", "330000"])
     ]
     derived = {org.pk: codes(org) for org in made}
