@@ -30,7 +30,7 @@ FILTERS = ("q", "state", "kind", "phase", "level")
 
 def assessments_filtered(viewer: Viewer, params: QueryDict) -> tuple[QuerySet[Assessment], dict[str, str]]:
     """The assessments the viewer may see, filtered by the list page's parameters."""
-    qs = selectors.assessments_for(viewer)
+    qs = selectors.assessment_list_for(viewer)
     values = {k: params.get(k, "").strip() for k in FILTERS}
     if values["q"]:
         qs = qs.filter(

@@ -86,6 +86,46 @@ def assessments_for(viewer: Viewer) -> QuerySet[Assessment]:
     )
 
 
+# Columns the list page and the API listing never show: the answers and the score's detail (JSON, ~1 KB a
+# row inline, more in TOAST) and the long texts, and the enterprise's search grams and sizing explanation.
+LIST_DEFERRED = (
+    "answers",
+    "result",
+    "pledge_text",
+    "coi_statement",
+    "enterprise__size_explanation",
+    "enterprise__name_grams",
+    "author_organization__name_grams",
+)
+
+
+def assessment_list_for(viewer: Viewer) -> QuerySet[Assessment]:
+    """The rows of the assessment list page and API listing (docs/lists.md): what a row shows, nothing more.
+
+    The wide columns are deferred (``LIST_DEFERRED``); the frameworks (a handful, each with its whole
+    indicator tree, ~30 KB) are read once per page, not joined onto every row, and every row of a framework
+    shares its instance (the API compiles a framework once per page). An EU DMA row's band comes from its
+    stored result: ``with_bands`` reads it for those rows only."""
+    return (
+        Assessment.objects.visible_to(viewer)
+        .select_related("enterprise", "assessor", "author_organization")
+        .prefetch_related("framework")
+        .defer(*LIST_DEFERRED)
+    )
+
+
+def with_bands(rows: list[Assessment]) -> list[Assessment]:
+    """Rows of ``assessment_list_for`` with the stored result of those that show a band (a scored EU DMA
+    assessment, assessment_tags.band_name) loaded, in one query: the list defers the result."""
+    wanted = [a.pk for a in rows if a.level is not None and a.framework.kind == Framework.Kind.EU_DMA]
+    if wanted:
+        results = dict(Assessment.objects.filter(pk__in=wanted).values_list("pk", "result"))
+        for row in rows:
+            if row.pk in results:
+                row.result = results[row.pk]
+    return rows
+
+
 def current_frameworks() -> QuerySet[Framework]:
     return Framework.objects.filter(is_current=True).order_by("code")
 

@@ -107,7 +107,13 @@ class AssessmentViewSet(
         return context
 
     def get_queryset(self) -> QuerySet[Assessment]:
-        qs = selectors.assessments_for(self.viewer).order_by("-created_at", "-pk")
+        # The list's rows (wide columns deferred) with the people and organisations a row names.
+        qs = (
+            selectors.assessment_list_for(self.viewer)
+            .select_related("created_by", "arranged_by_organization")
+            .defer("arranged_by_organization__name_grams")
+            .order_by("-created_at", "-pk")
+        )
         params = AssessmentFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         for key, value in params.validated_data.items():

@@ -62,6 +62,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "can_import": bool(permissions.can_import_history(viewer)),
         **paginate(request, qs),
     }
+    selectors.with_bands(context["object_list"])
     return render(request, "assessment/list.html", context)
 
 
