@@ -20,7 +20,8 @@ from dengta.api.base import ViewerMixin, require
 from dengta.core.access import get_visible_or_404
 from dengta.core.workflows import TransitionRefused
 from dengta.reference.models import Industry, Region
-from dengta.reference.sizing import normalise_industry_code
+from dengta.reference.selectors import current_size_rules
+from dengta.reference.sizing import SizeRules, normalise_industry_code
 from dengta.registry import permissions, services
 from dengta.registry.models import Enterprise, EnterpriseChange, Tier
 from dengta.registry.plausibility import PlausibilityWarning
@@ -29,8 +30,9 @@ from dengta.registry.selectors import (
     EnterpriseFilters,
     changes_for,
     enterprises_for,
-    proposed_size,
+    proposed_values,
 )
+from dengta.registry.sizing import SizeFields, size_for
 from dengta.registry.templatetags.registry_tags import person
 from dengta.registry.text import to_half_width
 
@@ -187,14 +189,37 @@ class EnterpriseChangeSerializer(serializers.ModelSerializer[EnterpriseChange]):
     def get_decided_by(self, change: EnterpriseChange) -> str | None:
         return person(change.decided_by) if change.decided_by_id else None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A listing serialises every row with one child serializer: the size standard is read once for the
+        # response and each change's proposed size worked out once, not twice a row (docs/lists.md: a list's
+        # query count does not grow with its rows; it was two queries a row, 100 for a page of 50).
+        self._size_rules: SizeRules | None = None
+        self._proposed_sizes: dict[int, SizeFields] = {}
+
+    def _proposed_size(self, change: EnterpriseChange) -> SizeFields:
+        """The size class and 规上 flag the change would give by the current standard."""
+        if change.pk not in self._proposed_sizes:
+            if self._size_rules is None:
+                self._size_rules = current_size_rules()
+            values = proposed_values(change)
+            self._proposed_sizes[change.pk] = size_for(
+                self._size_rules,
+                industry_code=values["industry"].pk,
+                employees=values["employees"],
+                revenue=values["revenue"],
+                total_assets=values["total_assets"],
+            )
+        return self._proposed_sizes[change.pk]
+
     @extend_schema_field(
         serializers.CharField(help_text="large, medium, small or micro, by the current size standard")
     )
     def get_proposed_size_class(self, change: EnterpriseChange) -> str:
-        return proposed_size(change).size_class
+        return self._proposed_size(change).size_class
 
     def get_proposed_is_above_designated_size(self, change: EnterpriseChange) -> bool:
-        return proposed_size(change).is_above_designated_size
+        return self._proposed_size(change).is_above_designated_size
 
 
 def _warning_rows(warnings: Iterable[PlausibilityWarning]) -> list[dict[str, str]]:

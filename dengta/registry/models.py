@@ -60,6 +60,17 @@ def enterprise_list_indexes() -> list[models.Index]:
     indexes.append(
         models.Index(fields=["province_code", "prefecture_code", "name", "id"], name="ent_place_name")
     )
+    # A prefecture inside its province's index: the credit code starts with the registering region's code and
+    # the region is the place itself, so in (province, uscc|region, id) a city's rows lie in one run after
+    # every other prefecture's before it, each read from the table to check its prefecture (苏州's page
+    # sorted by -uscc read 73,000 rows of 江苏: 277 ms; now 26 rows). An industry is filtered, not sorted:
+    # (province, industry, id) left the prefecture to check on each of the province's rows of the industry
+    # (docs/lists.md: the jurisdiction's columns first).
+    for key in ("uscc", "region", "industry"):
+        column = ENTERPRISE_SORT_COLUMNS[key]
+        indexes.append(
+            models.Index(fields=["province_code", "prefecture_code", column, "id"], name=f"ent_pref_{key}")
+        )
     # The rare tiers (专精特新, 小巨人) are filtered and counted from a small partial index.
     indexes.append(models.Index(fields=["tier", "id"], condition=~models.Q(tier=""), name="ent_tier"))
     return indexes
@@ -229,6 +240,16 @@ class EnterpriseChange(TimeStampedModel):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("企业信息变更")
         verbose_name_plural = _("企业信息变更")
+        # One index per order the queue and the API list in (docs/lists.md: every sort needs an index
+        # ending with the primary key): the queue of pending changes by (submitted_at, id) and every state
+        # by the default ordering; the API by id within a state. PostgreSQL then reads the changes in
+        # order and looks up each one's enterprise by its primary key for the jurisdiction, stopping at a
+        # page, instead of joining and sorting every change (bench_lists: 110-200 ms down to 1-15 ms).
+        indexes = [
+            models.Index(fields=["state", "submitted_at", "id"], name="chg_state_submitted"),
+            models.Index(fields=["submitted_at", "id"], name="chg_submitted"),
+            models.Index(fields=["state", "id"], name="chg_state_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise"],
