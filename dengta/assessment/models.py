@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dengta.assessment.scoring.definitions import Compiled, canonical, compile_content
 from dengta.core.access import Viewer, scope_q
+from dengta.core.indexes import NullsLastIndex
 from dengta.core.models import TimeStampedModel
 from dengta.orgs.models import OrgType
 from dengta.orgs.roles import STAFF_ORG_TYPES
@@ -143,21 +144,6 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 # sort is served by the enterprise's name indexes (the registry's), walked in order.
 LIST_SORT_COLUMNS = ("kind", "phase", "state", "total", "level", "assessed_on", "created_at")
 LIST_FILTER_COLUMNS = ("kind", "phase", "state", "level")
-
-
-class NullsLastIndex(models.Index):
-    """An index over ordered columns that keeps their NULLS LAST on PostgreSQL. SQLite accepts the modifier in
-    ORDER BY but not in CREATE INDEX, so there the index is made without it (the embedded default's lists
-    are small)."""
-
-    def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
-        if schema_editor.connection.vendor == "postgresql":
-            return super().create_sql(model, schema_editor, using=using, **kwargs)
-        plain = [
-            models.OrderBy(e.expression, descending=e.descending) if isinstance(e, models.OrderBy) else e
-            for e in self.expressions
-        ]
-        return models.Index(*plain, name=self.name).create_sql(model, schema_editor, using=using, **kwargs)
 
 
 def assessment_list_indexes() -> list[models.Index]:

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dengta.core.access import Viewer, scope_q
 from dengta.core.grams import name_grams
+from dengta.core.indexes import NullsLastIndex
 from dengta.core.models import TimeStampedModel
 from dengta.core.places import place_of
 
@@ -60,18 +61,21 @@ def organization_list_indexes() -> list[models.Index]:
     family that also serves a prefecture's or a county's list, as for enterprises). The region is the one
     nullable sort column; the lists put organisations without a region last in both directions
     (dengta.core.lists.order_expressions), which a plain index serves one way only, so its descending
-    order has its own indexes — on PostgreSQL only (SQLite has no NULLS LAST in an index), created by
-    orgs migration 0003 (REGION_DESC_INDEXES there)."""
+    order has its own indexes (NullsLastIndex)."""
     indexes = [models.Index(fields=["type", "region"])]
     for key, columns in ORGANIZATION_SORT_COLUMNS.items():
         indexes.append(models.Index(fields=[*columns, "id"], name=f"org_sort_{key}"))
         indexes.append(models.Index(fields=["province_code", *columns, "id"], name=f"org_prov_{key}"))
+    region_desc = (F("region").desc(nulls_last=True), F("id").desc())
     indexes += [
         models.Index(fields=["region", "id"], name="org_sort_region"),
+        NullsLastIndex(*region_desc, name="org_sort_region_desc"),
         models.Index(fields=["province_code", "region", "id"], name="org_prov_region"),
+        NullsLastIndex(F("province_code"), *region_desc, name="org_prov_region_desc"),
         # A prefecture sorted by region: the province's region order would walk the province's other
         # prefectures first (measured: 200,000 rows read for a page of 苏州).
         models.Index(fields=["province_code", "prefecture_code", "region", "id"], name="org_place_region"),
+        NullsLastIndex(F("province_code"), F("prefecture_code"), *region_desc, name="org_place_region_desc"),
         # The few authorities by level, from a small partial index instead of a walk past every enterprise.
         models.Index(fields=["authority_level", "id"], condition=~Q(authority_level=""), name="org_level"),
     ]

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import dengta.assessment.models
+import dengta.core.indexes
 
 
 class Migration(migrations.Migration):
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="assessment",
-            index=dengta.assessment.models.NullsLastIndex(
+            index=dengta.core.indexes.NullsLastIndex(
                 models.OrderBy(models.F("total"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("id"), descending=True),
                 name="asmt_sort_total_desc",
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="assessment",
-            index=dengta.assessment.models.NullsLastIndex(
+            index=dengta.core.indexes.NullsLastIndex(
                 models.OrderBy(models.F("level"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("id"), descending=True),
                 name="asmt_sort_level_desc",
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="assessment",
-            index=dengta.assessment.models.NullsLastIndex(
+            index=dengta.core.indexes.NullsLastIndex(
                 models.OrderBy(models.F("assessed_on"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("id"), descending=True),
                 name="asmt_sort_assessed_on_desc",

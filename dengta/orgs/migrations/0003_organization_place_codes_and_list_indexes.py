@@ -5,6 +5,7 @@ holds a million rows (docs/lists.md)."""
 
 from django.db import migrations, models
 
+import dengta.core.indexes
 from dengta.core.places import place_of
 
 CREATE_STATISTICS = (
@@ -26,28 +27,6 @@ def fill_place_codes(apps, schema_editor):
         organization_model.objects.filter(region_id__in=codes).update(
             province_code=province, prefecture_code=prefecture
         )
-
-
-# The descending region orders put organisations without a region last, as the lists do
-# (dengta.core.lists.order_expressions); SQLite has no NULLS LAST in an index, so they are PostgreSQL's only
-# and not in the model's Meta (dengta.orgs.models.organization_list_indexes).
-REGION_DESC_INDEXES = {
-    "org_sort_region_desc": "region_id DESC NULLS LAST, id DESC",
-    "org_prov_region_desc": "province_code, region_id DESC NULLS LAST, id DESC",
-    "org_place_region_desc": "province_code, prefecture_code, region_id DESC NULLS LAST, id DESC",
-}
-
-
-def create_region_desc_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, columns in REGION_DESC_INDEXES.items():
-            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON orgs_organization ({columns})")
-
-
-def drop_region_desc_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name in REGION_DESC_INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def create_statistics(apps, schema_editor):
@@ -122,5 +101,16 @@ class Migration(migrations.Migration):
             model_name='organization',
             index=models.Index(fields=['province_code', 'prefecture_code', 'region', 'id'], name='org_place_region'),
         ),
-        migrations.RunPython(create_region_desc_indexes, drop_region_desc_indexes),
+        migrations.AddIndex(
+            model_name='organization',
+            index=dengta.core.indexes.NullsLastIndex(models.OrderBy(models.F('region'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='org_sort_region_desc'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=dengta.core.indexes.NullsLastIndex(models.F('province_code'), models.OrderBy(models.F('region'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='org_prov_region_desc'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=dengta.core.indexes.NullsLastIndex(models.F('province_code'), models.F('prefecture_code'), models.OrderBy(models.F('region'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='org_place_region_desc'),
+        ),
     ]
