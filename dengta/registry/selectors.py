@@ -23,6 +23,7 @@ from dengta.registry.models import (
 )
 from dengta.registry.sizing import SizeFields, size_for
 from dengta.registry.text import compact_code, to_half_width
+from dengta.registry.uscc import could_begin_a_code
 
 IMPORT_JOB_KIND = "registry.import_enterprises"
 TIER_NONE = "none"  # the filter value for "no tier" (the stored value is the empty string)
@@ -76,12 +77,17 @@ def _industry_q(prefix: str) -> Q:
     return Q(industry_id__in=Industry.objects.filter(code__startswith=prefix).values("code"))
 
 
+def _code_prefix_q(term: str, field: str) -> Q:
+    """Rows whose credit code begins with the term, or none when the term cannot begin a code."""
+    code = compact_code(term)
+    return Q(**{f"{field}__startswith": code}) if could_begin_a_code(code) else Q(pk__in=[])
+
+
 def enterprises_for(viewer: Viewer, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.visible_to(viewer).select_related("region", "industry")
     f = filters or EnterpriseFilters()
     if f.q:
-        code = compact_code(f.q)
-        qs = qs.filter(name_search_q(f.q) | Q(uscc__startswith=code))
+        qs = qs.filter(name_search_q(f.q) | _code_prefix_q(f.q, "uscc"))
     if f.region:
         qs = qs.filter(_region_q(f.region))
     if f.industry:
@@ -186,7 +192,7 @@ def providers_for(viewer: Viewer, *, q: str = "", kind: str = "", region: str = 
     if q:
         qs = qs.filter(
             name_search_q(q, name_field="organization__name", grams_field="organization__name_grams")
-            | Q(uscc__startswith=compact_code(q))
+            | _code_prefix_q(q, "uscc")
         )
     if kind in Provider.Kind.values:
         qs = qs.filter(kind=kind)
@@ -272,10 +278,9 @@ def changes_for(viewer: Viewer, filters: ChangeFilters | None = None) -> QuerySe
     if f.state:
         qs = qs.filter(state=f.state)
     if f.q:
-        code = compact_code(f.q)
         qs = qs.filter(
             name_search_q(f.q, name_field="enterprise__name", grams_field="enterprise__name_grams")
-            | Q(enterprise__uscc__startswith=code)
+            | _code_prefix_q(f.q, "enterprise__uscc")
         )
     if f.region:
         # On the enterprise already joined for the jurisdiction, not ``enterprise__in`` a subquery: that made

@@ -46,6 +46,14 @@ def normalise(raw: object) -> str:
     return compact_code(str(raw))
 
 
+def could_begin_a_code(value: str) -> bool:
+    """Whether ``value`` (compacted: dengta.registry.text.compact_code) can begin a stored credit code: at
+    most 18 characters of the code's alphabet. Searches leave out the code condition otherwise — a Chinese
+    name term never matches a code, and without that branch of the OR the name search alone decides (on
+    SQLite from a covering index instead of every row)."""
+    return 0 < len(value) <= LENGTH and _ALLOWED.fullmatch(value) is not None
+
+
 def check_character(body: str) -> str:
     """The check character for the first 17 characters (computed by python-stdnum)."""
     return str(stdnum_uscc.calc_check_digit(body[:17]))

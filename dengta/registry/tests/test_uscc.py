@@ -141,3 +141,19 @@ def test_validate_never_raises_and_ok_values_are_18_allowed_characters(raw: str)
         assert set(checked.value) <= set(uscc.ALPHABET)
     else:
         assert checked.problem is not None and checked.problem.render()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("9144", True),
+        ("91440106MA5ABCDE1X", True),  # a whole code
+        ("91440106MA5ABCDE1X0", False),  # longer than any code
+        ("轴承", False),
+        ("9144轴承", False),
+        ("91I4", False),  # I is never used in codes
+        ("", False),
+    ],
+)
+def test_a_search_term_can_begin_a_code_only_in_the_code_alphabet(value: str, expected: bool) -> None:
+    assert uscc.could_begin_a_code(value) is expected
