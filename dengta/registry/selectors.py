@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from dengta.core.access import Viewer, region_q
 from dengta.core.models import Event, Job
 from dengta.core.search import name_search_q
 from dengta.reference.models import Industry, Region
-from dengta.reference.selectors import current_size_rules
 from dengta.registry.models import (
     ChangeState,
     Enterprise,
@@ -21,7 +20,6 @@ from dengta.registry.models import (
     SizeClass,
     Tier,
 )
-from dengta.registry.sizing import SizeFields, size_for
 from dengta.registry.text import compact_code, to_half_width
 from dengta.registry.uscc import could_begin_a_code
 
@@ -121,19 +119,6 @@ def region_choices(viewer: Viewer) -> list[tuple[str, str]]:
 def class_industries() -> QuerySet[Industry]:
     """Industry codes an enterprise may carry: classes (小类), see services.check_industry."""
     return Industry.objects.filter(level=Industry.Level.CLASS).order_by("code")
-
-
-def size_summary(viewer: Viewer) -> dict[str, Any]:
-    """Counts of visible enterprises by size class, and how many are 规上 (for the home panel)."""
-    qs = Enterprise.objects.visible_to(viewer)
-    by_size = dict(qs.values_list("size_class").annotate(n=Count("pk")).order_by())
-    rows = [(value, label, by_size.get(value, 0)) for value, label in SizeClass.choices]
-    total = sum(by_size.values())
-    return {
-        "rows": rows,
-        "total": total,
-        "above": qs.filter(is_above_designated_size=True).count() if total else 0,
-    }
 
 
 def enterprise_events(viewer: Viewer, enterprise: Enterprise) -> QuerySet[Event]:
@@ -290,10 +275,6 @@ def changes_for(viewer: Viewer, filters: ChangeFilters | None = None) -> QuerySe
     return qs.order_by("submitted_at", "pk") if f.state == ChangeState.PENDING else qs
 
 
-def pending_change_count(viewer: Viewer) -> int:
-    return EnterpriseChange.objects.visible_to(viewer).filter(state=ChangeState.PENDING).count()
-
-
 def proposed_values(change: EnterpriseChange) -> dict[str, Any]:
     """The enterprise's classification-relevant values as they would be if the change were confirmed now:
     its current official values with the proposed ones over them."""
@@ -307,15 +288,3 @@ def proposed_values(change: EnterpriseChange) -> dict[str, Any]:
     }
     values.update(change.proposed())
     return values
-
-
-def proposed_size(change: EnterpriseChange) -> SizeFields:
-    """The size class and 规上 flag the change would give by the current standard (what confirming sets)."""
-    values = proposed_values(change)
-    return size_for(
-        current_size_rules(),
-        industry_code=values["industry"].pk,
-        employees=values["employees"],
-        revenue=values["revenue"],
-        total_assets=values["total_assets"],
-    )
