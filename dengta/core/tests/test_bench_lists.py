@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import re
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,3 +125,26 @@ def test_list_urls_cover_default_filters_searches_and_both_directions_of_each_so
         "/e/?sort=-employees",
     ]
     assert list_urls(ListSpec("/")) == ["/"]
+
+
+@pytest.mark.django_db
+def test_the_command_runs_on_a_checkout_without_collected_static_files(settings: Any) -> None:
+    """The command as README gives it, on a database it measures as it is: the pages render although no
+    `collectstatic` manifest exists (a fresh checkout), and the last line is the headline."""
+    from django.core.management import call_command
+
+    from dengta.reference.loaders import load_all
+
+    load_all()
+    # As in production: hashed names from a manifest, which this checkout has not collected.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = "/nonexistent-static-root"
+    out = io.StringIO()
+    call_command(
+        "bench_lists", "--no-seed", "--only", "/inbox/", "--repeat", "1", "--warmup", "0", stdout=out
+    )
+    last = out.getvalue().strip().splitlines()[-1]
+    assert re.fullmatch(r"bench lists: p95_ms=[\d.]+ max_ms=[\d.]+ requests=3", last), last
