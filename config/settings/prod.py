@@ -14,4 +14,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # The browsers' HSTS preload list is for public domains; an intranet deployment (the usual case for a
 # government platform) cannot join it, so its absence is not a warning unless preload is asked for.
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = [
+    *globals().get("SILENCED_SYSTEM_CHECKS", []),  # base silences one check on SQLite
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]

@@ -85,7 +85,9 @@ def organization_list_indexes() -> list[models.Index]:
 class Organization(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=200)
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
-    type = models.CharField(_("机构类型"), max_length=20, choices=OrgType.choices, db_index=True)
+    # No index of its own: (type, region) and (type, name, id) start with it (organization_list_indexes);
+    # each index costs every enterprise import, which writes an organisation per enterprise.
+    type = models.CharField(_("机构类型"), max_length=20, choices=OrgType.choices)
     authority_level = models.CharField(
         _("行政层级"), max_length=20, choices=AuthorityLevel.choices, blank=True
     )
@@ -96,6 +98,7 @@ class Organization(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="organizations",
         verbose_name=_("所在地区"),
+        db_index=False,  # org_sort_region (region, id) answers lookups by region
     )
     # A province sees the 计划单列市 inside it only when configured (DOMAIN.md 4.4: they report directly).
     includes_separately_planned = models.BooleanField(_("辖区含计划单列市"), default=False)

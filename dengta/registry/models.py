@@ -104,8 +104,14 @@ class Enterprise(TimeStampedModel):
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("企业名称"), max_length=200)
     address = models.CharField(_("地址"), max_length=300, blank=True)
+    # No index of its own (nor the LIKE twin Django adds for a text key): ent_sort_region (region, id)
+    # answers every lookup by region, and each index costs every import (docs/benchmarks.md, bench_import).
     region = models.ForeignKey(
-        "reference.Region", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("所在地区")
+        "reference.Region",
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("所在地区"),
+        db_index=False,
     )
     industry = models.ForeignKey(
         "reference.Industry", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("行业")
