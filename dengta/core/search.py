@@ -87,8 +87,8 @@ class GramsContain(Func):
     ) -> tuple[str, tuple[Any, ...]]:
         grams_column = self.source_expressions[0]
         column, params = compiler.compile(grams_column)
-        placeholders = ", ".join(["%s"] * len(self.grams))
-        sql = f"{GRAMS_ARRAY_SQL.format(column=column)} @> ARRAY[{placeholders}]::text[]"
+        markers = ", ".join(["%s"] * len(self.grams))
+        sql = f"{GRAMS_ARRAY_SQL.format(column=column)} @> ARRAY[{markers}]::text[]"
         params = (*params, *self.grams)
         if len(self.source_expressions) < 2 or self._holds_only_searched(grams_column):
             return sql, params

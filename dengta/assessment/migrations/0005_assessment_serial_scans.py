@@ -8,24 +8,18 @@ instead of 2,800 in 30–35 ms. Other databases have no such setting.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
 
+from dengta.core.migration_ops import postgresql_only
+
 TABLE = "assessment_assessment"
-
-
-def serial(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE {TABLE} SET (parallel_workers = 0)")
-
-
-def parallel(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE {TABLE} RESET (parallel_workers)")
 
 
 class Migration(migrations.Migration):
     dependencies = [("assessment", "0004_list_indexes")]
 
-    operations = [migrations.RunPython(serial, parallel, elidable=False)]
+    operations = [
+        postgresql_only(
+            f"ALTER TABLE {TABLE} SET (parallel_workers = 0)", f"ALTER TABLE {TABLE} RESET (parallel_workers)"
+        )
+    ]

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from dengta.core.migration_ops import postgresql_only
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION core_event_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -19,16 +21,6 @@ DROP FUNCTION IF EXISTS core_event_refuse_change();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

@@ -10,6 +10,7 @@ icontains writes them (longer terms). SQLite gets none.
 from django.db import migrations, models
 
 from dengta.core.grams import name_grams
+from dengta.core.migration_ops import postgresql_only
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -45,22 +46,10 @@ def fill(apps, schema_editor):
 def _update(cursor, chunk):
     values = ", ".join(["(%s, %s)"] * len(chunk))
     cursor.execute(
-        f"WITH v(id, grams) AS (VALUES {values}) "  # noqa: S608 (placeholders only)
+        f"WITH v(id, grams) AS (VALUES {values}) "  # noqa: S608 (parameter markers only)
         "UPDATE orgs_organization SET name_grams = v.grams FROM v WHERE orgs_organization.id = v.id",
         [value for row in chunk for value in row],
     )
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in FORWARD:
-            schema_editor.execute(statement)
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in BACKWARD:
-            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -72,5 +61,5 @@ class Migration(migrations.Migration):
             field=models.TextField(default="", editable=False, verbose_name="名称检索词"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
-        migrations.RunPython(create_indexes, drop_indexes),
+        postgresql_only(FORWARD, BACKWARD),
     ]

@@ -6,8 +6,11 @@ holds a million rows (docs/lists.md)."""
 from django.db import migrations, models
 
 import dengta.core.indexes
+from dengta.core.migration_ops import postgresql_only
 from dengta.core.places import place_of
 
+# Without them PostgreSQL multiplies the province's and the prefecture's selectivities as if independent,
+# and estimates a city at a tenth of its rows (as measured on enterprises, registry 0006).
 CREATE_STATISTICS = (
     "CREATE STATISTICS IF NOT EXISTS orgs_organization_place_dep (dependencies) "
     "ON province_code, prefecture_code FROM orgs_organization"
@@ -29,16 +32,6 @@ def fill_place_codes(apps, schema_editor):
         )
 
 
-def create_statistics(apps, schema_editor):
-    # Without them PostgreSQL multiplies the province's and the prefecture's selectivities as if
-    # independent, and estimates a city at a tenth of its rows (as measured on enterprises).
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_STATISTICS)
-
-
-def drop_statistics(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_STATISTICS)
 
 
 class Migration(migrations.Migration):
@@ -60,7 +53,7 @@ class Migration(migrations.Migration):
             field=models.CharField(default='', editable=False, max_length=6, verbose_name='省级区划代码'),
         ),
         migrations.RunPython(fill_place_codes, migrations.RunPython.noop),
-        migrations.RunPython(create_statistics, drop_statistics),
+        postgresql_only(CREATE_STATISTICS, DROP_STATISTICS),
         migrations.AddIndex(
             model_name='organization',
             index=models.Index(fields=['type', 'name', 'id'], name='org_sort_type_name'),

@@ -13,6 +13,7 @@
 from django.db import migrations
 
 from dengta.core.grams import CASED_BELOW, fold, name_grams
+from dengta.core.migration_ops import postgresql_only
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -48,21 +49,9 @@ def refold(apps, schema_editor):
     enterprise_model.objects.bulk_update(batch, ["name_grams"], batch_size=2000)
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in FORWARD:
-            schema_editor.execute(statement)
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in BACKWARD:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("registry", "0004_enterprise_places_and_list_indexes")]
     operations = [
         migrations.RunPython(refold, migrations.RunPython.noop),
-        migrations.RunPython(create_indexes, drop_indexes),
+        postgresql_only(FORWARD, BACKWARD),
     ]

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from dengta.core.migration_ops import postgresql_only
+
 # PostgreSQL assumes columns are independent, so "province = 浙江 AND prefecture = 杭州" was estimated at
 # a tenth of its rows (1,986 for 18,413) and a city's list was planned as if it were tiny. Extended
 # statistics tell the planner the prefecture determines the province. SQLite has no planner statistics.
@@ -10,16 +12,6 @@ CREATE_STATISTICS = (
     "ON province_code, prefecture_code FROM registry_enterprise"
 )
 DROP_STATISTICS = "DROP STATISTICS IF EXISTS registry_enterprise_place_dep"
-
-
-def create_statistics(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_STATISTICS)
-
-
-def drop_statistics(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_STATISTICS)
 
 
 class Migration(migrations.Migration):
@@ -43,5 +35,5 @@ class Migration(migrations.Migration):
             model_name='enterprise',
             index=models.Index(condition=models.Q(('tier', ''), _negated=True), fields=['tier', 'id'], name='ent_tier'),
         ),
-        migrations.RunPython(create_statistics, drop_statistics),
+        postgresql_only(CREATE_STATISTICS, DROP_STATISTICS),
     ]
