@@ -183,7 +183,7 @@ def providers_for(viewer: Viewer, *, q: str = "", kind: str = "", region: str = 
         qs = qs.filter(kind=kind)
     region = compact_code(region)
     if region.isdigit():
-        qs = qs.filter(_region_q(region, "organization__region", coded=False))
+        qs = qs.filter(_region_q(region, "organization__region"))  # organisations store their codes too
     return qs
 
 

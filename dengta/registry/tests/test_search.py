@@ -179,3 +179,26 @@ def test_the_queue_of_changes_searches_enterprise_names_as_a_substring(
     expected = {pk for pk, e in enterprises.items() if upper(f.q) in upper(e.name) or e.uscc.startswith(code)}
     got = set(changes_for(sized.viewer("ministry"), f).values_list("enterprise_id", flat=True))
     assert got == expected
+
+
+def test_the_provider_region_filter_selects_the_subtree(sized: Any) -> None:
+    """By the organisation's stored place codes: a province, a prefecture (深圳, 计划单列市, inside 广东),
+    a county, and digits that are no region select nothing."""
+    actor = sized.members["ministry"].user
+    made = {
+        code: provider_register(
+            actor=actor, uscc=code_for(code, body(60 + n)), name=f"服务商{n}", region=sized.regions[code]
+        )
+        for n, code in enumerate(["440106", "440305", "330106", "659001"])
+    }
+    ministry = sized.viewer("ministry")
+
+    def found(region: str) -> set[str]:
+        listed = providers_for(ministry, region=region).filter(pk__in=[p.pk for p in made.values()])
+        return {str(p.organization.region_id) for p in listed}
+
+    assert found("440000") == {"440106", "440305"}
+    assert found("440300") == {"440305"}
+    assert found("330106") == {"330106"}
+    assert found("660000") == {"659001"}
+    assert found("999999") == set()
