@@ -318,7 +318,7 @@ class Seeder:
             org.derive()  # bulk_create does not call save(), which derives name_grams and the place codes
         Organization.objects.bulk_create(orgs, batch_size=1000)
         providers = [
-            Provider(organization=o, uscc=code, kind=kind)
+            Provider(organization=o, uscc=code, kind_id=kind)
             for o, (code, kind) in zip(orgs, profiles, strict=True)
         ]
         Provider.objects.bulk_create(providers, batch_size=1000)

@@ -7,12 +7,9 @@ nothing here is edited by hand (ARCHITECTURE.md, convention 12).
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _in_english() -> bool:
-    return (get_language() or "").startswith("en")
+from dengta.core.language import in_english
 
 
 class ReferenceDataset(models.Model):
@@ -94,12 +91,12 @@ class Region(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the active language: the (unofficial) English name on English pages, if any."""
-        return self.name_en if _in_english() and self.name_en else self.name
+        return self.name_en if in_english() and self.name_en else self.name
 
     @property
     def display_full_name(self) -> str:
         """The full name (province, city, county) in the active language."""
-        return self.full_name_en if _in_english() and self.full_name_en else (self.full_name or self.name)
+        return self.full_name_en if in_english() and self.full_name_en else (self.full_name or self.name)
 
 
 class Industry(models.Model):
@@ -142,7 +139,7 @@ class Industry(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the active language: the (unofficial) English name on English pages, if any."""
-        return self.name_en if _in_english() and self.name_en else self.name
+        return self.name_en if in_english() and self.name_en else self.name
 
 
 class SubIndustry(models.Model):
@@ -168,4 +165,4 @@ class SubIndustry(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_en if _in_english() and self.name_en else self.name
+        return self.name_en if in_english() and self.name_en else self.name

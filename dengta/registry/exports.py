@@ -107,7 +107,7 @@ def enterprises_export(viewer: Viewer, params: QueryDict) -> Export:
 
 
 def _provider_row(p: Provider) -> tuple[object, ...]:
-    return (p.organization.name, p.uscc, p.get_kind_display(), str(p.organization.region or ""), p.website)
+    return (p.organization.name, p.uscc, p.kind.display_name, str(p.organization.region or ""), p.website)
 
 
 @register_export("registry.providers")

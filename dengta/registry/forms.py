@@ -14,7 +14,7 @@ from dengta.core.access import Viewer
 from dengta.core.problems import Problem
 from dengta.reference.models import Industry, Region, SubIndustry
 from dengta.registry import rules, uscc
-from dengta.registry.models import Enterprise, EnterpriseChange, Provider, Tier
+from dengta.registry.models import Enterprise, EnterpriseChange, ProviderKind, Tier
 from dengta.registry.selectors import class_industries
 from dengta.registry.text import compact_code
 
@@ -236,7 +236,9 @@ class ProviderRegisterForm(StyledForm):
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=40)
     name = forms.CharField(label=_("服务商名称"), max_length=200)
     region = RegionCodeField(label=_("所在地区（行政区划代码）"))
-    kind = forms.ChoiceField(label=_("服务商类型"), choices=Provider.Kind.choices)
+    kind = forms.ModelChoiceField(
+        label=_("服务商类型"), queryset=ProviderKind.objects.filter(is_active=True), empty_label=None
+    )
     website = forms.CharField(label=_("网址"), max_length=200, required=False)
     sub_industries = forms.ModelMultipleChoiceField(
         label=_("服务细分行业"),

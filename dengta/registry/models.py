@@ -7,9 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dengta.core.access import Viewer, scope_q
 from dengta.core.grams import name_grams
+from dengta.core.language import in_english
 from dengta.core.models import TimeStampedModel
 from dengta.core.places import place_of
 from dengta.orgs.models import OrgType
@@ -303,19 +305,52 @@ class ProviderQuerySet(models.QuerySet["Provider"]):
         )
 
 
-class Provider(TimeStampedModel):
-    """A digital-transformation service provider (数字化转型服务商) — the catalogue issue adds admission."""
+class ProviderKind(models.Model):
+    """A kind of provider (公共服务平台, 总包/综合服务商, 专业服务商): data, loaded from
+    ``data/provider-kinds.json`` and editable by programme staff (DOMAIN.md 1.4, 2.8)."""
 
-    class Kind(models.TextChoices):
-        INTEGRATED = "integrated", _("总集成服务商")
-        SCENARIO = "scenario", _("场景服务商")
-        PLATFORM = "platform", _("工业互联网平台")
+    code = models.SlugField(_("编号"), max_length=40, primary_key=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    description_en = models.CharField(_("英文说明"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(pgettext_lazy("active flag", "有效"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("服务商类型")
+        verbose_name_plural = _("服务商类型")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if in_english() and self.name_en else self.name
+
+    @property
+    def display_description(self) -> str:
+        return self.description_en if in_english() and self.description_en else self.description
+
+
+class Provider(TimeStampedModel):
+    """A digital-transformation service provider (数字化转型服务商); its admission to pools, products and
+    ratings are the catalogue's (dengta.catalog)."""
 
     organization = models.OneToOneField(
         "orgs.Organization", on_delete=models.PROTECT, related_name="provider", verbose_name=_("机构")
     )
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    kind = models.CharField(_("服务商类型"), max_length=20, choices=Kind.choices, default=Kind.SCENARIO)
+    # The column keeps its name: the kinds were choices before they became data.
+    kind = models.ForeignKey(
+        ProviderKind,
+        on_delete=models.PROTECT,
+        db_column="kind",
+        related_name="providers",
+        verbose_name=_("服务商类型"),
+        default="scenario",
+    )
     sub_industries = models.ManyToManyField(
         "reference.SubIndustry", blank=True, related_name="providers", verbose_name=_("服务细分行业")
     )

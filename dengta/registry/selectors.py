@@ -172,15 +172,15 @@ def own_provider(viewer: Viewer) -> Provider | None:
 
 
 def providers_for(viewer: Viewer, *, q: str = "", kind: str = "", region: str = "") -> QuerySet[Provider]:
-    qs = Provider.objects.visible_to(viewer).select_related("organization", "organization__region")
+    qs = Provider.objects.visible_to(viewer).select_related("organization", "organization__region", "kind")
     q = to_half_width(q).strip()
     if q:
         qs = qs.filter(
             name_search_q(q, name_field="organization__name", grams_field="organization__name_grams")
             | _code_prefix_q(q, "uscc")
         )
-    if kind in Provider.Kind.values:
-        qs = qs.filter(kind=kind)
+    if kind:
+        qs = qs.filter(kind_id=kind)
     region = compact_code(region)
     if region.isdigit():
         qs = qs.filter(_region_q(region, "organization__region"))  # organisations store their codes too

@@ -362,7 +362,7 @@ def provider_register(
     uscc: str,
     name: str,
     region: Region,
-    kind: str = Provider.Kind.SCENARIO,
+    kind: str = "scenario",
     website: str = "",
     sub_industries: Iterable[SubIndustry] = (),
 ) -> Provider:
@@ -374,7 +374,7 @@ def provider_register(
     check_uscc_region(code, region)
     display_name = clean_name(name)
     org = organization_create(actor=actor, name=display_name, type=OrgType.PROVIDER, region=region)
-    provider = Provider(organization=org, uscc=code, kind=kind, website=website.strip())
+    provider = Provider(organization=org, uscc=code, kind_id=kind, website=website.strip())
     provider.full_clean()
     provider.save()
     chosen = list(sub_industries)

@@ -31,7 +31,7 @@ from dengta.registry.forms import (
 )
 from dengta.registry.importing.jobs import start_import
 from dengta.registry.importing.report import template_workbook
-from dengta.registry.models import Enterprise, Provider, SizeClass, Tier
+from dengta.registry.models import Enterprise, Provider, ProviderKind, SizeClass, Tier
 from dengta.registry.plausibility import PlausibilityWarning
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -295,7 +295,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": {"q": q, "kind": kind, "region": region},
         "sort": sort,
-        "kinds": Provider.Kind.choices,
+        "kinds": [(k.code, k.display_name) for k in ProviderKind.objects.filter(is_active=True)],
         "region_choices": selectors.region_choices(viewer),
         "can_register": permissions.can_register_provider(viewer),
         **paginate(request, qs),
@@ -307,7 +307,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     provider = get_visible_or_404(
-        Provider.objects.select_related("organization", "organization__region"), viewer, pk=pk
+        Provider.objects.select_related("organization", "organization__region", "kind"), viewer, pk=pk
     )
     require(permissions.can_view_provider(viewer, provider))
     events = selectors.provider_events(viewer, provider)[:50]
@@ -333,7 +333,7 @@ def provider_register(request: HttpRequest) -> HttpResponse:
                 uscc=data["uscc"],
                 name=data["name"],
                 region=data["region"],
-                kind=data["kind"],
+                kind=data["kind"].code,
                 website=data["website"],
                 sub_industries=data["sub_industries"],
             )

@@ -25,7 +25,7 @@ PAGES = [
     ("ministry", "/registry/enterprises/?cursor=last", 8),
     ("guangdong", "/registry/enterprises/?sort=uscc", 9),
     ("guangzhou", "/registry/enterprises/?region=440106&industry=C36", 10),
-    ("ministry", "/registry/providers/", 7),
+    ("ministry", "/registry/providers/", 8),  # the kinds filter reads its table
     ("guangdong", "/registry/changes/", 8),
     ("ministry", "/assessments/", 7),
     ("ministry", "/orgs/", 6),

@@ -160,9 +160,10 @@ def test_provider_register_and_duplicate(sized: Any) -> None:
         uscc=code_for("440106", body(9)),
         name="广州智改数转服务有限公司",
         region=sized.regions["440106"],
-        kind=Provider.Kind.INTEGRATED,
+        kind="integrated",
     )
     assert provider.organization.type == "provider"
+    assert provider.kind.name == "总包/综合服务商"  # the kinds are data (data/provider-kinds.json)
     assert Event.objects.filter(verb="provider.registered", target_id=str(provider.pk)).exists()
     with pytest.raises(DuplicateUscc) as caught:
         provider_register(
@@ -174,3 +175,13 @@ def test_provider_register_and_duplicate(sized: Any) -> None:
             actor=None, uscc=code_for("440106", body(10)), name="错地区", region=sized.regions["330106"]
         )
     assert "region" in mismatch.value.message_dict
+    with pytest.raises(ValidationError) as unknown_kind:
+        provider_register(
+            actor=None,
+            uscc=code_for("440106", body(11)),
+            name="未知类型",
+            region=sized.regions["440106"],
+            kind="no-such-kind",
+        )
+    assert "kind" in unknown_kind.value.message_dict
+    assert not Provider.objects.filter(uscc=code_for("440106", body(11))).exists()
