@@ -20,6 +20,7 @@ urlpatterns = [
     path("reference/", include("dengta.reference.urls")),
     path("registry/", include("dengta.registry.urls")),
     path("assessments/", include("dengta.assessment.urls")),
+    path("catalog/", include("dengta.catalog.urls")),
     # The public verification page of issued reports, short so the printed URL and QR code stay small.
     path("v/", include("dengta.assessment.views.verification")),
     path("api/", include("dengta.api.urls")),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dengta.orgs",
     "dengta.registry",
     "dengta.assessment",
+    "dengta.catalog",
     "dengta.api",
     "dengta.demo",
 ]

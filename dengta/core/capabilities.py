@@ -35,6 +35,22 @@ class Capability(StrEnum):
     REVISE_LEVEL_RULE = "revise_level_rule"
     VIEW_ENTERPRISE_CHANGES = "view_enterprise_changes"
     USE_INVITATIONS = "use_invitations"
+    # Providers and the catalogue (dengta.catalog).
+    VIEW_POOLS = "view_pools"
+    MANAGE_POOLS = "manage_pools"
+    APPLY_TO_POOLS = "apply_to_pools"
+    REVIEW_ADMISSIONS = "review_admissions"
+    GIVE_ADMISSION_OPINIONS = "give_admission_opinions"
+    GOVERN_PROVIDERS = "govern_providers"
+    PROVIDER_WORKSPACE = "provider_workspace"
+    MANAGE_PRODUCTS = "manage_products"
+    REVIEW_LISTINGS = "review_listings"
+    REQUEST_QUOTES = "request_quotes"
+    ANSWER_QUOTES = "answer_quotes"
+    VIEW_QUOTES = "view_quotes"
+    RATE_PROVIDERS = "rate_providers"
+    VIEW_RECOMMENDATIONS = "view_recommendations"
+    VIEW_CONCENTRATION = "view_concentration"
     # Oversight.
     VIEW_EVENTS = "view_events"
     # Reference data and the API documentation: everyone may read them; the staff, who work with the code

@@ -77,6 +77,27 @@ ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
     Capability.REVISE_LEVEL_RULE: (
         _grant(OrgType.MINISTRY, roles=WRITING_ROLES, platform_roles=[PlatformRole.PROGRAMME_STAFF]),
     ),
+    # The catalogue (docs/catalogue.md). Pools and their applications: the staff who run them, and the
+    # providers who apply; the programme's writers decide admissions, govern providers and review listings.
+    Capability.VIEW_POOLS: (Grant(STAFF_ORG_TYPES), _grant(OrgType.PROVIDER), _grant(OrgType.EXPERT_POOL)),
+    Capability.MANAGE_POOLS: PROGRAMME_WRITERS,
+    Capability.APPLY_TO_POOLS: (_grant(OrgType.PROVIDER, roles=WRITING_ROLES),),
+    Capability.REVIEW_ADMISSIONS: PROGRAMME_WRITERS,
+    Capability.GIVE_ADMISSION_OPINIONS: (_grant(OrgType.EXPERT_POOL, roles=WRITING_ROLES),),
+    Capability.GOVERN_PROVIDERS: PROGRAMME_WRITERS,
+    # A provider's own applications, standing, rating and products: every member reads them.
+    Capability.PROVIDER_WORKSPACE: (_grant(OrgType.PROVIDER),),
+    Capability.MANAGE_PRODUCTS: (_grant(OrgType.PROVIDER, roles=WRITING_ROLES),),
+    Capability.REVIEW_LISTINGS: PROGRAMME_WRITERS,
+    # Quotes are between an enterprise and a provider; the staff of the jurisdiction read them for the
+    # concentration watch (DOMAIN.md 6.1).
+    Capability.REQUEST_QUOTES: (_grant(OrgType.ENTERPRISE, roles=WRITING_ROLES),),
+    Capability.ANSWER_QUOTES: (_grant(OrgType.PROVIDER, roles=WRITING_ROLES),),
+    Capability.VIEW_QUOTES: (Grant(STAFF_ORG_TYPES), _grant(OrgType.ENTERPRISE), _grant(OrgType.PROVIDER)),
+    Capability.RATE_PROVIDERS: (_grant(OrgType.ENTERPRISE, roles=WRITING_ROLES),),
+    # An enterprise's own recommendations; the staff open an enterprise's from its page (LIST_ENTERPRISES).
+    Capability.VIEW_RECOMMENDATIONS: (_grant(OrgType.ENTERPRISE),),
+    Capability.VIEW_CONCENTRATION: STAFF,
     # Oversight bodies read the event log; so does anyone holding the auditor platform role.
     Capability.VIEW_EVENTS: (
         _grant(OrgType.OVERSIGHT),

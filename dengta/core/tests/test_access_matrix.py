@@ -56,6 +56,9 @@ class Route:
     api: bool = False
     post: bool = False
     not_found: bool = False  # the cast has nothing this route could act on: 404 for every member
+    # Only the sample's owning organisation may act (a pool's owner decides its applications, a provider edits
+    # its own products): other members who hold the capability and see the row get 403 with the reason.
+    owner: bool = False
     data: str | None = None  # the key of the POST data (see ``post_data``); none: an empty POST
 
 
@@ -170,6 +173,43 @@ ROUTES: dict[str, Route] = {
     "api:api-root": Route(api=True),
     "api:schema": Route(C.VIEW_API_DOCS, api=True),
     "api:docs": Route(public=True),  # the Swagger page itself; the schema it loads needs a member
+    "catalog:catalogue": Route(public=True),
+    "catalog:product_detail": Route(public=True, sample="product"),
+    "catalog:compare": Route(public=True),
+    "catalog:provider_public": Route(public=True, sample="provider_public"),
+    "catalog:pool_list": Route(C.VIEW_POOLS),
+    "catalog:pool_create": Route(C.MANAGE_POOLS),
+    "catalog:pool_detail": Route(C.VIEW_POOLS, sample="pool"),
+    "catalog:pool_edit": Route(C.MANAGE_POOLS, sample="pool", owner=True),
+    "catalog:admission_create": Route(C.APPLY_TO_POOLS, sample="pool_apply"),
+    "catalog:admission_detail": Route(sample="admission"),
+    "catalog:admission_edit": Route(C.APPLY_TO_POOLS, sample="admission", owner=True),
+    "catalog:admission_opinion": Route(C.GIVE_ADMISSION_OPINIONS, sample="admission", post=True),
+    "catalog:admission_document": Route(C.APPLY_TO_POOLS, sample="admission", post=True, owner=True),
+    "catalog:governance_act": Route(C.GOVERN_PROVIDERS, sample="admission_by_owner", post=True, owner=True),
+    "catalog:admission_step": Route(C.REVIEW_ADMISSIONS, sample="admission_step", post=True, owner=True),
+    "catalog:governance_appeal": Route(C.APPLY_TO_POOLS, sample="measure", post=True, owner=True),
+    "catalog:governance_decide_appeal": Route(
+        C.REVIEW_ADMISSIONS, sample="measure_by_owner", post=True, owner=True
+    ),
+    "catalog:my_standing": Route(C.PROVIDER_WORKSPACE),
+    "catalog:my_products": Route(C.PROVIDER_WORKSPACE),
+    "catalog:product_create": Route(C.MANAGE_PRODUCTS),
+    "catalog:product_manage": Route(sample="product"),
+    "catalog:product_edit": Route(C.MANAGE_PRODUCTS, sample="product", owner=True),
+    "catalog:product_step": Route(C.MANAGE_PRODUCTS, sample="product_step", post=True, owner=True),
+    "catalog:listing_queue": Route(C.REVIEW_LISTINGS),
+    "catalog:my_recommendations": Route(C.VIEW_RECOMMENDATIONS),
+    "catalog:enterprise_recommendations": Route(C.LIST_ENTERPRISES, sample="enterprise"),
+    "catalog:shortlist": Route(C.REQUEST_QUOTES),
+    "catalog:shortlist_toggle": Route(C.REQUEST_QUOTES, sample="product", post=True),
+    "catalog:quote_list": Route(C.VIEW_QUOTES),
+    "catalog:quote_new": Route(C.REQUEST_QUOTES),
+    "catalog:quote_detail": Route(sample="quote"),
+    "catalog:quote_answer": Route(C.ANSWER_QUOTES, sample="quote", post=True, owner=True),
+    "catalog:quote_decide": Route(C.REQUEST_QUOTES, sample="quote_by_enterprise", post=True, owner=True),
+    "catalog:rate_provider": Route(C.RATE_PROVIDERS, sample="provider_public"),
+    "catalog:concentration": Route(C.VIEW_CONCENTRATION),
     "set_language": Route(public=True, post=True),
     "javascript-catalog": Route(public=True),
 }
@@ -210,6 +250,7 @@ def test_every_capability_is_in_the_role_table_and_the_matrix() -> None:
 class Sample:
     kwargs: dict[str, Any]
     visible: Callable[[Any], bool]  # viewer -> whether the object is visible to them
+    owner: Callable[[Any], bool] | None = None  # viewer -> whether they belong to the owning organisation
 
 
 def samples(world: Any) -> dict[str, Sample]:
@@ -235,8 +276,10 @@ def samples(world: Any) -> dict[str, Sample]:
     def sees(qs: Any, pk: int) -> Callable[[Any], bool]:
         return lambda viewer: qs.visible_to(viewer).filter(pk=pk).exists()
 
+    catalogue = catalogue_samples(world, provider, tianhe)
     missing = 999_999
     return {
+        **catalogue,
         "enterprise": Sample({"pk": tianhe.pk}, sees(Enterprise.objects, tianhe.pk)),
         "provider": Sample({"pk": provider.pk}, sees(Provider.objects, provider.pk)),
         "organization": Sample(
@@ -255,6 +298,86 @@ def samples(world: Any) -> dict[str, Sample]:
         "missing_step": Sample({"pk": missing, "step": 0}, lambda viewer: False),
         "missing_evidence": Sample({"pk": scored.pk, "evidence_pk": missing}, lambda viewer: False),
         "token": Sample({"token": "no-such-token"}, lambda viewer: False),
+    }
+
+
+def catalogue_samples(world: Any, provider: Any, tianhe: Any) -> dict[str, Sample]:
+    """A pool of the 广州 authority with the cast provider admitted, a measure on it, a listed product and a
+    quote request from the cast enterprise."""
+    from decimal import Decimal
+
+    from dengta.catalog.models import Admission, GovernanceAction, Pool, Product, ProductLift, QuoteRequest
+    from dengta.registry.models import Enterprise
+
+    owner = world.orgs["guangzhou"]
+    pool = Pool.objects.create(owner=owner, name="广州市数字化转型服务商库", period=2026)
+    admission = Admission.objects.create(
+        pool=pool, provider=provider, kind_id="scenario", state="admitted", capacity=5
+    )
+    measure = GovernanceAction.objects.create(
+        admission=admission,
+        kind="warning",
+        reason="交付延期",
+        rectify_by="2099-01-01",
+        standing_before="good",
+        decided_by=world.members["guangzhou"].user,
+    )
+    product = Product.objects.create(
+        provider=provider,
+        name="质量追溯SaaS",
+        description="轻量化质量追溯",
+        category="software",
+        deployment="saas",
+        list_price=Decimal("30000"),
+        pilot_price=Decimal("24000"),
+        delivery_days=30,
+        framework_code="miit-2024-manufacturing",
+        framework_version="2024",
+        state="listed",
+    )
+    ProductLift.objects.create(product=product, kind="scenario", code="quality", level=2)
+    own = Enterprise.objects.filter(organization=world.orgs["enterprise"]).first() or tianhe
+    quote = QuoteRequest.objects.create(
+        enterprise=own, provider=provider, requested_by=world.members["enterprise"].user
+    )
+    quote.products.set([product])
+
+    def sees(qs: Any, pk: int) -> Callable[[Any], bool]:
+        return lambda viewer: qs.visible_to(viewer).filter(pk=pk).exists()
+
+    def member_of(org_id: int) -> Callable[[Any], bool]:
+        return lambda viewer: viewer.organization_id == org_id
+
+    provider_org = provider.organization_id
+    return {
+        "pool": Sample({"pk": pool.pk}, sees(Pool.objects, pool.pk), member_of(owner.pk)),
+        "pool_apply": Sample({"pool_pk": pool.pk}, sees(Pool.objects, pool.pk)),
+        "admission": Sample(
+            {"pk": admission.pk}, sees(Admission.objects, admission.pk), member_of(provider_org)
+        ),
+        "admission_by_owner": Sample(
+            {"pk": admission.pk}, sees(Admission.objects, admission.pk), member_of(owner.pk)
+        ),
+        "admission_step": Sample(
+            {"pk": admission.pk, "step": "start_review"},
+            sees(Admission.objects, admission.pk),
+            member_of(owner.pk),
+        ),
+        "measure": Sample(
+            {"pk": measure.pk}, sees(GovernanceAction.objects, measure.pk), member_of(provider_org)
+        ),
+        "measure_by_owner": Sample(
+            {"pk": measure.pk}, sees(GovernanceAction.objects, measure.pk), member_of(owner.pk)
+        ),
+        "product": Sample({"pk": product.pk}, sees(Product.objects, product.pk), member_of(provider_org)),
+        "product_step": Sample(
+            {"pk": product.pk, "step": "submit"}, sees(Product.objects, product.pk), member_of(provider_org)
+        ),
+        "provider_public": Sample({"pk": provider.pk}, lambda viewer: True),
+        "quote": Sample({"pk": quote.pk}, sees(QuoteRequest.objects, quote.pk), member_of(provider_org)),
+        "quote_by_enterprise": Sample(
+            {"pk": quote.pk}, sees(QuoteRequest.objects, quote.pk), member_of(own.organization_id)
+        ),
     }
 
 
@@ -289,6 +412,8 @@ def expected(route: Route, sample: Sample | None, viewer: Any) -> tuple[int, ...
     if sample is not None and not sample.visible(viewer):
         return (404,) if route.need is None or viewer.can(route.need) else (403, 404)
     if route.need is not None and not viewer.can(route.need):
+        return (403,)
+    if route.owner and sample is not None and sample.owner is not None and not sample.owner(viewer):
         return (403,)
     if route.post:
         return (200, 201, 302, 400, 405, 409)  # allowed: refused, if at all, for its empty content or state

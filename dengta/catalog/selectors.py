@@ -1,0 +1,151 @@
+"""Reads for the catalogue (ARCHITECTURE.md convention 2): pools, applications, products, quotes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from dengta.catalog.models import (
+    Admission,
+    AdmissionState,
+    Pool,
+    Product,
+    ProductState,
+    QuoteRequest,
+    Standing,
+)
+from dengta.core.access import Viewer
+from dengta.core.decisions import Decision
+from dengta.core.search import name_search_q
+from dengta.registry.models import Provider
+from dengta.registry.text import to_half_width
+
+
+def listing_standing(provider: Provider) -> Decision:
+    """Whether the provider may list products and receive quote requests: admitted to at least one pool in
+    good standing (or under a warning, while it rectifies), and suspended in none (DOMAIN.md 2.7)."""
+    admissions = list(Admission.objects.filter(provider=provider, state=AdmissionState.ADMITTED))
+    if any(a.standing == Standing.SUSPENDED for a in admissions):
+        return Decision.conflict(_("服务商处于暂停状态，暂停期间不能上架产品，也不能接收报价请求"))
+    if not any(a.standing in (Standing.GOOD, Standing.WARNED) for a in admissions):
+        return Decision.conflict(_("服务商尚未入库（或已被移出），入库后才能上架产品、接收报价请求"))
+    return Decision.allow("")
+
+
+def suspended_providers() -> QuerySet[Admission]:
+    return Admission.objects.filter(state=AdmissionState.ADMITTED, standing=Standing.SUSPENDED)
+
+
+def in_good_standing_q(prefix: str = "provider") -> Q:
+    """Rows whose provider may be offered now: admitted somewhere in good standing, suspended nowhere."""
+    admitted = Admission.objects.filter(
+        provider=OuterRef(f"{prefix}_id" if prefix else "pk"),
+        state=AdmissionState.ADMITTED,
+        standing__in=[Standing.GOOD, Standing.WARNED],
+    )
+    suspended = Admission.objects.filter(
+        provider=OuterRef(f"{prefix}_id" if prefix else "pk"),
+        state=AdmissionState.ADMITTED,
+        standing=Standing.SUSPENDED,
+    )
+    return Q(Exists(admitted)) & ~Q(Exists(suspended))
+
+
+# --------------------------------------------------------------------------------------------- catalogue
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    sub_industry: str = ""
+    scenario: str = ""
+    category: str = ""
+    deployment: str = ""
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    days_max: int | None = None
+    rating_min: int | None = None
+    provider: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def catalogue_products() -> QuerySet[Product]:
+    """Listed products of providers that may be offered now (admitted, suspended nowhere)."""
+    return (
+        Product.objects.filter(state=ProductState.LISTED)
+        .filter(in_good_standing_q())
+        .select_related("provider__organization", "provider__kind")
+    )
+
+
+def catalogue(filters: CatalogueFilters) -> QuerySet[Product]:
+    """The public catalogue, filtered."""
+    return narrow(catalogue_products(), filters)
+
+
+def narrow(qs: QuerySet[Product], filters: CatalogueFilters) -> QuerySet[Product]:
+    q = to_half_width(filters.q).strip()
+    if q:
+        qs = qs.filter(name_search_q(q, also=("description",)))
+    if filters.sub_industry:
+        qs = qs.filter(sub_industries=filters.sub_industry)
+    if filters.scenario:
+        qs = qs.filter(lifts__kind="scenario", lifts__code=filters.scenario)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.deployment:
+        qs = qs.filter(deployment=filters.deployment)
+    if filters.price_min is not None:
+        qs = qs.filter(pilot_price__gte=filters.price_min)
+    if filters.price_max is not None:
+        qs = qs.filter(pilot_price__lte=filters.price_max)
+    if filters.days_max is not None:
+        qs = qs.filter(delivery_days__lte=filters.days_max)
+    if filters.rating_min is not None:
+        qs = qs.filter(rating__gte=filters.rating_min)
+    if filters.provider is not None:
+        qs = qs.filter(provider_id=filters.provider)
+    return qs
+
+
+def products_of(viewer: Viewer) -> QuerySet[Product]:
+    """A provider's own products, in every state."""
+    return Product.objects.filter(provider__organization_id=viewer.organization_id).select_related(
+        "provider__organization"
+    )
+
+
+def listing_queue(viewer: Viewer) -> QuerySet[Product]:
+    return (
+        Product.objects.visible_to(viewer)
+        .filter(state=ProductState.PENDING)
+        .select_related("provider__organization__region")
+    )
+
+
+def pools_for(viewer: Viewer) -> QuerySet[Pool]:
+    return Pool.objects.visible_to(viewer).select_related("owner", "owner__region").distinct()
+
+
+def admissions_for(viewer: Viewer) -> QuerySet[Admission]:
+    return (
+        Admission.objects.visible_to(viewer)
+        .select_related("pool", "pool__owner", "provider__organization", "kind")
+        .distinct()
+    )
+
+
+def quotes_for(viewer: Viewer) -> QuerySet[QuoteRequest]:
+    return QuoteRequest.objects.visible_to(viewer).select_related(
+        "enterprise", "provider__organization", "sub_industry"
+    )
+
+
+def own_provider(viewer: Viewer) -> Provider | None:
+    if not viewer.is_authenticated:
+        return None
+    return Provider.objects.filter(organization_id=viewer.organization_id).select_related("kind").first()

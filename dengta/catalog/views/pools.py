@@ -1,0 +1,528 @@
+"""Pools, applications to them and the governance of admitted providers. Thin: parse → authorise → call a
+service → render (ARCHITECTURE.md convention 3)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dengta.assessment.uploads import sniff_evidence
+from dengta.catalog import permissions, selectors
+from dengta.catalog.forms import (
+    AdmissionForm,
+    AppealDecisionForm,
+    AppealForm,
+    DecisionForm,
+    GovernanceForm,
+    OpinionForm,
+    PoolForm,
+    pool_defaults,
+    pool_initial,
+    reference_rows,
+)
+from dengta.catalog.models import (
+    Admission,
+    AdmissionDocument,
+    AdmissionState,
+    GovernanceAction,
+    Pool,
+    ProviderScore,
+)
+from dengta.catalog.services import admissions as admission_services
+from dengta.catalog.services import governance
+from dengta.catalog.services.products import current_compiled
+from dengta.core.access import get_visible_or_404, request_viewer
+from dengta.core.decisions import Outcome, require
+from dengta.core.events import record_event
+from dengta.core.lists import paginate
+from dengta.orgs.models import Organization
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _errors_to_form(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+# ------------------------------------------------------------------------------------------------ pools
+
+
+@login_required
+def pool_list(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    require(permissions.can_view_pools(viewer))
+    qs = selectors.pools_for(viewer).order_by("-period", "name", "id")
+    provider = selectors.own_provider(viewer)
+    applied = (
+        dict(Admission.objects.filter(provider=provider).values_list("pool_id", "id")) if provider else {}
+    )
+    context = {
+        "crumbs": [(_("服务商库"), "")],
+        "can_manage": permissions.can_manage_pools(viewer),
+        "can_apply": permissions.can_apply(viewer),
+        "applied": applied,
+        **paginate(request, qs),
+    }
+    return render(request, "catalog/pool_list.html", context)
+
+
+@login_required
+def pool_create(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    require(permissions.can_manage_pools(viewer))
+    form = PoolForm(request.POST or None, initial=pool_defaults())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pool = admission_services.pool_create(
+                actor=request.user,
+                owner=Organization.objects.get(pk=viewer.organization_id),
+                name=data["name"],
+                period=data["period"],
+                description=data["description"],
+                kinds=data["kinds"],
+                min_references=data["min_references"],
+                expert_review=data["expert_review"],
+                is_open=data["is_open"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("服务商库已设立"))
+            return redirect("catalog:pool_detail", pool.pk)
+    crumbs = [(_("服务商库"), reverse("catalog:pool_list")), (_("设立服务商库"), "")]
+    return render(request, "catalog/pool_form.html", {"form": form, "crumbs": crumbs, "pool": None})
+
+
+@login_required
+def pool_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    pool = get_visible_or_404(Pool.objects.select_related("owner"), viewer, pk=pk)
+    require(permissions.can_edit_pool(viewer, pool))
+    form = PoolForm(request.POST or None, initial=pool_initial(pool))
+    if request.method == "POST" and form.is_valid():
+        try:
+            admission_services.pool_update(actor=request.user, pool=pool, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("服务商库已修改"))
+            return redirect("catalog:pool_detail", pool.pk)
+    crumbs = [
+        (_("服务商库"), reverse("catalog:pool_list")),
+        (str(pool), reverse("catalog:pool_detail", args=[pool.pk])),
+        (_("修改"), ""),
+    ]
+    return render(request, "catalog/pool_form.html", {"form": form, "crumbs": crumbs, "pool": pool})
+
+
+@login_required
+def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    pool = get_visible_or_404(Pool.objects.select_related("owner", "owner__region"), viewer, pk=pk)
+    require(permissions.can_view_pools(viewer))
+    owner_view = bool(permissions.can_edit_pool(viewer, pool))
+    admissions = (
+        selectors.admissions_for(viewer)
+        .filter(pool=pool)
+        .order_by("state", "provider__organization__name", "id")
+    )
+    state = request.GET.get("state", "")
+    if state in AdmissionState.values:
+        admissions = admissions.filter(state=state)
+    provider = selectors.own_provider(viewer)
+    mine = Admission.objects.filter(pool=pool, provider=provider).first() if provider else None
+    context = {
+        "pool": pool,
+        "crumbs": [(_("服务商库"), reverse("catalog:pool_list")), (str(pool), "")],
+        "owner_view": owner_view,
+        "states": AdmissionState.choices,
+        "state": state,
+        "mine": mine,
+        "can_apply": permissions.can_apply(viewer, pool) if provider and mine is None else None,
+        **paginate(request, admissions),
+    }
+    return render(request, "catalog/pool_detail.html", context)
+
+
+# ------------------------------------------------------------------------------------------ applications
+
+
+def _admission_form_context(form: AdmissionForm, pool: Pool, admission: Admission | None) -> dict[str, Any]:
+    typed = form.references() if form.is_bound else (admission.references if admission else [])
+    return {
+        "form": form,
+        "pool": pool,
+        "admission": admission,
+        "reference_rows": reference_rows(list(typed or []), pool.min_references),
+    }
+
+
+def _admission_data(form: AdmissionForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data["references"] = form.references()
+    return data
+
+
+@login_required
+def admission_create(request: HttpRequest, pool_pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    pool = get_visible_or_404(Pool.objects.select_related("owner"), viewer, pk=pool_pk)
+    require(permissions.can_apply(viewer, pool))
+    provider = selectors.own_provider(viewer)
+    if provider is None:
+        require(
+            permissions.can_apply(viewer)
+        )  # a provider organisation without a profile: nothing to apply as
+        raise ValidationError(_("本机构还没有服务商档案"))
+    existing = Admission.objects.filter(pool=pool, provider=provider).first()
+    if existing is not None:
+        messages.info(request, _("本机构已向该服务商库提交过申请，同一年度不能重复申请"))
+        return redirect("catalog:admission_detail", existing.pk)
+    form = AdmissionForm(
+        request.POST or None, framework=current_compiled(), initial={"kind": provider.kind_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = _admission_data(form)
+        try:
+            admission = admission_services.admission_create(
+                actor=request.user,
+                pool=pool,
+                provider=provider,
+                kind=data.pop("kind"),
+                sub_industries=data.pop("sub_industries"),
+                **data,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            if request.POST.get("submit"):
+                return _submit(request, admission)
+            messages.success(request, _("申请已保存为草稿，可以继续补充后提交"))
+            return redirect("catalog:admission_detail", admission.pk)
+    context = _admission_form_context(form, pool, None)
+    context["crumbs"] = [
+        (_("服务商库"), reverse("catalog:pool_list")),
+        (str(pool), reverse("catalog:pool_detail", args=[pool.pk])),
+        (_("申请入库"), ""),
+    ]
+    return render(request, "catalog/admission_form.html", context)
+
+
+@login_required
+def admission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    admission = get_visible_or_404(Admission.objects.select_related("pool", "provider"), viewer, pk=pk)
+    decision = permissions.can_edit_admission(viewer, admission)
+    if decision.kind == Outcome.CONFLICT:  # a submitted or decided application: back to it, with the reason
+        messages.info(request, decision.reason)
+        return redirect("catalog:admission_detail", admission.pk)
+    require(decision)
+    initial = {
+        name: getattr(admission, name)
+        for name in ("kind", "qualifications", "scenarios", "capacity", "revenue_yuan", "net_assets_yuan")
+    }
+    initial.update(
+        security_certification=admission.security_certification,
+        security_valid_until=admission.security_valid_until,
+        sub_industries=list(admission.sub_industries.all()),
+    )
+    form = AdmissionForm(request.POST or None, framework=current_compiled(), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = _admission_data(form)
+        try:
+            admission = admission_services.admission_update(
+                actor=request.user, admission=admission, sub_industries=data.pop("sub_industries"), **data
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            if request.POST.get("submit"):
+                return _submit(request, admission)
+            messages.success(request, _("申请已保存"))
+            return redirect("catalog:admission_detail", admission.pk)
+    context = _admission_form_context(form, admission.pool, admission)
+    context["crumbs"] = [
+        (_("服务商库"), reverse("catalog:pool_list")),
+        (str(admission.pool), reverse("catalog:pool_detail", args=[admission.pool_id])),
+        (_("修改申请"), ""),
+    ]
+    return render(request, "catalog/admission_form.html", context)
+
+
+def _submit(request: HttpRequest, admission: Admission) -> HttpResponse:
+    try:
+        admission_services.admission_submit(actor=request.user, admission=admission)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("catalog:admission_detail", admission.pk)
+    messages.success(request, _("申请已提交，服务商库所属单位审核后会通知您"))
+    return redirect("catalog:admission_detail", admission.pk)
+
+
+@login_required
+def admission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    admission = get_visible_or_404(
+        Admission.objects.select_related("pool__owner__region", "provider__organization__region", "kind"),
+        viewer,
+        pk=pk,
+    )
+    fw = current_compiled()
+    scenario_names = {s.code: s.name for s in fw.scenarios}
+    own = admission.provider.organization_id == viewer.organization_id
+    context = {
+        "admission": admission,
+        "crumbs": [
+            (_("服务商库"), reverse("catalog:pool_list")),
+            (str(admission.pool), reverse("catalog:pool_detail", args=[admission.pool_id])),
+            (str(admission.provider), ""),
+        ],
+        "own": own,
+        "scenarios": [scenario_names.get(code, code) for code in admission.scenarios],
+        "sub_industries": admission.sub_industries.order_by("name"),
+        "missing": admission_services.completeness(admission) if own else [],
+        "documents": admission.documents.order_by("kind", "created_at"),
+        "document_kinds": AdmissionDocument.Kind.choices,
+        "opinions": admission.opinions.select_related("expert"),
+        "actions": admission.actions.select_related("decided_by"),
+        "can_edit": permissions.can_edit_admission(viewer, admission),
+        "can_review": permissions.can_review_admission(viewer, admission),
+        "can_opine": permissions.can_give_opinion(viewer, admission),
+        "can_govern": permissions.can_govern(viewer, admission),
+        "decision_form": DecisionForm(),
+        "opinion_form": OpinionForm(),
+        "governance_form": GovernanceForm(),
+        "appeal_decision_form": AppealDecisionForm(),
+        "score": ProviderScore.objects.filter(provider=admission.provider).first(),
+    }
+    return render(request, "catalog/admission_detail.html", context)
+
+
+@login_required
+@require_POST
+def admission_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """submit, withdraw (the provider), start_review, admit, return, refuse (the pool's owner)."""
+    viewer = request_viewer(request)
+    admission = get_visible_or_404(Admission.objects.select_related("pool", "provider"), viewer, pk=pk)
+    if step == "submit":
+        require(permissions.can_edit_admission(viewer, admission))
+        return _submit(request, admission)
+    if step == "withdraw":
+        require(permissions.can_appeal(viewer, admission))
+        action = lambda: admission_services.admission_withdraw(actor=request.user, admission=admission)  # noqa: E731
+        done = _("申请已撤回")
+    elif step == "start_review":
+        require(permissions.can_review_admission(viewer, admission))
+        action = lambda: admission_services.admission_start_review(actor=request.user, admission=admission)  # noqa: E731
+        done = _("已开始审核")
+    elif step in ("admit", "return", "refuse"):
+        require(permissions.can_review_admission(viewer, admission))
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        reason = form.cleaned_data.get("reason", "")
+        action = lambda: admission_services.admission_decide(  # noqa: E731
+            actor=request.user, admission=admission, decision=step, reason=reason
+        )
+        done = {"admit": _("服务商已入库"), "return": _("申请已退回补充"), "refuse": _("申请未通过")}[step]
+    else:
+        require(permissions.can_review_admission(viewer, admission))
+        return redirect("catalog:admission_detail", admission.pk)
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("catalog:admission_detail", admission.pk)
+
+
+@login_required
+@require_POST
+def admission_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    admission = get_visible_or_404(Admission.objects.select_related("pool"), viewer, pk=pk)
+    require(permissions.can_give_opinion(viewer, admission))
+    form = OpinionForm(request.POST)
+    if form.is_valid():
+        try:
+            admission_services.admission_opinion(actor=request.user, admission=admission, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("评审意见已提交"))
+    else:
+        for problems in form.errors.values():
+            for message in problems:
+                messages.error(request, message)
+    return redirect("catalog:admission_detail", admission.pk)
+
+
+@login_required
+@require_POST
+def admission_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a file; recognised by its content (PDF, image, Office), never by its name."""
+    viewer = request_viewer(request)
+    admission = get_visible_or_404(Admission.objects.select_related("pool", "provider"), viewer, pk=pk)
+    require(permissions.can_appeal(viewer, admission))
+    upload = request.FILES.get("file")
+    kind = request.POST.get("kind", "")
+    if upload is None or kind not in AdmissionDocument.Kind.values:
+        messages.error(request, _("请选择材料类型和文件"))
+        return redirect("catalog:admission_detail", admission.pk)
+    if upload.size is None or upload.size > MAX_UPLOAD:
+        messages.error(request, _("文件不能超过 20 MB"))
+        return redirect("catalog:admission_detail", admission.pk)
+    content = upload.read()
+    content_type = sniff_evidence(content[:8192], content)
+    if content_type is None:
+        messages.error(
+            request,
+            _("文件“%(name)s”的内容不是 PDF、图片或 Office 文档（按文件内容判断，与扩展名无关）")
+            % {"name": upload.name},
+        )
+        return redirect("catalog:admission_detail", admission.pk)
+    upload.seek(0)
+    document = AdmissionDocument(
+        admission=admission,
+        kind=kind,
+        file=upload,
+        original_name=(upload.name or "")[:255],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=request.user,
+    )
+    document.save()
+    record_event(
+        actor=request.user,
+        verb="admission.document_added",
+        target=admission,
+        organization_id=admission.provider.organization_id,
+        payload={"document": document.pk, "kind": kind, "sha256": document.sha256},
+    )
+    messages.success(request, _("材料已上传"))
+    return redirect("catalog:admission_detail", admission.pk)
+
+
+# ------------------------------------------------------------------------------------------- governance
+
+
+@login_required
+@require_POST
+def governance_act(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    admission = get_visible_or_404(Admission.objects.select_related("pool", "provider"), viewer, pk=pk)
+    require(permissions.can_govern(viewer, admission))
+    form = GovernanceForm(request.POST)
+    if form.is_valid():
+        try:
+            governance.governance_act(actor=request.user, admission=admission, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("管理措施已记录，服务商会收到通知"))
+    else:
+        for problems in form.errors.values():
+            for message in problems:
+                messages.error(request, message)
+    return redirect("catalog:admission_detail", admission.pk)
+
+
+@login_required
+@require_POST
+def governance_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    action = get_visible_or_404(
+        GovernanceAction.objects.select_related("admission__provider", "admission__pool"), viewer, pk=pk
+    )
+    require(permissions.can_appeal(viewer, action.admission))
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            governance.governance_appeal(
+                actor=request.user, action=action, text=form.cleaned_data["appeal_text"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("申诉已提交，服务商库所属单位处理后会通知您"))
+    else:
+        messages.error(request, _("请写明申诉理由"))
+    return redirect("catalog:my_standing")
+
+
+@login_required
+@require_POST
+def governance_decide_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    action = get_visible_or_404(GovernanceAction.objects.select_related("admission__pool"), viewer, pk=pk)
+    require(permissions.can_review_admission(viewer, action.admission))
+    form = AppealDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            governance.governance_decide_appeal(
+                actor=request.user,
+                action=action,
+                overturn=form.cleaned_data["overturn"],
+                reason=form.cleaned_data["appeal_reason"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("申诉已处理"))
+    else:
+        messages.error(request, _("请选择处理结果并填写处理意见"))
+    return redirect("catalog:admission_detail", action.admission_id)
+
+
+@login_required
+def my_standing(request: HttpRequest) -> HttpResponse:
+    """The provider's own page: its applications, standing, measures and appeals, and its star rating."""
+    viewer = request_viewer(request)
+    require(permissions.can_use_provider_workspace(viewer))
+    provider = selectors.own_provider(viewer)
+    admissions = (
+        Admission.objects.filter(provider=provider)
+        .select_related("pool__owner", "kind")
+        .order_by("-pool__period")
+        if provider
+        else Admission.objects.none()
+    )
+    actions = (
+        GovernanceAction.objects.filter(admission__provider=provider)
+        .select_related("admission__pool")
+        .order_by("-created_at")
+        if provider
+        else GovernanceAction.objects.none()
+    )
+    score = ProviderScore.objects.filter(provider=provider).first() if provider else None
+    context = {
+        "crumbs": [(_("本机构入库与评级"), "")],
+        "provider": provider,
+        "admissions": admissions,
+        "actions": actions,
+        "score": score,
+        "standing": selectors.listing_standing(provider) if provider else None,
+        "appeal_form": AppealForm(),
+    }
+    return render(request, "catalog/my_standing.html", context)

@@ -1,0 +1,265 @@
+"""A provider's products and their listing review. Thin views over dengta.catalog.services.products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dengta.catalog import permissions, selectors, workflows
+from dengta.catalog.forms import DecisionForm, ProductForm, item_choices, scenario_rows
+from dengta.catalog.models import Product, ProductState
+from dengta.catalog.services import products as product_services
+from dengta.catalog.views.pools import _errors_to_form
+from dengta.core.access import get_visible_or_404, request_viewer
+from dengta.core.decisions import Conflict, require
+from dengta.core.lists import paginate
+
+
+@login_required
+def my_products(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    require(permissions.can_use_provider_workspace(viewer))
+    provider = selectors.own_provider(viewer)
+    qs = selectors.products_of(viewer).order_by("-updated_at", "-id")
+    state = request.GET.get("state", "")
+    if state in ProductState.values:
+        qs = qs.filter(state=state)
+    context = {
+        "crumbs": [(_("本机构产品"), "")],
+        "provider": provider,
+        "standing": selectors.listing_standing(provider) if provider else None,
+        "states": ProductState.choices,
+        "state": state,
+        "can_manage": permissions.can_manage_products(viewer),
+        **paginate(request, qs),
+    }
+    return render(request, "catalog/my_products.html", context)
+
+
+def _lift_context(form: ProductForm, product: Product | None) -> dict[str, Any]:
+    fw = product_services.current_compiled()
+    if form.is_bound:
+        chosen = {
+            row["code"]: int(row["level"])
+            for row in form.lifts()
+            if row["kind"] == "scenario" and str(row["level"]).isdigit()
+        }
+        items = [
+            f"{row['code']}:{option}"
+            for row in form.lifts()
+            if row["kind"] == "item"
+            for option in row["options"]
+        ]
+    elif product is not None:
+        chosen = {lift.code: lift.level for lift in product.lifts.all() if lift.kind == "scenario"}
+        items = [
+            f"{lift.code}:{o}" for lift in product.lifts.all() if lift.kind == "item" for o in lift.options
+        ]
+    else:
+        chosen, items = {}, []
+    while len(items) < 3:
+        items.append("")
+    return {
+        "scenario_rows": scenario_rows(fw, chosen),
+        "item_choices": item_choices(fw),
+        "item_values": items,
+    }
+
+
+def _save(request: HttpRequest, form: ProductForm, product: Product | None) -> Product | None:
+    viewer = request_viewer(request)
+    data = dict(form.cleaned_data)
+    data["lifts"] = form.lifts()
+    subs = data.pop("sub_industries")
+    try:
+        if product is None:
+            provider = selectors.own_provider(viewer)
+            if provider is None:
+                raise ValidationError(_("本机构还没有服务商档案"))
+            return product_services.product_create(
+                actor=request.user, provider=provider, sub_industries=subs, **data
+            )
+        return product_services.product_update(
+            actor=request.user, product=product, sub_industries=subs, **data
+        )
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        return None
+
+
+@login_required
+def product_create(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    require(permissions.can_manage_products(viewer))
+    form = ProductForm(request.POST or None, initial={"price_unit": _("套")})
+    if request.method == "POST" and form.is_valid():
+        product = _save(request, form, None)
+        if product is not None:
+            messages.success(request, _("产品已保存为草稿；提交上架审核后，审核通过即在目录中公开"))
+            return redirect("catalog:product_manage", product.pk)
+    context = {
+        "form": form,
+        "product": None,
+        "crumbs": [(_("本机构产品"), reverse("catalog:my_products")), (_("新增产品"), "")],
+        **_lift_context(form, None),
+    }
+    return render(request, "catalog/product_form.html", context)
+
+
+@login_required
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    product = get_visible_or_404(Product.objects.select_related("provider__organization"), viewer, pk=pk)
+    require(permissions.can_edit_product(viewer, product))
+    if product.state not in workflows.PRODUCT_EDITABLE:
+        messages.error(request, _("上架审核中或已上架的产品不能修改；请先下架再修改"))
+        return redirect("catalog:product_manage", product.pk)
+    initial = {
+        name: getattr(product, name)
+        for name in (
+            "name",
+            "description",
+            "category",
+            "deployment",
+            "list_price",
+            "pilot_price",
+            "price_unit",
+            "delivery_days",
+            "references",
+            "version",
+        )
+    }
+    initial["sub_industries"] = list(product.sub_industries.all())
+    form = ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, product)
+        if saved is not None:
+            messages.success(request, _("产品已保存"))
+            return redirect("catalog:product_manage", saved.pk)
+    context = {
+        "form": form,
+        "product": product,
+        "crumbs": [
+            (_("本机构产品"), reverse("catalog:my_products")),
+            (product.name, reverse("catalog:product_manage", args=[product.pk])),
+            (_("修改"), ""),
+        ],
+        **_lift_context(form, product),
+    }
+    return render(request, "catalog/product_form.html", context)
+
+
+def lift_rows(product: Product) -> list[dict[str, Any]]:
+    """The product's lifts in words: scenario names and levels, item names and answers."""
+    fw = product_services.current_compiled()
+    rows = []
+    for lift in product.lifts.all():
+        if lift.kind == "scenario":
+            scenario = fw.scenario(lift.code)
+            rows.append(
+                {
+                    "kind": _("场景"),
+                    "name": scenario.name if scenario else lift.code,
+                    "target": _("%(level)s 级") % {"level": lift.level},
+                    "description": scenario.levels[lift.level - 1]
+                    if scenario and lift.level <= len(scenario.levels)
+                    else "",
+                }
+            )
+        else:
+            item = fw.item(lift.code)
+            texts = (
+                [f"{o}. {item.option(o).text}" for o in lift.options if item and item.option(o)]
+                if item
+                else []
+            )
+            rows.append(
+                {
+                    "kind": _("评测项"),
+                    "name": item.name if item else lift.code,
+                    "target": "；".join(texts),
+                    "description": "",
+                }
+            )
+    return rows
+
+
+@login_required
+def product_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The provider's (and the reviewing staff's) page of one product in any state, with its actions."""
+    viewer = request_viewer(request)
+    product = get_visible_or_404(
+        Product.objects.select_related("provider__organization__region", "provider__kind", "decided_by"),
+        viewer,
+        pk=pk,
+    )
+    own = product.provider.organization_id == viewer.organization_id
+    crumbs = (
+        [(_("本机构产品"), reverse("catalog:my_products"))]
+        if own
+        else [(_("产品上架审核"), reverse("catalog:listing_queue"))]
+    )
+    context = {
+        "product": product,
+        "crumbs": [*crumbs, (product.name, "")],
+        "own": own,
+        "lifts": lift_rows(product),
+        "sub_industries": product.sub_industries.order_by("name"),
+        "editable": own and product.state in workflows.PRODUCT_EDITABLE,
+        "can_submit": own and product.state in workflows.PRODUCT_SUBMIT.sources,
+        "standing": selectors.listing_standing(product.provider) if own else None,
+        "can_review": permissions.can_review_listing(viewer, product)
+        and product.state == ProductState.PENDING,
+        "can_delist": permissions.can_delist(viewer, product) and product.state == ProductState.LISTED,
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "catalog/product_manage.html", context)
+
+
+@login_required
+@require_POST
+def product_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """submit (the provider), list / reject (the reviewing staff), delist (either)."""
+    viewer = request_viewer(request)
+    product = get_visible_or_404(
+        Product.objects.select_related("provider__organization__region"), viewer, pk=pk
+    )
+    reason = request.POST.get("reason", "")
+    try:
+        if step == "submit":
+            require(permissions.can_edit_product(viewer, product))
+            product_services.product_submit(actor=request.user, product=product)
+            messages.success(request, _("已提交上架审核"))
+        elif step in ("list", "reject"):
+            require(permissions.can_review_listing(viewer, product))
+            product_services.product_review(actor=request.user, product=product, decision=step, reason=reason)
+            messages.success(request, _("产品已上架") if step == "list" else _("已退回，服务商会看到理由"))
+        elif step == "delist":
+            require(permissions.can_delist(viewer, product))
+            product_services.product_delist(actor=request.user, product=product, reason=reason)
+            messages.success(request, _("产品已下架"))
+        else:
+            require(permissions.can_review_listing(viewer, product))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except Conflict as conflict:  # the provider's standing does not allow listing now
+        messages.error(request, conflict.reason)
+    return redirect("catalog:product_manage", product.pk)
+
+
+@login_required
+def listing_queue(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    require(permissions.can_review_listings(viewer))
+    qs = selectors.listing_queue(viewer).order_by("submitted_at", "id")
+    context = {"crumbs": [(_("产品上架审核"), "")], **paginate(request, qs)}
+    return render(request, "catalog/listing_queue.html", context)
