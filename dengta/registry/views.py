@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,12 +18,20 @@ from django.utils.translation import gettext as _
 
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.decisions import require
-from dengta.core.exports import export_response
-from dengta.core.lists import apply_sort, paginate
+from dengta.core.listpage import (
+    ChoiceFilter,
+    Column,
+    Filtered,
+    ListPage,
+    SearchFilter,
+    TextFilter,
+    render_list,
+)
 from dengta.core.models import Job
+from dengta.reference.focus import focus_sector_name
 from dengta.reference.selectors import focus_sectors
 from dengta.registry import permissions, selectors, services, sizing
-from dengta.registry.change_views import comparison_rows, warnings_of
+from dengta.registry.change_views import REGION_FILTER, comparison_rows, warnings_of
 from dengta.registry.exports import ENTERPRISE_SORTS, PROVIDER_SORTS
 from dengta.registry.forms import (
     EnterpriseEditForm,
@@ -33,6 +43,7 @@ from dengta.registry.importing.jobs import start_import
 from dengta.registry.importing.report import template_workbook
 from dengta.registry.models import Enterprise, Provider, ProviderKind, SizeClass, Tier
 from dengta.registry.plausibility import PlausibilityWarning
+from dengta.registry.text import compact_code, to_half_width
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,27 +57,71 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
 # ------------------------------------------------------------------------------------------ enterprises
 
 
+def _code(value: str) -> str:
+    return compact_code(to_half_width(value))
+
+
+def _focus_choices(viewer: Viewer) -> list[tuple[str, str]]:
+    return [(label, focus_sector_name(label)) for label in focus_sectors()]
+
+
+def _tier_choices(viewer: Viewer) -> list[tuple[str, str]]:
+    return [(v, str(label)) for v, label in Tier.choices if v] + [(selectors.TIER_NONE, _("无"))]
+
+
+_NARROW = "col-6 col-md-3 col-xl-1"
+
+ENTERPRISES = ListPage(
+    url_name="registry:enterprise_list",
+    title=gettext_lazy("企业库"),
+    filter_label=gettext_lazy("筛选企业"),
+    filters=(
+        SearchFilter(
+            label=gettext_lazy("企业名称或信用代码"), placeholder=gettext_lazy("例如：精密 或 9144")
+        ),
+        REGION_FILTER,
+        ChoiceFilter("focus", gettext_lazy("重点行业"), choices=_focus_choices),
+        TextFilter("industry", gettext_lazy("行业代码"), placeholder="C36", width=_NARROW, clean=_code),
+        ChoiceFilter("size_class", gettext_lazy("规模"), choices=SizeClass.choices, width=_NARROW),
+        ChoiceFilter(
+            "above",
+            gettext_lazy("规上"),
+            choices=(("1", gettext_lazy("规上")), ("0", gettext_lazy("规下"))),
+            width=_NARROW,
+        ),
+        ChoiceFilter("tier", gettext_lazy("专精特新"), choices=_tier_choices, width=_NARROW),
+    ),
+    sorts=ENTERPRISE_SORTS,
+    default_sort="name",
+    columns=(
+        Column(gettext_lazy("企业名称 / 统一社会信用代码"), sort="name"),
+        Column(gettext_lazy("地区"), sort="region"),
+        Column(gettext_lazy("行业"), sort="industry"),
+        Column(gettext_lazy("从业人员（人）"), sort="employees", numeric=True),
+        Column(gettext_lazy("营业收入（万元）"), sort="revenue", numeric=True),
+        Column(gettext_lazy("资产总额（万元）"), sort="assets", numeric=True),
+        Column(gettext_lazy("规模")),
+        Column(gettext_lazy("专精特新")),
+    ),
+    export="registry.enterprises",
+    no_match=gettext_lazy("没有符合筛选条件的企业。"),
+    caption=gettext_lazy("企业列表，可按列排序"),
+)
+
+
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     require(permissions.can_list_enterprises(viewer))
-    filters = selectors.EnterpriseFilters.from_params(request.GET)
-    qs, sort = apply_sort(request, selectors.enterprises_for(viewer, filters), ENTERPRISE_SORTS, "name")
-    if request.GET.get("export") == "xlsx":
-        return export_response(request, "registry.enterprises")
-    context = {
-        "crumbs": [(_("企业库"), "")],
-        "filters": filters.as_dict(),
-        "sort": sort,
-        "region_choices": selectors.region_choices(viewer),
-        "focus_sectors": focus_sectors(),
-        "size_classes": SizeClass.choices,
-        "tiers": [(v, label) for v, label in Tier.choices if v] + [(selectors.TIER_NONE, _("无"))],
+
+    def rows(f: Filtered) -> QuerySet[Enterprise]:
+        return selectors.enterprises_for(viewer, selectors.EnterpriseFilters.from_params(f.values))
+
+    extra = {
         "can_register": permissions.can_register_enterprise(viewer),
         "can_import": permissions.can_import_enterprises(viewer),
-        **paginate(request, qs),
     }
-    return render(request, "registry/enterprise_list.html", context)
+    return render_list(request, "registry/enterprise_list.html", ENTERPRISES, rows, viewer, extra)
 
 
 SIZE_TESTS = {
@@ -282,25 +337,46 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # -------------------------------------------------------------------------------------------- providers
 
 
+def _provider_kinds(viewer: Viewer) -> list[tuple[str, str]]:
+    return [(k.code, k.display_name) for k in ProviderKind.objects.filter(is_active=True)]
+
+
+PROVIDERS = ListPage(
+    url_name="registry:provider_list",
+    title=gettext_lazy("服务商"),
+    filter_label=gettext_lazy("筛选服务商"),
+    filters=(
+        SearchFilter(label=gettext_lazy("名称或信用代码"), width="col-12 col-md-6 col-xl-4"),
+        ChoiceFilter(
+            "kind", gettext_lazy("服务商类型"), choices=_provider_kinds, width="col-6 col-md-3 col-xl-3"
+        ),
+        replace(REGION_FILTER, width="col-6 col-md-3 col-xl-3"),
+    ),
+    sorts=PROVIDER_SORTS,
+    default_sort="name",
+    columns=(
+        Column(gettext_lazy("服务商名称"), sort="name"),
+        Column(gettext_lazy("统一社会信用代码")),
+        Column(gettext_lazy("服务商类型"), sort="kind"),
+        Column(gettext_lazy("地区"), sort="region"),
+    ),
+    export="registry.providers",
+    no_match=gettext_lazy("没有符合筛选条件的服务商。"),
+    actions_width="col-12 col-xl-2",
+)
+
+
 @login_required
 def provider_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     require(permissions.can_list_providers(viewer))
-    q, kind, region = (request.GET.get(k, "").strip() for k in ("q", "kind", "region"))
-    qs, sort = apply_sort(
-        request, selectors.providers_for(viewer, q=q, kind=kind, region=region), PROVIDER_SORTS, "name"
-    )
-    if request.GET.get("export") == "xlsx":
-        return export_response(request, "registry.providers")
-    context = {
-        "filters": {"q": q, "kind": kind, "region": region},
-        "sort": sort,
-        "kinds": [(k.code, k.display_name) for k in ProviderKind.objects.filter(is_active=True)],
-        "region_choices": selectors.region_choices(viewer),
-        "can_register": permissions.can_register_provider(viewer),
-        **paginate(request, qs),
-    }
-    return render(request, "registry/provider_list.html", context)
+
+    def rows(f: Filtered) -> QuerySet[Provider]:
+        values = f.values
+        return selectors.providers_for(viewer, q=values["q"], kind=values["kind"], region=values["region"])
+
+    extra = {"can_register": permissions.can_register_provider(viewer)}
+    return render_list(request, "registry/provider_list.html", PROVIDERS, rows, viewer, extra)
 
 
 @login_required

@@ -6,10 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from dengta.core.lists import CURSOR_PARAM
 from dengta.registry.rules import ten_k_from_yuan
 
 register = template.Library()
@@ -51,28 +49,6 @@ TIER_SHORT = {"innovative": _("创新型"), "specialised": _("专精特新"), "l
 def tier_short(value: str) -> str:
     """The tier's short name for tables (the full name is on the detail page)."""
     return str(TIER_SHORT.get(value, value))
-
-
-@register.simple_tag(takes_context=True)
-def sort_query(context: Any, key: str) -> str:
-    """The query string for sorting by ``key``: ascending first, descending when already ascending."""
-    request = context["request"]
-    params: QueryDict = request.GET.copy()
-    params.pop("page", None)
-    params.pop(CURSOR_PARAM, None)  # a new order starts at its first page
-    current = context.get("sort", "")
-    params["sort"] = f"-{key}" if current == key else key
-    return params.urlencode()
-
-
-@register.simple_tag(takes_context=True)
-def aria_sort(context: Any, key: str) -> str:
-    current = context.get("sort", "")
-    if current == key:
-        return "ascending"
-    if current == f"-{key}":
-        return "descending"
-    return "none"
 
 
 @register.filter
