@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dengta.assessment import dma, permissions, selectors, services
@@ -20,13 +21,13 @@ from dengta.assessment.exports import SORTS, assessments_filtered
 from dengta.assessment.forms import AssignForm, DiagnosisForm, EvidenceForm, SignOffForm, StartForm
 from dengta.assessment.models import Assessment, Kind, Phase, State
 from dengta.assessment.report import build_report
+from dengta.assessment.templatetags.assessment_tags import level_label
 from dengta.assessment.texts import for_display
 from dengta.assessment.views import dma as dma_views
 from dengta.assessment.views.questionnaire import _progress, steps_for
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.decisions import require
-from dengta.core.exports import export_response
-from dengta.core.lists import apply_sort, paginate
+from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, list_context
 from dengta.orgs.models import Organization, OrgType
 from dengta.registry.models import Enterprise
 
@@ -38,30 +39,57 @@ STATE_TAGS: dict[str, str] = {
 }
 
 
+def _level_choices(viewer: Viewer) -> list[tuple[str, str]]:
+    return [(str(n), level_label(n)) for n in range(5)]
+
+
+ASSESSMENTS = ListPage(
+    url_name="assessment:list",
+    title=gettext_lazy("数字化评测"),
+    filter_label=gettext_lazy("筛选评测"),
+    filters=(
+        SearchFilter(label=gettext_lazy("企业名称或信用代码")),
+        ChoiceFilter("kind", gettext_lazy("评测方式"), choices=Kind.choices),
+        ChoiceFilter("phase", gettext_lazy("阶段"), choices=Phase.choices),
+        ChoiceFilter("state", gettext_lazy("状态"), choices=State.choices),
+        ChoiceFilter("level", gettext_lazy("等级"), choices=_level_choices, width="col-6 col-md-3 col-xl-1"),
+    ),
+    sorts=SORTS,
+    default_sort="-created",
+    columns=(
+        Column(gettext_lazy("企业"), sort="enterprise"),
+        Column(gettext_lazy("评测方式"), sort="kind"),
+        Column(gettext_lazy("阶段"), sort="phase"),
+        Column(gettext_lazy("状态"), sort="state"),
+        Column(gettext_lazy("总分（分）"), sort="total", numeric=True),
+        Column(gettext_lazy("等级"), sort="level"),
+        Column(gettext_lazy("评测日期"), sort="date"),
+    ),
+    export="assessment.assessments",
+    no_match=gettext_lazy("没有符合筛选条件的评测。"),
+    caption=gettext_lazy("评测列表，可按列排序"),
+    actions_width="col-12 col-xl-2",
+)
+
+
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
+    # Every viewer sees the assessments they may see (none for some), and so does the export.
     viewer = request_viewer(request)
-    if request.GET.get("export") == "xlsx":
-        return export_response(request, "assessment.assessments")
-    qs, values = assessments_filtered(viewer, request.GET)
-    qs, sort = apply_sort(request, qs, SORTS, "-created")
+    context = list_context(request, ASSESSMENTS, lambda f: assessments_filtered(viewer, f.params)[0], viewer)
+    if isinstance(context, HttpResponse):
+        return context  # the export
     own = Enterprise.objects.filter(organization_id=viewer.organization_id or 0).first()
-    context = {
-        "crumbs": [(_("数字化评测"), "")],
-        "filters": values,
-        "sort": sort,
-        "states": State.choices,
-        "kinds": Kind.choices,
-        "phases": Phase.choices,
-        "levels": [(str(n), n) for n in range(5)],
-        "state_tags": STATE_TAGS,
-        "can_start_self": bool(own and permissions.can_start_self(viewer, own)),
-        "can_diagnose": bool(permissions.can_start_diagnosis(viewer)),
-        "can_invitations": viewer.org_type in (OrgType.ENTERPRISE, OrgType.PROVIDER),
-        "can_assign": bool(permissions.can_assign_onsite(viewer)),
-        "can_import": bool(permissions.can_import_history(viewer)),
-        **paginate(request, qs),
-    }
+    context.update(
+        {
+            "state_tags": STATE_TAGS,
+            "can_start_self": bool(own and permissions.can_start_self(viewer, own)),
+            "can_diagnose": bool(permissions.can_start_diagnosis(viewer)),
+            "can_invitations": viewer.org_type in (OrgType.ENTERPRISE, OrgType.PROVIDER),
+            "can_assign": bool(permissions.can_assign_onsite(viewer)),
+            "can_import": bool(permissions.can_import_history(viewer)),
+        }
+    )
     selectors.with_bands(context["object_list"])
     return render(request, "assessment/list.html", context)
 
