@@ -5,12 +5,22 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from dengta.core.access import get_visible_or_404, request_viewer
+from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.dashboard import panels_for
 from dengta.core.decisions import require
 from dengta.core.events import shown_events, verify_chain
-from dengta.core.exports import EXPORT_JOB_KIND, export_limits, export_response
+from dengta.core.exports import EXPORT_JOB_KIND, export_limits
+from dengta.core.listpage import (
+    ChoiceFilter,
+    Column,
+    DateFilter,
+    ListPage,
+    SearchFilter,
+    TextFilter,
+    list_context,
+)
 from dengta.core.lists import paginate
 from dengta.core.models import Event, Job, Notification
 from dengta.core.notifications import mark_read
@@ -28,26 +38,54 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(viewer)})
 
 
+def _verbs(viewer: Viewer) -> list[tuple[str, str]]:
+    """The actions of the events this person may see, by label (dengta.core.verbs)."""
+    verbs = Event.objects.visible_to(viewer).values_list("verb", flat=True).distinct().order_by("verb")
+    return verb_choices(verbs)
+
+
+def _target_types(viewer: Viewer) -> list[tuple[str, str]]:
+    types = Event.objects.visible_to(viewer).values_list("target_type", flat=True).distinct()
+    return target_type_choices(types.order_by("target_type"))
+
+
+_WIDE = "col-12 col-md-4 col-xl-2"
+
+EVENTS = ListPage(
+    url_name="core:event_list",
+    title=gettext_lazy("事件日志"),
+    filter_label=gettext_lazy("筛选事件"),
+    filters=(
+        SearchFilter(label=gettext_lazy("对象"), width=_WIDE),
+        ChoiceFilter("verb", gettext_lazy("动作"), choices=_verbs, width=_WIDE),
+        ChoiceFilter("target_type", gettext_lazy("对象类型"), choices=_target_types, width=_WIDE),
+        TextFilter("actor", gettext_lazy("操作人"), width=_WIDE),
+        DateFilter("start", gettext_lazy("起"), width="col-6 col-md-4 col-xl-2"),
+        DateFilter("end", gettext_lazy("止"), width="col-6 col-md-4 col-xl-2"),
+    ),
+    columns=(
+        Column(gettext_lazy("序号"), numeric=True),
+        Column(gettext_lazy("时间")),
+        Column(gettext_lazy("操作人")),
+        Column(gettext_lazy("动作")),
+        Column(gettext_lazy("对象")),
+        Column(gettext_lazy("哈希")),
+    ),
+    export="core.events",
+    no_match=gettext_lazy("没有符合条件的事件。调整筛选条件后再试。"),
+    actions_width="col-12 col-xl-2",
+)
+
+
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     require(can_view_events(viewer))
-    if request.GET.get("export") == "xlsx":
-        return export_response(request, "core.events")
-    qs, filters = events_for(viewer, request.GET)
-    verbs = Event.objects.visible_to(viewer).values_list("verb", flat=True).distinct().order_by("verb")
-    types = (
-        Event.objects.visible_to(viewer)
-        .values_list("target_type", flat=True)
-        .distinct()
-        .order_by("target_type")
-    )
-    context = {
-        "filters": filters,
-        "verbs": verb_choices(verbs),
-        "target_types": target_type_choices(types),
-        **paginate(request, qs),
-    }
+    # Newest first (events_for); the log is read by its filters, not re-sorted.
+    context = list_context(request, EVENTS, lambda f: events_for(viewer, f.params)[0], viewer)
+    if isinstance(context, HttpResponse):
+        return context  # the export
+    context["verbs"] = list(context["filters"]["verb"].choices)
     # People read names: the verb's label, the object's kind, the actor's name and organisation.
     context["rows"] = shown_events(context["object_list"])
     # The chain is national: only auditors who see everything may learn its length and where it breaks.
