@@ -226,7 +226,7 @@ def admission_create(
 def admission_update(
     *, actor: Actor, admission: Admission, sub_industries: Iterable[SubIndustry] | None = None, **data: Any
 ) -> Admission:
-    locked = Admission.objects.select_for_update().select_related("pool").get(pk=admission.pk)
+    locked = Admission.objects.select_for_update(of=("self",)).select_related("pool").get(pk=admission.pk)
     if locked.state not in (AdmissionState.DRAFT, AdmissionState.RETURNED):
         raise ValidationError(_("申请已提交，审核结束前不能修改"))
     _apply_fields(locked, data)

@@ -76,7 +76,11 @@ def _scope(admission: Admission) -> str:
 def governance_act(
     *, actor: Actor, admission: Admission, kind: str, reason: str, rectify_by: dt.date | None = None
 ) -> GovernanceAction:
-    locked = Admission.objects.select_for_update().select_related("pool__owner__region").get(pk=admission.pk)
+    locked = (
+        Admission.objects.select_for_update(of=("self",))
+        .select_related("pool__owner__region")
+        .get(pk=admission.pk)
+    )
     if kind not in Kind.values:
         raise ValidationError({"kind": [_("未知的管理措施")]})
     text = (reason or "").strip()
@@ -138,7 +142,11 @@ def governance_act(
 
 @transaction.atomic
 def governance_appeal(*, actor: Actor, action: GovernanceAction, text: str) -> GovernanceAction:
-    locked = GovernanceAction.objects.select_for_update().select_related("admission__pool").get(pk=action.pk)
+    locked = (
+        GovernanceAction.objects.select_for_update(of=("self",))
+        .select_related("admission__pool")
+        .get(pk=action.pk)
+    )
     body = (text or "").strip()
     if not body:
         raise ValidationError({"appeal_text": [_("请写明申诉理由")]})
@@ -182,7 +190,7 @@ def governance_decide_appeal(
     if locked.appeal != GovernanceAction.Appeal.PENDING:
         raise ValidationError(_("这项申诉已经处理过或没有申诉"))
     admission = (
-        Admission.objects.select_for_update()
+        Admission.objects.select_for_update(of=("self",))
         .select_related("pool__owner__region")
         .get(pk=locked.admission_id)
     )

@@ -196,7 +196,7 @@ def product_update(
     *, actor: Actor, product: Product, sub_industries: Iterable[SubIndustry] | None = None, **data: Any
 ) -> Product:
     locked = (
-        Product.objects.select_for_update()
+        Product.objects.select_for_update(of=("self",))
         .select_related("provider__organization__region")
         .get(pk=product.pk)
     )
