@@ -30,9 +30,10 @@ class PoolQuerySet(models.QuerySet["Pool"]):
             return self.none()
         national = Q(owner__type=OrgType.MINISTRY)
         if viewer.org_type == OrgType.PROVIDER:
-            return self.filter(
-                Q(is_open=True) | Q(admissions__provider__organization_id=viewer.organization_id)
-            )
+            # A subquery, not a join: joined, a pool with several applications came back once per application
+            # (get() then raised MultipleObjectsReturned).
+            applied = Admission.objects.filter(provider__organization_id=viewer.organization_id)
+            return self.filter(Q(is_open=True) | Q(pk__in=applied.values("pool_id")))
         if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT, OrgType.EXPERT_POOL):
             return self.filter(national | scope_q(viewer, region_field="owner__region", org_field="owner_id"))
         return self.filter(national, is_open=True)

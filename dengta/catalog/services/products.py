@@ -170,6 +170,15 @@ def current_compiled() -> Compiled:
     return fw
 
 
+def current_compiled_or_none() -> Compiled | None:
+    """The framework for pages that only show names (the catalogue): without it they show codes, not an
+    error (a database whose frameworks are not loaded yet: manage.py load_frameworks)."""
+    try:
+        return current_compiled()
+    except ValidationError:
+        return None
+
+
 @transaction.atomic
 def product_create(
     *, actor: Actor, provider: Provider, sub_industries: Iterable[SubIndustry] = (), **data: Any

@@ -158,37 +158,33 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def lift_rows(product: Product) -> list[dict[str, Any]]:
-    """The product's lifts in words: scenario names and levels, item names and answers."""
-    fw = product_services.current_compiled()
+    """The product's lifts in words: scenario names and levels, item names and answers (codes when the
+    framework is not loaded)."""
+    fw = product_services.current_compiled_or_none()
     rows = []
     for lift in product.lifts.all():
         if lift.kind == "scenario":
-            scenario = fw.scenario(lift.code)
+            scenario = fw.scenario(lift.code) if fw else None
+            levels = scenario.levels if scenario else ()
             rows.append(
                 {
                     "kind": _("场景"),
                     "name": scenario.name if scenario else lift.code,
                     "target": _("%(level)s 级") % {"level": lift.level},
-                    "description": scenario.levels[lift.level - 1]
-                    if scenario and lift.level <= len(scenario.levels)
-                    else "",
+                    "description": levels[lift.level - 1] if 0 < lift.level <= len(levels) else "",
                 }
             )
-        else:
-            item = fw.item(lift.code)
-            texts = (
-                [f"{o}. {item.option(o).text}" for o in lift.options if item and item.option(o)]
-                if item
-                else []
-            )
-            rows.append(
-                {
-                    "kind": _("评测项"),
-                    "name": item.name if item else lift.code,
-                    "target": "；".join(texts),
-                    "description": "",
-                }
-            )
+            continue
+        item = fw.item(lift.code) if fw else None
+        texts = [f"{key}. {option.text}" for key in lift.options if item and (option := item.option(key))]
+        rows.append(
+            {
+                "kind": _("评测项"),
+                "name": item.name if item else lift.code,
+                "target": "；".join(texts) or "、".join(lift.options),
+                "description": "",
+            }
+        )
     return rows
 
 

@@ -18,7 +18,7 @@ from dengta.catalog import permissions, selectors, watch
 from dengta.catalog.exports import CATALOGUE_SORTS, catalogue_workbook
 from dengta.catalog.models import Category, Deployment, Product, ProviderScore
 from dengta.catalog.selectors import CatalogueFilters
-from dengta.catalog.services.products import current_compiled
+from dengta.catalog.services.products import current_compiled_or_none
 from dengta.catalog.views.products import lift_rows
 from dengta.core.access import request_viewer
 from dengta.core.decisions import require
@@ -79,8 +79,8 @@ def filters_from(params: Any) -> tuple[CatalogueFilters, dict[str, str], list[st
     f = CatalogueFilters(q=shown["q"])
     if shown["sub_industry"] and SubIndustry.objects.filter(pk=shown["sub_industry"]).exists():
         f.sub_industry = shown["sub_industry"]
-    fw = current_compiled()
-    if shown["scenario"] and fw.scenario(shown["scenario"]) is not None:
+    fw = current_compiled_or_none()
+    if shown["scenario"] and fw is not None and fw.scenario(shown["scenario"]) is not None:
         f.scenario = shown["scenario"]
     if shown["category"] in Category.values:
         f.category = shown["category"]
@@ -118,7 +118,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
         return response
-    fw = current_compiled()
+    fw = current_compiled_or_none()
+    scenarios = [(s.code, s.name) for s in fw.scenarios] if fw else []
     viewer = request_viewer(request)
     context = {
         "crumbs": [(_("产品目录"), "")],
@@ -126,8 +127,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "problems": problems,
         "sort": sort,
         "sub_industries": SubIndustry.objects.order_by("-is_focus", "name"),
-        "scenarios": [(s.code, s.name) for s in fw.scenarios],
-        "scenario_names": {s.code: s.name for s in fw.scenarios},
+        "scenarios": scenarios,
+        "scenario_names": dict(scenarios),
         "categories": Category.choices,
         "deployments": Deployment.choices,
         "price_bands": PRICE_BANDS,
@@ -171,14 +172,15 @@ def compare(request: HttpRequest) -> HttpResponse:
         .select_related("provider__organization")
     )
     products.sort(key=lambda p: ids.index(p.pk))
-    fw = current_compiled()
+    fw = current_compiled_or_none()
+    order = [s.code for s in fw.scenarios] if fw else []
     scenario_codes = sorted(
         {lift.code for p in products for lift in p.lifts.all() if lift.kind == "scenario"},
-        key=lambda code: [s.code for s in fw.scenarios].index(code) if fw.scenario(code) else 99,
+        key=lambda code: (order.index(code) if code in order else len(order), code),
     )
     rows = []
     for code in scenario_codes:
-        scenario = fw.scenario(code)
+        scenario = fw.scenario(code) if fw else None
         levels = []
         for p in products:
             level = next(

@@ -43,8 +43,8 @@ def my_recommendations(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     require(permissions.can_view_recommendations(viewer))
     enterprise = registry_selectors.own_enterprise(viewer)
-    if enterprise is None:
-        return redirect("catalog:catalogue")
+    if enterprise is None:  # an enterprise organisation not yet registered: say what to do first
+        return render(request, "catalog/recommendations_no_profile.html", {"crumbs": [(_("产品推荐"), "")]})
     return _recommendations_page(request, enterprise)
 
 
