@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from dengta.catalog import rating as rating_formula
+from dengta.catalog import review
 from dengta.catalog.models import (
     Admission,
     AdmissionState,
@@ -348,3 +349,38 @@ def refresh_scores(*, actor: Actor, providers: Iterable[Provider]) -> int:
         provider_score_refresh(actor=actor, provider=provider)
         count += 1
     return count
+
+
+# --------------------------------------------------------------------------------------- annual review
+
+
+def review_facts(admission: Admission, today: dt.date) -> review.ReviewFacts:
+    """What the annual review checks: the data Dengta holds and the evidence uploaded in the past year."""
+    from dengta.catalog.models import AdmissionDocument
+
+    rules = review.default_rules()
+    year_ago = today - dt.timedelta(days=365)
+    ratings = ProviderRating.objects.filter(provider=admission.provider)
+    score = ProviderScore.objects.filter(provider=admission.provider).first()
+    return review.ReviewFacts(
+        references=len(admission.references or []),
+        min_references=admission.pool.min_references,
+        satisfied_customers=ratings.filter(stars__gte=rules.satisfied_stars).count(),
+        ratings=ratings.count(),
+        upheld_complaints=Complaint.objects.filter(
+            provider=admission.provider, upheld=True, created_at__date__gte=year_ago
+        ).count(),
+        net_assets_yuan=admission.net_assets_yuan,
+        security_certification=admission.security_certification,
+        security_valid_until=admission.security_valid_until,
+        annual_review_documents=AdmissionDocument.objects.filter(
+            admission=admission, kind=AdmissionDocument.Kind.ANNUAL_REVIEW, created_at__date__gte=year_ago
+        ).count(),
+        stars=score.stars if score else None,
+        projects=0,
+    )
+
+
+def annual_review(admission: Admission) -> tuple[review.Check, ...]:
+    today = timezone.localdate()
+    return review.checklist(review_facts(admission, today), today)

@@ -126,3 +126,20 @@ def score_rows(score: Any) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+REVIEW_CHECKS = {
+    "references": gettext_lazy("企业案例数达到入库要求"),
+    "satisfied_customers": gettext_lazy("满意（4 星及以上）的企业数"),
+    "complaints": gettext_lazy("近一年无属实投诉"),
+    "net_assets": gettext_lazy("净资产为正"),
+    "security_certification": gettext_lazy("网络安全认证在有效期内"),
+    "review_document": gettext_lazy("已上传年度复核材料"),
+    "stars": gettext_lazy("星级达到要求"),
+    "on_time_delivery": gettext_lazy("项目里程碑按期完成"),
+}
+
+
+@register.filter
+def review_label(code: str) -> str:
+    return str(REVIEW_CHECKS.get(code, code))

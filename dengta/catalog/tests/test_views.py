@@ -311,3 +311,11 @@ def test_a_pool_is_created_by_programme_staff_with_the_input_kept_on_error(
         {"name": "广州市 2027 服务商库", "period": "2027", "min_references": "5", "is_open": "on"},
     )
     assert response.status_code == 302 and Pool.objects.filter(period=2027, min_references=5).exists()
+
+
+def test_an_admitted_provider_sees_its_annual_review_checklist(market: Market, world: Any) -> None:
+    admission = market.admit()
+    html = world.client("provider").get(f"/catalog/admissions/{admission.pk}/").content.decode()
+    assert "年度复核清单" in html and "企业案例数达到入库要求" in html
+    assert "项目里程碑按期完成" in html and "暂无数据" in html
+    assert "已上传年度复核材料" in html and "不符合" in html  # nothing uploaded for the review yet

@@ -309,6 +309,7 @@ def admission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "governance_form": GovernanceForm(),
         "appeal_decision_form": AppealDecisionForm(),
         "score": ProviderScore.objects.filter(provider=admission.provider).first(),
+        "review": governance.annual_review(admission) if admission.state == AdmissionState.ADMITTED else (),
     }
     return render(request, "catalog/admission_detail.html", context)
 
