@@ -338,3 +338,12 @@ def pool_initial(pool: Pool) -> dict[str, Any]:
         "expert_review": pool.expert_review,
         "is_open": pool.is_open,
     }
+
+
+class ProviderKindForm(StyledForm):
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=60)
+    name_en = forms.CharField(label=gettext_lazy("英文名称"), max_length=120, required=False)
+    description = forms.CharField(label=gettext_lazy("说明"), max_length=300, required=False)
+    description_en = forms.CharField(label=gettext_lazy("英文说明"), max_length=300, required=False)
+    order = forms.IntegerField(label=gettext_lazy("排序"), min_value=0, max_value=999)
+    is_active = forms.BooleanField(label=gettext_lazy("新申请可选"), required=False)

@@ -32,7 +32,7 @@ class PoolQuerySet(models.QuerySet["Pool"]):
         if viewer.org_type == OrgType.PROVIDER:
             # A subquery, not a join: joined, a pool with several applications came back once per application
             # (get() then raised MultipleObjectsReturned).
-            applied = Admission.objects.filter(provider__organization_id=viewer.organization_id)
+            applied = Admission.objects.filter(Q(provider__organization_id=viewer.organization_id))
             return self.filter(Q(is_open=True) | Q(pk__in=applied.values("pool_id")))
         if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT, OrgType.EXPERT_POOL):
             return self.filter(national | scope_q(viewer, region_field="owner__region", org_field="owner_id"))

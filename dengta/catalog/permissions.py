@@ -32,6 +32,10 @@ def can_view_pools(viewer: Viewer) -> Decision:
     return _capability(viewer, Capability.VIEW_POOLS, _("服务商库对主管部门、服务商和专家开放"))
 
 
+def can_edit_provider_kinds(viewer: Viewer) -> Decision:
+    return _capability(viewer, Capability.EDIT_PROVIDER_KINDS, _("只有部委项目管理人员可以修改服务商类型"))
+
+
 def can_manage_pools(viewer: Viewer) -> Decision:
     return _capability(
         viewer, Capability.MANAGE_POOLS, _("只有部委项目管理人员和主管部门的管理员、经办人可以设立服务商库")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("measures/<int:pk>/appeal/", pools.governance_appeal, name="governance_appeal"),
     path("measures/<int:pk>/appeal/decide/", pools.governance_decide_appeal, name="governance_decide_appeal"),
     path("standing/", pools.my_standing, name="my_standing"),
+    path("kinds/", pools.kind_list, name="kind_list"),
     # A provider's products and their review.
     path("mine/", products.my_products, name="my_products"),
     path("mine/new/", products.product_create, name="product_create"),

@@ -36,6 +36,7 @@ class Capability(StrEnum):
     VIEW_ENTERPRISE_CHANGES = "view_enterprise_changes"
     USE_INVITATIONS = "use_invitations"
     # Providers and the catalogue (dengta.catalog).
+    EDIT_PROVIDER_KINDS = "edit_provider_kinds"
     VIEW_POOLS = "view_pools"
     MANAGE_POOLS = "manage_pools"
     APPLY_TO_POOLS = "apply_to_pools"

@@ -79,6 +79,10 @@ ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
     ),
     # The catalogue (docs/catalogue.md). Pools and their applications: the staff who run them, and the
     # providers who apply; the programme's writers decide admissions, govern providers and review listings.
+    # The kinds of provider are national data: the ministry's programme staff edit them.
+    Capability.EDIT_PROVIDER_KINDS: (
+        _grant(OrgType.MINISTRY, roles=WRITING_ROLES, platform_roles=[PlatformRole.PROGRAMME_STAFF]),
+    ),
     Capability.VIEW_POOLS: (Grant(STAFF_ORG_TYPES), _grant(OrgType.PROVIDER), _grant(OrgType.EXPERT_POOL)),
     Capability.MANAGE_POOLS: PROGRAMME_WRITERS,
     Capability.APPLY_TO_POOLS: (_grant(OrgType.PROVIDER, roles=WRITING_ROLES),),

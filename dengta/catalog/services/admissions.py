@@ -37,6 +37,35 @@ def _scope(pool: Pool) -> str:
     return pool.owner.region.path if pool.owner.region_id else ""
 
 
+KIND_FIELDS = ("name", "name_en", "description", "description_en", "order", "is_active")
+
+
+@transaction.atomic
+def provider_kind_update(*, actor: Actor, kind: ProviderKind, **changes: Any) -> ProviderKind:
+    """Edit a kind's names, description, order or whether new applications may choose it (the codes stay:
+    providers and pools refer to them)."""
+    locked = ProviderKind.objects.select_for_update().get(pk=kind.pk)
+    before = {name: getattr(locked, name) for name in KIND_FIELDS}
+    for name, value in changes.items():
+        if name in KIND_FIELDS:
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    if not locked.name:
+        raise ValidationError({"name": [_("请填写名称")]})
+    locked.full_clean()
+    locked.save()
+    after = {name: getattr(locked, name) for name in KIND_FIELDS}
+    record_event(
+        actor=actor,
+        verb="provider_kind.updated",
+        target=locked,
+        payload={
+            "before": {k: str(v) for k, v in before.items()},
+            "after": {k: str(v) for k, v in after.items()},
+        },
+    )
+    return locked
+
+
 @transaction.atomic
 def pool_create(
     *,

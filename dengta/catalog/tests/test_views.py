@@ -319,3 +319,24 @@ def test_an_admitted_provider_sees_its_annual_review_checklist(market: Market, w
     assert "年度复核清单" in html and "企业案例数达到入库要求" in html
     assert "项目里程碑按期完成" in html and "暂无数据" in html
     assert "已上传年度复核材料" in html and "不符合" in html  # nothing uploaded for the review yet
+
+
+def test_the_ministry_renames_a_provider_kind_and_the_change_is_an_event(world: Any) -> None:
+    from dengta.core.models import Event
+    from dengta.registry.models import ProviderKind
+
+    client = world.client("ministry")
+    data = {
+        "code": "scenario",
+        "scenario-name": "专业化服务商",
+        "scenario-name_en": "Specialist provider",
+        "scenario-order": "3",
+        "scenario-is_active": "on",
+    }
+    assert client.post("/catalog/kinds/", {**data, "scenario-name": ""}).status_code == 200
+    assert ProviderKind.objects.get(code="scenario").name == "专业服务商"
+    assert client.post("/catalog/kinds/", data).status_code == 302
+    assert ProviderKind.objects.get(code="scenario").name == "专业化服务商"
+    event = Event.objects.get(verb="provider_kind.updated")
+    assert event.payload["before"]["name"] == "专业服务商" and event.payload["after"]["name"] == "专业化服务商"
+    assert world.client("guangzhou").get("/catalog/kinds/").status_code == 403

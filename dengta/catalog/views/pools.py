@@ -25,6 +25,7 @@ from dengta.catalog.forms import (
     GovernanceForm,
     OpinionForm,
     PoolForm,
+    ProviderKindForm,
     pool_defaults,
     pool_initial,
     reference_rows,
@@ -45,6 +46,7 @@ from dengta.core.decisions import Outcome, require
 from dengta.core.events import record_event
 from dengta.core.lists import paginate
 from dengta.orgs.models import Organization
+from dengta.registry.models import ProviderKind
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -72,6 +74,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
     context = {
         "crumbs": [(_("服务商库"), "")],
         "can_manage": permissions.can_manage_pools(viewer),
+        "can_edit_kinds": permissions.can_edit_provider_kinds(viewer),
         "can_apply": permissions.can_apply(viewer),
         "applied": applied,
         **paginate(request, qs),
@@ -527,3 +530,36 @@ def my_standing(request: HttpRequest) -> HttpResponse:
         "appeal_form": AppealForm(),
     }
     return render(request, "catalog/my_standing.html", context)
+
+
+# ------------------------------------------------------------------------------------------ provider kinds
+
+
+@login_required
+def kind_list(request: HttpRequest) -> HttpResponse:
+    """The kinds of provider (data: registry/data/provider-kinds.json), edited by the ministry's staff."""
+    viewer = request_viewer(request)
+    require(permissions.can_edit_provider_kinds(viewer))
+    kinds = ProviderKind.objects.order_by("order", "code")
+    forms_by_kind = []
+    for kind in kinds:
+        bound = request.method == "POST" and request.POST.get("code") == kind.code
+        form = ProviderKindForm(
+            request.POST if bound else None,
+            prefix=kind.code,
+            initial={name: getattr(kind, name) for name in admission_services.KIND_FIELDS},
+        )
+        if bound and form.is_valid():
+            try:
+                admission_services.provider_kind_update(actor=request.user, kind=kind, **form.cleaned_data)
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("服务商类型已修改"))
+                return redirect("catalog:kind_list")
+        forms_by_kind.append((kind, form))
+    context = {
+        "crumbs": [(_("服务商库"), reverse("catalog:pool_list")), (_("服务商类型"), "")],
+        "kinds": forms_by_kind,
+    }
+    return render(request, "catalog/kind_list.html", context)
