@@ -173,6 +173,44 @@ ROUTES: dict[str, Route] = {
     "api:api-root": Route(api=True),
     "api:schema": Route(C.VIEW_API_DOCS, api=True),
     "api:docs": Route(public=True),  # the Swagger page itself; the schema it loads needs a member
+    # The catalogue's API (dengta.api.catalog) asks the same rules as the catalogue's pages below.
+    "api:pool-list": Route(C.VIEW_POOLS, api=True),
+    "api:pool-detail": Route(C.VIEW_POOLS, api=True, sample="pool"),
+    "api:admission-list": Route(C.VIEW_POOLS, api=True),
+    "api:admission-detail": Route(api=True, sample="admission"),
+    "api:admission-submit": Route(C.APPLY_TO_POOLS, api=True, sample="admission", post=True, owner=True),
+    "api:admission-withdraw": Route(C.APPLY_TO_POOLS, api=True, sample="admission", post=True, owner=True),
+    "api:admission-start-review": Route(
+        C.REVIEW_ADMISSIONS, api=True, sample="admission_by_owner", post=True, owner=True
+    ),
+    "api:admission-decide": Route(
+        C.REVIEW_ADMISSIONS, api=True, sample="admission_by_owner", post=True, owner=True
+    ),
+    "api:admission-opinion": Route(C.GIVE_ADMISSION_OPINIONS, api=True, sample="admission", post=True),
+    "api:admission-govern": Route(
+        C.GOVERN_PROVIDERS, api=True, sample="admission_by_owner", post=True, owner=True
+    ),
+    "api:product-list": Route(public=True, api=True),
+    "api:product-detail": Route(public=True, api=True, sample="product"),
+    "api:product-submit": Route(C.MANAGE_PRODUCTS, api=True, sample="product", post=True, owner=True),
+    # Reviewing and delisting also ask whether the provider lies in the jurisdiction, which no sample's
+    # owner says: their refusals are tested in dengta/api/tests/test_catalog_api.py.
+    "api:product-review": Route(C.REVIEW_LISTINGS, api=True, sample="missing", post=True),
+    "api:product-delist": Route(api=True, sample="missing", post=True),
+    "api:provider-rating": Route(public=True, api=True, sample="provider_public"),
+    "api:provider-ratings": Route(C.RATE_PROVIDERS, api=True, sample="provider_public", post=True),
+    "api:quote-list": Route(C.VIEW_QUOTES, api=True),
+    "api:quote-detail": Route(api=True, sample="quote"),
+    "api:quote-answer": Route(C.ANSWER_QUOTES, api=True, sample="quote", post=True, owner=True),
+    "api:quote-accept": Route(
+        C.REQUEST_QUOTES, api=True, sample="quote_by_enterprise", post=True, owner=True
+    ),
+    "api:quote-withdraw": Route(
+        C.REQUEST_QUOTES, api=True, sample="quote_by_enterprise", post=True, owner=True
+    ),
+    # The enterprise itself (VIEW_RECOMMENDATIONS) and the staff who see it (LIST_ENTERPRISES).
+    "api:enterprise-recommendations": Route(api=True, sample="own_enterprise_uscc"),
+    "api:concentration": Route(C.VIEW_CONCENTRATION, api=True),
     "catalog:catalogue": Route(public=True),
     "catalog:product_detail": Route(public=True, sample="product"),
     "catalog:compare": Route(public=True),
@@ -193,6 +231,7 @@ ROUTES: dict[str, Route] = {
         C.REVIEW_ADMISSIONS, sample="measure_by_owner", post=True, owner=True
     ),
     "catalog:my_standing": Route(C.PROVIDER_WORKSPACE),
+    "catalog:kind_list": Route(C.EDIT_PROVIDER_KINDS),
     "catalog:my_products": Route(C.PROVIDER_WORKSPACE),
     "catalog:product_create": Route(C.MANAGE_PRODUCTS),
     "catalog:product_manage": Route(sample="product"),
@@ -281,6 +320,9 @@ def samples(world: Any) -> dict[str, Sample]:
     return {
         **catalogue,
         "enterprise": Sample({"pk": tianhe.pk}, sees(Enterprise.objects, tianhe.pk)),
+        "own_enterprise_uscc": Sample(
+            {"uscc": world.registered.own.uscc}, sees(Enterprise.objects, world.registered.own.pk)
+        ),
         "provider": Sample({"pk": provider.pk}, sees(Provider.objects, provider.pk)),
         "organization": Sample(
             {"pk": world.orgs["guangzhou"].pk}, sees(Organization.objects, world.orgs["guangzhou"].pk)
