@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +21,7 @@ from dengta.registry.models import ProviderKind
 REFERENCE_PARTS = ("enterprise", "project", "year", "contact")
 
 
-def _sub_industry_field(label: str) -> forms.ModelMultipleChoiceField:
+def _sub_industry_field(label: Any) -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         label=label,
         queryset=SubIndustry.objects.order_by("-is_focus", "name"),
@@ -125,7 +124,7 @@ class AdmissionForm(StyledForm):
     def references(self) -> list[dict[str, str]]:
         """The reference rows as typed (the service checks them)."""
         rows = []
-        data: QueryDict | dict[str, Any] = self.data
+        data: Any = self.data
         index = 0
         while f"ref-{index}-enterprise" in data:
             rows.append({part: str(data.get(f"ref-{index}-{part}", "")).strip() for part in REFERENCE_PARTS})

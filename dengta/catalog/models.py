@@ -16,9 +16,6 @@ from dengta.core.grams import name_grams
 from dengta.core.models import TimeStampedModel
 from dengta.orgs.models import OrgType
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-
-
 # ------------------------------------------------------------------------------------------------ pools
 
 
@@ -142,8 +139,12 @@ class Admission(TimeStampedModel):
     capacity = models.PositiveIntegerField(_("同时承接项目数"), default=0)
     # [{"enterprise": name, "uscc": code, "project": what was done, "year": 2025, "contact": phone}]
     references = models.JSONField(_("企业案例"), default=list, blank=True)
-    revenue_yuan = models.DecimalField(_("上年营业收入（元）"), **MONEY, null=True, blank=True)
-    net_assets_yuan = models.DecimalField(_("净资产（元）"), **MONEY, null=True, blank=True)
+    revenue_yuan = models.DecimalField(
+        _("上年营业收入（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    net_assets_yuan = models.DecimalField(
+        _("净资产（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     security_certification = models.CharField(_("网络安全认证"), max_length=200, blank=True)
     security_valid_until = models.DateField(_("认证有效期至"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -363,8 +364,8 @@ class Product(TimeStampedModel):
     sub_industries = models.ManyToManyField(
         "reference.SubIndustry", blank=True, related_name="products", verbose_name=_("适用细分行业")
     )
-    list_price = models.DecimalField(_("市场价（元）"), **MONEY)
-    pilot_price = models.DecimalField(_("试点优惠价（元）"), **MONEY)
+    list_price = models.DecimalField(_("市场价（元）"), max_digits=16, decimal_places=2)
+    pilot_price = models.DecimalField(_("试点优惠价（元）"), max_digits=16, decimal_places=2)
     price_unit = models.CharField(_("计价单位"), max_length=20, default="套")
     delivery_days = models.PositiveSmallIntegerField(_("交付周期（天）"))
     references = models.TextField(_("应用案例"), blank=True)
@@ -550,7 +551,7 @@ class QuoteRequest(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
     )
-    quote_yuan = models.DecimalField(_("报价（元）"), **MONEY, null=True, blank=True)
+    quote_yuan = models.DecimalField(_("报价（元）"), max_digits=16, decimal_places=2, null=True, blank=True)
     answer = models.TextField(_("答复"), max_length=2000, blank=True)
     valid_until = models.DateField(_("报价有效期至"), null=True, blank=True)
     answered_by = models.ForeignKey(

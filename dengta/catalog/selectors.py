@@ -114,6 +114,8 @@ def narrow(qs: QuerySet[Product], filters: CatalogueFilters) -> QuerySet[Product
 
 def products_of(viewer: Viewer) -> QuerySet[Product]:
     """A provider's own products, in every state."""
+    if viewer.organization_id is None:
+        return Product.objects.none()
     return Product.objects.filter(provider__organization_id=viewer.organization_id).select_related(
         "provider__organization"
     )
@@ -146,6 +148,6 @@ def quotes_for(viewer: Viewer) -> QuerySet[QuoteRequest]:
 
 
 def own_provider(viewer: Viewer) -> Provider | None:
-    if not viewer.is_authenticated:
+    if not viewer.is_authenticated or viewer.organization_id is None:
         return None
     return Provider.objects.filter(organization_id=viewer.organization_id).select_related("kind").first()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from dengta.catalog import workflows
 from dengta.catalog.models import Admission, AdmissionOpinion, AdmissionState, Pool
-from dengta.core.actors import Actor
+from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
@@ -34,7 +34,8 @@ MAX_REFERENCES = 50
 
 
 def _scope(pool: Pool) -> str:
-    return pool.owner.region.path if pool.owner.region_id else ""
+    region = pool.owner.region
+    return region.path if region is not None else ""
 
 
 KIND_FIELDS = ("name", "name_en", "description", "description_en", "order", "is_active")
@@ -375,7 +376,7 @@ def admission_decide(*, actor: Actor, admission: Admission, decision: str, reaso
         admission,
         transitions[decision],
         actor=actor,
-        changes={"reason": text, "decided_at": timezone.now(), "decided_by": actor},
+        changes={"reason": text, "decided_at": timezone.now(), "decided_by_id": actor_id(actor)},
         payload={"reason": text},
         organization_id=admission.pool.owner_id,
         scope_path=_scope(admission.pool),
@@ -407,9 +408,11 @@ def admission_opinion(
     text = (comment or "").strip()
     if not text:
         raise ValidationError({"comment": [_("请填写评审意见")]})
-    if AdmissionOpinion.objects.filter(admission=admission, expert=actor).exists():
+    if AdmissionOpinion.objects.filter(admission=admission, expert_id=actor_id(actor)).exists():
         raise ValidationError(_("您已对这份申请提交过评审意见"))
-    opinion = AdmissionOpinion(admission=admission, expert=actor, recommend=recommend, comment=text)
+    opinion = AdmissionOpinion(
+        admission=admission, expert_id=actor_id(actor), recommend=recommend, comment=text
+    )
     opinion.full_clean()
     opinion.save()
     record_event(

@@ -35,7 +35,7 @@ from dengta.catalog.models import (
     QuoteState,
     Standing,
 )
-from dengta.core.actors import Actor
+from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
 from dengta.registry.models import Enterprise, Provider
@@ -69,8 +69,8 @@ MESSAGES = {
 
 
 def _scope(admission: Admission) -> str:
-    owner = admission.pool.owner
-    return owner.region.path if owner.region_id else ""
+    region = admission.pool.owner.region
+    return region.path if region is not None else ""
 
 
 @transaction.atomic
@@ -105,7 +105,7 @@ def governance_act(
         reason=text,
         rectify_by=rectify_by if kind == Kind.WARNING else None,
         standing_before=locked.standing,
-        decided_by=actor,
+        decided_by_id=actor_id(actor),
     )
     action.full_clean()
     action.save()
@@ -197,7 +197,7 @@ def governance_decide_appeal(
     )
     locked.appeal = GovernanceAction.Appeal.OVERTURNED if overturn else GovernanceAction.Appeal.UPHELD
     locked.appeal_reason = text
-    locked.appeal_decided_by = actor
+    locked.appeal_decided_by_id = actor_id(actor)
     locked.appeal_decided_at = timezone.now()
     locked.save()
     if overturn:
@@ -257,7 +257,7 @@ def provider_rate(
     rating, _created = ProviderRating.objects.update_or_create(
         provider=provider,
         enterprise=enterprise,
-        defaults={"stars": stars, "comment": (comment or "").strip(), "rated_by": actor},
+        defaults={"stars": stars, "comment": (comment or "").strip(), "rated_by_id": actor_id(actor)},
     )
     record_event(
         actor=actor,
@@ -284,7 +284,7 @@ def complaint_record(
     if not text:
         raise ValidationError({"summary": [_("请填写投诉内容")]})
     complaint = Complaint.objects.create(
-        provider=provider, enterprise=enterprise, summary=text, upheld=upheld, recorded_by=actor
+        provider=provider, enterprise=enterprise, summary=text, upheld=upheld, recorded_by_id=actor_id(actor)
     )
     record_event(
         actor=actor,

@@ -24,7 +24,7 @@ from dengta.assessment.selectors import DEFAULT_FRAMEWORK, current_framework
 from dengta.catalog import matching, workflows
 from dengta.catalog.models import Product, ProductLift
 from dengta.catalog.selectors import listing_standing
-from dengta.core.actors import Actor
+from dengta.core.actors import Actor, actor_id
 from dengta.core.decisions import require
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
@@ -257,7 +257,7 @@ def product_review(*, actor: Actor, product: Product, decision: str, reason: str
     if decision == "list":
         require(listing_standing(product.provider))
     now = timezone.now()
-    changes: dict[str, Any] = {"reason": text, "decided_at": now, "decided_by": actor}
+    changes: dict[str, Any] = {"reason": text, "decided_at": now, "decided_by_id": actor_id(actor)}
     if decision == "list":
         changes["listed_at"] = now
     done = run_transition(
@@ -290,7 +290,7 @@ def product_delist(*, actor: Actor, product: Product, reason: str) -> Product:
         product,
         workflows.PRODUCT_DELIST,
         actor=actor,
-        changes={"reason": text, "decided_at": timezone.now(), "decided_by": actor},
+        changes={"reason": text, "decided_at": timezone.now(), "decided_by_id": actor_id(actor)},
         payload={"reason": text},
         organization_id=product.provider.organization_id,
         scope_path=_scope(product),

@@ -22,7 +22,7 @@ from dengta.catalog import workflows
 from dengta.catalog.models import Product, ProductState, QuoteRequest, QuoteState, Shortlist
 from dengta.catalog.selectors import listing_standing
 from dengta.catalog.services.products import parse_price
-from dengta.core.actors import Actor
+from dengta.core.actors import Actor, actor_id
 from dengta.core.decisions import require
 from dengta.core.events import record_event
 from dengta.core.notifications import notify
@@ -91,7 +91,7 @@ def quote_request(
         sub_industry=sub_industry,
         message=(message or "").strip(),
         bundle=bundle or {},
-        requested_by=actor,
+        requested_by_id=actor_id(actor),
     )
     quote.full_clean()
     quote.save()
@@ -132,7 +132,7 @@ def quote_answer(
             quote,
             workflows.QUOTE_DECLINE,
             actor=actor,
-            changes={"answer": text, "answered_by": actor, "answered_at": timezone.now()},
+            changes={"answer": text, "answered_by_id": actor_id(actor), "answered_at": timezone.now()},
             organization_id=quote.provider.organization_id,
             scope_path=_scope(quote.enterprise),
         )
@@ -149,7 +149,7 @@ def quote_answer(
                 "quote_yuan": amount,
                 "answer": text,
                 "valid_until": valid_until,
-                "answered_by": actor,
+                "answered_by_id": actor_id(actor),
                 "answered_at": timezone.now(),
             },
             payload={"quote_yuan": str(amount)},

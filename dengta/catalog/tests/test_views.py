@@ -338,5 +338,7 @@ def test_the_ministry_renames_a_provider_kind_and_the_change_is_an_event(world: 
     assert client.post("/catalog/kinds/", data).status_code == 302
     assert ProviderKind.objects.get(code="scenario").name == "专业化服务商"
     event = Event.objects.get(verb="provider_kind.updated")
-    assert event.payload["before"]["name"] == "专业服务商" and event.payload["after"]["name"] == "专业化服务商"
+    assert (
+        event.payload["before"]["name"] == "专业服务商" and event.payload["after"]["name"] == "专业化服务商"
+    )
     assert world.client("guangzhou").get("/catalog/kinds/").status_code == 403

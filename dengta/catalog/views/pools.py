@@ -42,6 +42,7 @@ from dengta.catalog.services import admissions as admission_services
 from dengta.catalog.services import governance
 from dengta.catalog.services.products import current_compiled
 from dengta.core.access import get_visible_or_404, request_viewer
+from dengta.core.actors import actor_id
 from dengta.core.decisions import Outcome, require
 from dengta.core.events import record_event
 from dengta.core.lists import paginate
@@ -92,7 +93,7 @@ def pool_create(request: HttpRequest) -> HttpResponse:
         try:
             pool = admission_services.pool_create(
                 actor=request.user,
-                owner=Organization.objects.get(pk=viewer.organization_id),
+                owner=Organization.objects.get(pk=int(viewer.organization_id or 0)),
                 name=data["name"],
                 period=data["period"],
                 description=data["description"],
@@ -329,7 +330,7 @@ def admission_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step == "withdraw":
         require(permissions.can_appeal(viewer, admission))
         action = lambda: admission_services.admission_withdraw(actor=request.user, admission=admission)  # noqa: E731
-        done = _("申请已撤回")
+        done: str = str(_("申请已撤回"))
     elif step == "start_review":
         require(permissions.can_review_admission(viewer, admission))
         action = lambda: admission_services.admission_start_review(actor=request.user, admission=admission)  # noqa: E731
@@ -373,8 +374,8 @@ def admission_opinion(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("评审意见已提交"))
     else:
         for problems in form.errors.values():
-            for message in problems:
-                messages.error(request, message)
+            for problem in problems:
+                messages.error(request, str(problem))
     return redirect("catalog:admission_detail", admission.pk)
 
 
@@ -411,7 +412,7 @@ def admission_document(request: HttpRequest, pk: int) -> HttpResponse:
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=request.user,
+        uploaded_by_id=actor_id(request.user),
     )
     document.save()
     record_event(
@@ -445,8 +446,8 @@ def governance_act(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("管理措施已记录，服务商会收到通知"))
     else:
         for problems in form.errors.values():
-            for message in problems:
-                messages.error(request, message)
+            for problem in problems:
+                messages.error(request, str(problem))
     return redirect("catalog:admission_detail", admission.pk)
 
 
