@@ -15,6 +15,7 @@ from django.db import transaction
 from dengta.core.events import record_event
 from dengta.demo import generate
 from dengta.demo.assessments import seed_assessments
+from dengta.demo.catalog import seed_catalog
 from dengta.demo.models import DemoRun
 from dengta.orgs.models import AuthorityLevel, Membership, Organization, OrgType
 from dengta.orgs.services import membership_grant, organization_create
@@ -471,6 +472,9 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
         # After the logins: the demo enterprise is left without assessments and demo-expert gets work.
         seed_assessments(seed, PILOT_CITIES, say)
         pending_change_of_demo_enterprise(say)
+        # After the assessments and the logins: demo-provider's place in the pools depends on its login.
+        catalogue = seed_catalog(seed, scale.providers, PILOT_CITIES, say)
+        say(catalogue.line())
         run = DemoRun.objects.create(
             scale=scale.label, seed=seed, enterprises=enterprises, providers=providers
         )
@@ -478,6 +482,12 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
             actor=None,
             verb="demo.seeded",
             target=run,
-            payload={"scale": scale.label, "seed": seed, "enterprises": enterprises, "providers": providers},
+            payload={
+                "scale": scale.label,
+                "seed": seed,
+                "enterprises": enterprises,
+                "providers": providers,
+                "catalogue": catalogue.payload(),
+            },
         )
     return run
