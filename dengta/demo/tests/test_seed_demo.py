@@ -12,6 +12,17 @@ from django.core.management import CommandError, call_command
 from stdnum.cn import uscc
 
 from dengta.assessment.models import Assessment, DiagnosisInvitation, ReportIssue, ReportNumberSequence
+from dengta.catalog.models import (
+    Admission,
+    AdmissionOpinion,
+    Complaint,
+    GovernanceAction,
+    Pool,
+    Product,
+    ProviderRating,
+    ProviderScore,
+    QuoteRequest,
+)
 from dengta.core.events import verify_chain
 from dengta.demo.generate import make_uscc, org_code_check
 from dengta.demo.services import PILOT_CITIES, parse_scale, seed
@@ -81,6 +92,11 @@ def test_seed_builds_a_plausible_reproducible_set(reference: None):
     Assessment.objects.all().delete()  # the demo assessments protect their enterprises
     DiagnosisInvitation.objects.all().delete()  # so does demo-enterprise's invitation of demo-provider
     EnterpriseChange.objects.all().delete()  # and demo-enterprise's change awaiting confirmation
+    # The demo catalogue protects its enterprises, providers and pools' owners.
+    for model in (ProviderRating, Complaint, QuoteRequest, ProviderScore, Product, GovernanceAction):
+        model.objects.all().delete()
+    for model in (AdmissionOpinion, Admission, Pool):
+        model.objects.all().delete()
     Enterprise.objects.all().delete()  # the same seed rebuilds the same codes (reproducible)
     Provider.objects.all().delete()
     from dengta.demo.models import DemoRun
