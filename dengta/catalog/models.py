@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -100,7 +100,15 @@ class AdmissionQuerySet(models.QuerySet["Admission"]):
         if not viewer.is_authenticated:
             return self.none()
         own = Q(provider__organization_id=viewer.organization_id)
-        if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT, OrgType.EXPERT_POOL):
+        if viewer.org_type == OrgType.EXPERT_POOL:
+            # Experts review for pools that ask for it: the applications waiting for a decision there, and
+            # those they gave an opinion on (DOMAIN.md 2.7; the pool's expert_review flag).
+            opined = AdmissionOpinion.objects.filter(expert_id=getattr(viewer.user, "pk", None))
+            return self.filter(
+                Q(pool__expert_review=True, state__in=["submitted", "under_review"])
+                | Q(pk__in=opined.values("admission_id"))
+            )
+        if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT):
             return self.filter(
                 own
                 | scope_q(viewer, region_field="pool__owner__region", org_field="pool__owner_id")
@@ -327,14 +335,28 @@ class ProductState(models.TextChoices):
     DELISTED = "delisted", _("已下架")
 
 
+def offered_q(prefix: str = "provider") -> Q:
+    """Rows whose provider may be offered now: admitted to a pool in good (or warned) standing and suspended
+    in none (docs/catalogue.md, governance). ``prefix`` is the path to the provider ("" on providers)."""
+    field = f"{prefix}_id" if prefix else "pk"
+    admitted = Admission.objects.filter(
+        provider=OuterRef(field), state=AdmissionState.ADMITTED, standing__in=[Standing.GOOD, Standing.WARNED]
+    )
+    suspended = Admission.objects.filter(
+        provider=OuterRef(field), state=AdmissionState.ADMITTED, standing=Standing.SUSPENDED
+    )
+    return Q(Exists(admitted)) & ~Q(Exists(suspended))
+
+
 class ProductQuerySet(models.QuerySet["Product"]):
     def listed(self) -> ProductQuerySet:
         return self.filter(state=ProductState.LISTED)
 
     def visible_to(self, viewer: Viewer) -> ProductQuerySet:
-        """Listed products are public (ARCHITECTURE.md convention 18); the provider sees all of its own;
-        staff see the products of providers in their jurisdiction, as they review listings."""
-        listed = Q(state=ProductState.LISTED)
+        """Listed products of providers that may be offered now are public (ARCHITECTURE.md convention 18);
+        the provider sees all of its own; staff see the products of providers in their jurisdiction, as they
+        review listings."""
+        listed = Q(state=ProductState.LISTED) & offered_q()
         if not viewer.is_authenticated:
             return self.filter(listed)
         own = Q(provider__organization_id=viewer.organization_id)

@@ -87,6 +87,10 @@ def can_review_admission(viewer: Viewer, admission: Admission) -> Decision:
     return Decision.allow("")
 
 
+def can_give_opinions(viewer: Viewer) -> Decision:
+    return _capability(viewer, Capability.GIVE_ADMISSION_OPINIONS, _("只有评审专家可以提交评审意见"))
+
+
 def can_give_opinion(viewer: Viewer, admission: Admission) -> Decision:
     decision = _capability(viewer, Capability.GIVE_ADMISSION_OPINIONS, _("只有评审专家可以提交评审意见"))
     if not decision:

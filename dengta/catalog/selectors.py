@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dengta.catalog.models import (
@@ -17,6 +17,7 @@ from dengta.catalog.models import (
     ProductState,
     QuoteRequest,
     Standing,
+    offered_q,
 )
 from dengta.core.access import Viewer
 from dengta.core.decisions import Decision
@@ -41,18 +42,19 @@ def suspended_providers() -> QuerySet[Admission]:
 
 
 def in_good_standing_q(prefix: str = "provider") -> Q:
-    """Rows whose provider may be offered now: admitted somewhere in good standing, suspended nowhere."""
-    admitted = Admission.objects.filter(
-        provider=OuterRef(f"{prefix}_id" if prefix else "pk"),
-        state=AdmissionState.ADMITTED,
-        standing__in=[Standing.GOOD, Standing.WARNED],
-    )
-    suspended = Admission.objects.filter(
-        provider=OuterRef(f"{prefix}_id" if prefix else "pk"),
-        state=AdmissionState.ADMITTED,
-        standing=Standing.SUSPENDED,
-    )
-    return Q(Exists(admitted)) & ~Q(Exists(suspended))
+    """Rows whose provider may be offered now (dengta.catalog.models.offered_q)."""
+    return offered_q(prefix)
+
+
+def public_provider(viewer: Viewer, pk: int) -> Provider | None:
+    """A provider as its public page finds it: public while it may be offered (its listed products are in
+    the catalogue), otherwise only within the viewer's registry scope; None when neither."""
+    provider = Provider.objects.select_related("organization__region", "kind").filter(pk=pk).first()
+    if provider is None:
+        return None
+    if listing_standing(provider) or Provider.objects.visible_to(viewer).filter(pk=pk).exists():
+        return provider
+    return None
 
 
 # --------------------------------------------------------------------------------------------- catalogue

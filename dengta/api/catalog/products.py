@@ -278,18 +278,11 @@ class ProductViewSet(
 
 
 def public_provider(viewer: Viewer, pk: Any) -> Provider:
-    """A provider as its public page finds it: public while it may be offered (admitted in good standing, so
-    its listed products are in the catalogue), otherwise only within the caller's registry scope; 404 else."""
-    provider = (
-        Provider.objects.select_related("organization", "kind").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
+    """The provider as its public page finds it (dengta.catalog.selectors.public_provider), or 404."""
+    provider = selectors.public_provider(viewer, int(pk)) if str(pk).isdigit() else None
     if provider is None:
         raise NotFound()
-    if selectors.listing_standing(provider) or Provider.objects.visible_to(viewer).filter(pk=pk).exists():
-        return provider
-    raise NotFound()
+    return provider
 
 
 def score_data(provider: Provider) -> dict[str, Any]:

@@ -546,11 +546,15 @@ class QuoteSerializer(serializers.ModelSerializer[QuoteRequest]):
 
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleProductField(serializers.PrimaryKeyRelatedField[Product]):
-    """A product id among those the caller sees; the service then checks it is listed and offered."""
+    """A product id among those the caller sees, or a listed one whose provider is suspended now: the
+    service then refuses it with the reason (409), as the page does, rather than "no such product"."""
 
     def get_queryset(self) -> QuerySet[Product]:
         viewer: Viewer = self.context["viewer"]
-        return Product.objects.visible_to(viewer).select_related("provider__organization")
+        listed = Product.objects.filter(state=ProductState.LISTED).values("pk")
+        return (Product.objects.visible_to(viewer) | Product.objects.filter(pk__in=listed)).select_related(
+            "provider__organization"
+        )
 
 
 class QuoteCreateSerializer(serializers.Serializer[Any]):

@@ -43,7 +43,7 @@ from dengta.catalog.services import governance
 from dengta.catalog.services.products import current_compiled
 from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.actors import actor_id
-from dengta.core.decisions import Outcome, require
+from dengta.core.decisions import Decision, Outcome, require
 from dengta.core.events import record_event
 from dengta.core.lists import paginate
 from dengta.orgs.models import Organization
@@ -78,6 +78,14 @@ def pool_list(request: HttpRequest) -> HttpResponse:
         "can_edit_kinds": permissions.can_edit_provider_kinds(viewer),
         "can_apply": permissions.can_apply(viewer),
         "applied": applied,
+        "to_review": (
+            selectors.admissions_for(viewer)
+            .filter(state__in=[AdmissionState.SUBMITTED, AdmissionState.UNDER_REVIEW])
+            .exclude(opinions__expert_id=actor_id(request.user))
+            .order_by("submitted_at", "id")[:50]
+            if permissions.can_give_opinions(viewer)
+            else None
+        ),
         **paginate(request, qs),
     }
     return render(request, "catalog/pool_list.html", context)
@@ -187,11 +195,9 @@ def admission_create(request: HttpRequest, pool_pk: int) -> HttpResponse:
     pool = get_visible_or_404(Pool.objects.select_related("owner"), viewer, pk=pool_pk)
     require(permissions.can_apply(viewer, pool))
     provider = selectors.own_provider(viewer)
-    if provider is None:
-        require(
-            permissions.can_apply(viewer)
-        )  # a provider organisation without a profile: nothing to apply as
-        raise ValidationError(_("本机构还没有服务商档案"))
+    if provider is None:  # a provider organisation not yet registered: nothing to apply as (409, the reason)
+        require(Decision.conflict(_("本机构还没有服务商档案，请联系所在地主管部门登记后再申请入库")))
+        raise AssertionError("unreachable")
     existing = Admission.objects.filter(pool=pool, provider=provider).first()
     if existing is not None:
         messages.info(request, _("本机构已向该服务商库提交过申请，同一年度不能重复申请"))

@@ -4,11 +4,12 @@ characters in names and descriptions (dengta.core.search)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,13 +23,22 @@ from dengta.catalog.services.products import current_compiled_or_none
 from dengta.catalog.views.products import lift_rows
 from dengta.core.access import request_viewer
 from dengta.core.decisions import require
-from dengta.core.lists import apply_sort, paginate
+from dengta.core.listpage import (
+    ChoiceFilter,
+    Column,
+    ListPage,
+    NumberFilter,
+    SearchFilter,
+    list_context,
+    wants_export,
+)
 from dengta.reference.models import Region, SubIndustry
-from dengta.registry.models import Provider
 
 CACHE_SECONDS = 300
 MAX_COMPARE = 4
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_WIDE = "col-6 col-md-4 col-xl-2"
+_MID = "col-6 col-md-3 col-xl-1"
 PRICE_BANDS = [
     ("0-10000", gettext_lazy("1 万元以下")),
     ("10000-50000", gettext_lazy("1–5 万元")),
@@ -45,98 +55,99 @@ def _cached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _decimal(raw: str) -> Decimal | None:
-    try:
-        value = Decimal(raw.replace(",", "").strip())
-    except (InvalidOperation, AttributeError):
-        return None
-    return value if value.is_finite() and value >= 0 else None
+def _sub_industry_choices(viewer: Any) -> list[tuple[str, str]]:
+    return [(s.pk, s.display_name) for s in SubIndustry.objects.order_by("-is_focus", "name")]
 
 
-def _int(raw: str, low: int, high: int) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and low <= int(raw) <= high else None
-
-
-def filters_from(params: Any) -> tuple[CatalogueFilters, dict[str, str], list[str]]:
-    """The catalogue's filters from the query, the values to show back, and messages for values ignored."""
-    shown = {
-        k: str(params.get(k, "")).strip()[:100]
-        for k in (
-            "q",
-            "sub_industry",
-            "scenario",
-            "category",
-            "deployment",
-            "price",
-            "days",
-            "rating",
-            "price_min",
-            "price_max",
-        )
-    }
-    problems: list[str] = []
-    f = CatalogueFilters(q=shown["q"])
-    if shown["sub_industry"] and SubIndustry.objects.filter(pk=shown["sub_industry"]).exists():
-        f.sub_industry = shown["sub_industry"]
+def _scenario_choices(viewer: Any) -> list[tuple[str, str]]:
     fw = current_compiled_or_none()
-    if shown["scenario"] and fw is not None and fw.scenario(shown["scenario"]) is not None:
-        f.scenario = shown["scenario"]
-    if shown["category"] in Category.values:
-        f.category = shown["category"]
-    if shown["deployment"] in Deployment.values:
-        f.deployment = shown["deployment"]
-    band = shown["price"]
-    if band:
-        low, _sep, high = band.partition("-")
-        f.price_min, f.price_max = _decimal(low), _decimal(high) if high else None
-    for key in ("price_min", "price_max"):
-        if shown[key]:
-            value = _decimal(shown[key])
-            if value is None:
-                problems.append(_("价格应为不小于 0 的数字（元），已忽略“%(value)s”") % {"value": shown[key]})
-            else:
-                setattr(f, key, value)
-    if shown["days"]:
-        f.days_max = _int(shown["days"], 1, 3650)
-        if f.days_max is None:
-            problems.append(_("交付周期应为 1 到 3650 天，已忽略“%(value)s”") % {"value": shown["days"]})
-    if shown["rating"]:
-        f.rating_min = _int(shown["rating"], 1, 5)
-        if f.rating_min is None:
-            problems.append(_("星级应为 1 到 5，已忽略“%(value)s”") % {"value": shown["rating"]})
-    return f, shown, problems
+    return [(s.code, s.name) for s in fw.scenarios] if fw else []
+
+
+def _band(value: str) -> tuple[Decimal | None, Decimal | None]:
+    low, _sep, high = value.partition("-")
+    return (Decimal(low) if low else None), (Decimal(high) if high else None)
+
+
+CATALOGUE = ListPage(
+    url_name="catalog:catalogue",
+    title=gettext_lazy("小快轻准产品目录"),
+    filter_label=gettext_lazy("筛选产品"),
+    filters=(
+        SearchFilter(
+            label=gettext_lazy("搜索名称或介绍"),
+            placeholder=gettext_lazy("例如：追溯、设备联网"),
+            width="col-12 col-md-6 col-xl-3",
+        ),
+        ChoiceFilter("sub_industry", gettext_lazy("细分行业"), choices=_sub_industry_choices, width=_WIDE),
+        ChoiceFilter("scenario", gettext_lazy("提升场景"), choices=_scenario_choices, width=_WIDE),
+        ChoiceFilter("category", gettext_lazy("类别"), choices=Category.choices, width=_MID),
+        ChoiceFilter("price", gettext_lazy("价格"), choices=PRICE_BANDS, width=_MID),
+        NumberFilter("days", gettext_lazy("交付天数上限"), integer=True, minimum=1, maximum=3650, width=_MID),
+        ChoiceFilter("deployment", gettext_lazy("部署方式"), choices=Deployment.choices, width=_MID),
+        ChoiceFilter(
+            "rating",
+            gettext_lazy("星级不低于"),
+            choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+            width=_MID,
+        ),
+    ),
+    sorts=CATALOGUE_SORTS,
+    default_sort="name",
+    columns=(
+        Column(gettext_lazy("对比"), hidden_label=True),
+        Column(gettext_lazy("产品 / 服务商"), sort="name"),
+        Column(gettext_lazy("类别")),
+        Column(gettext_lazy("提升场景")),
+        Column(gettext_lazy("试点优惠价（元）"), sort="price", numeric=True),
+        Column(gettext_lazy("让利"), numeric=True),
+        Column(gettext_lazy("交付（天）"), sort="days", numeric=True),
+        Column(gettext_lazy("星级"), sort="rating"),
+    ),
+    no_match=gettext_lazy("没有符合筛选条件的产品。"),
+    caption=gettext_lazy("产品列表，可按列排序；勾选最多 4 个产品进行对比"),
+    actions_width="col-12 col-xl-2",
+)
+
+
+def catalogue_filters(values: Mapping[str, Any]) -> CatalogueFilters:
+    """The page's clean filter values (core.listpage) → the selector's filters."""
+    low, high = _band(values["price"]) if values.get("price") else (None, None)
+    return CatalogueFilters(
+        q=values.get("q", ""),
+        sub_industry=values.get("sub_industry", ""),
+        scenario=values.get("scenario", ""),
+        category=values.get("category", ""),
+        deployment=values.get("deployment", ""),
+        price_min=low,
+        price_max=high,
+        days_max=values.get("days"),
+        rating_min=int(values["rating"]) if values.get("rating") else None,
+    )
+
+
+def _rows(filtered: Any) -> Any:
+    return selectors.catalogue(catalogue_filters(filtered.values)).prefetch_related("lifts")
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    filters, shown, problems = filters_from(request.GET)
-    qs, sort = apply_sort(
-        request, selectors.catalogue(filters).prefetch_related("lifts"), CATALOGUE_SORTS, "name"
-    )
-    if request.GET.get("export") == "xlsx":
+    viewer = request_viewer(request)
+    if wants_export(request):
+        # Public and a few thousand rows: the workbook is written in the request (dengta.catalog.exports).
+        qs, _sort, _filtered = CATALOGUE.queryset(viewer, request.GET, _rows)
         content, filename = catalogue_workbook(qs)
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
         return response
-    fw = current_compiled_or_none()
-    scenarios = [(s.code, s.name) for s in fw.scenarios] if fw else []
-    viewer = request_viewer(request)
-    context = {
-        "crumbs": [(_("产品目录"), "")],
-        "filters": shown,
-        "problems": problems,
-        "sort": sort,
-        "sub_industries": SubIndustry.objects.order_by("-is_focus", "name"),
-        "scenarios": scenarios,
-        "scenario_names": dict(scenarios),
-        "categories": Category.choices,
-        "deployments": Deployment.choices,
-        "price_bands": PRICE_BANDS,
-        "any_filter": any(shown.values()),
-        "can_shortlist": bool(permissions.can_request_quote(viewer)),
-        **paginate(request, qs),
-    }
-    context.update(body="catalog/_catalogue.html", page_title=_("小快轻准产品目录"))
+    context = list_context(request, CATALOGUE, _rows, viewer)
+    assert isinstance(context, dict)
+    context.update(
+        crumbs=[(_("产品目录"), "")],
+        scenario_names=dict(_scenario_choices(viewer)),
+        can_shortlist=bool(permissions.can_request_quote(viewer)),
+        body="catalog/_catalogue.html",
+        page_title=_("小快轻准产品目录"),
+    )
     return _cached(request, render(request, "catalog/_public_page.html", context))
 
 
@@ -205,14 +216,10 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 def provider_public(request: HttpRequest, pk: int) -> HttpResponse:
     """A provider's public page: its kind, pools, star rating with its inputs and listed products."""
-    provider = get_object_or_404(Provider.objects.select_related("organization__region", "kind"), pk=pk)
+    provider = selectors.public_provider(request_viewer(request), pk)
+    if provider is None:
+        raise Http404
     products = selectors.catalogue_products().filter(provider=provider).order_by("name", "id")
-    if not selectors.listing_standing(provider) and not products.exists():
-        viewer = request_viewer(request)
-        if not Provider.objects.visible_to(viewer).filter(pk=pk).exists():
-            from django.http import Http404
-
-            raise Http404
     context = {
         "crumbs": [(_("产品目录"), reverse("catalog:catalogue")), (str(provider), "")],
         "provider": provider,

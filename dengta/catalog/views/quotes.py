@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from dengta.catalog import permissions, selectors
 from dengta.catalog.forms import QuoteAnswerForm, QuoteRequestForm, RatingForm
-from dengta.catalog.models import Product, QuoteRequest, QuoteState, Shortlist
+from dengta.catalog.models import Product, ProductState, QuoteRequest, QuoteState, Shortlist
 from dengta.catalog.recommendations import recommendations_for
 from dengta.catalog.services import governance, quotes
 from dengta.core.access import get_visible_or_404, request_viewer
@@ -127,10 +127,12 @@ def quote_new(request: HttpRequest) -> HttpResponse:
         for p in request.GET.get("products", request.POST.get("products", "")).split(",")
         if p.isdigit()
     ]
+    # Listed products, whoever offers them: a provider suspended since is refused by the service with the
+    # reason, rather than its product vanishing from the request.
     products = list(
-        selectors.catalogue_products()
-        .filter(pk__in=ids[: MAX_COMPARE * 3])
-        .select_related("provider__organization")
+        Product.objects.filter(state=ProductState.LISTED, pk__in=ids[: MAX_COMPARE * 3]).select_related(
+            "provider__organization"
+        )
     )
     form = QuoteRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -298,12 +300,7 @@ def rate_provider(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def get_visible_or_404_provider(viewer: Any, pk: int) -> Provider:
-    """A provider with listed products or in good standing is public; otherwise the registry's scope."""
-    from django.http import Http404
-
-    provider = Provider.objects.select_related("organization", "kind").filter(pk=pk).first()
+    provider = selectors.public_provider(viewer, pk)
     if provider is None:
         raise Http404
-    if selectors.listing_standing(provider) or Provider.objects.visible_to(viewer).filter(pk=pk).exists():
-        return provider
-    raise Http404
+    return provider
