@@ -68,6 +68,11 @@ class Pool(TimeStampedModel):
                 condition=Q(period__gte=2022, period__lte=2100), name="catalog_pool_period"
             ),
         ]
+        # One (column, id) index per sort of the pool list (docs/lists.md, "Adding a list").
+        indexes = [
+            models.Index(fields=["period", "name", "id"], name="catalog_pool_by_period"),
+            models.Index(fields=["name", "id"], name="catalog_pool_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.period}）"
@@ -182,7 +187,13 @@ class Admission(TimeStampedModel):
                 name="catalog_admission_standing_if_admitted",
             ),
         ]
-        indexes = [models.Index(fields=["state", "pool"]), models.Index(fields=["provider", "state"])]
+        indexes = [
+            models.Index(fields=["state", "pool"]),
+            models.Index(fields=["provider", "state"]),
+            # The pool page's list of applications sorts within its pool (docs/lists.md, "Adding a list").
+            models.Index(fields=["pool", "state", "id"], name="catalog_admission_pool_state"),
+            models.Index(fields=["pool", "updated_at", "id"], name="catalog_admission_pool_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} → {self.pool}"
@@ -438,6 +449,11 @@ class Product(TimeStampedModel):
             models.Index(fields=["state", "delivery_days", "id"], name="catalog_product_days"),
             models.Index(fields=["state", "listed_at", "id"], name="catalog_product_listed"),
             models.Index(fields=["provider", "state"], name="catalog_product_provider"),
+            # The listing queue (pending products, oldest first) and a provider's own products sorted within
+            # the provider (docs/lists.md, "Adding a list").
+            models.Index(fields=["state", "submitted_at", "id"], name="catalog_product_submitted"),
+            models.Index(fields=["provider", "updated_at", "id"], name="catalog_product_own_updated"),
+            models.Index(fields=["provider", "name", "id"], name="catalog_product_own_name"),
         ]
 
     def __str__(self) -> str:
@@ -599,6 +615,10 @@ class QuoteRequest(TimeStampedModel):
         indexes = [
             models.Index(fields=["provider", "state", "-created_at"], name="catalog_quote_inbox"),
             models.Index(fields=["enterprise", "-created_at"], name="catalog_quote_enterprise"),
+            # The quote list's keyset pages end with the id (docs/lists.md): the provider's inbox, and
+            # the staff's list over the whole table.
+            models.Index(fields=["provider", "created_at", "id"], name="catalog_quote_provider_created"),
+            models.Index(fields=["created_at", "id"], name="catalog_quote_created"),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from dengta.catalog.models import (
 from dengta.core.access import Viewer
 from dengta.core.decisions import Decision
 from dengta.core.search import name_search_q
+from dengta.orgs.models import OrgType
 from dengta.registry.models import Provider
 from dengta.registry.text import to_half_width
 
@@ -153,3 +154,84 @@ def own_provider(viewer: Viewer) -> Provider | None:
     if not viewer.is_authenticated or viewer.organization_id is None:
         return None
     return Provider.objects.filter(organization_id=viewer.organization_id).select_related("kind").first()
+
+
+# ------------------------------------------------------------------------------------------------- lists
+# The list pages' rows (docs/lists.md, "Declaring a list"): each takes the clean values of its ListPage's
+# filters (core.listpage) and selects what its rows show, so a page costs the same queries for 5 rows or 50.
+
+NATIONAL = "ministry"  # the pool list's owner filter: the ministry's (national) pools
+
+
+def _org_name_q(term: str, path: str) -> Q:
+    """Organisations whose name contains ``term``, from their name_grams (dengta.core.search)."""
+    return name_search_q(term, name_field=f"{path}__name", grams_field=f"{path}__name_grams")
+
+
+def pool_periods(viewer: Viewer) -> list[int]:
+    """The years of the pools the viewer sees, latest first (the pool list's year filter)."""
+    return sorted(set(Pool.objects.visible_to(viewer).values_list("period", flat=True)), reverse=True)
+
+
+def pool_list(viewer: Viewer, values: dict[str, Any]) -> QuerySet[Pool]:
+    qs = pools_for(viewer)
+    q = to_half_width(values.get("q", "")).strip()
+    if q:
+        qs = qs.filter(name__icontains=q)  # pools are few (a few per authority and year): no grams
+    if values.get("period"):
+        qs = qs.filter(period=int(values["period"]))
+    if values.get("open"):
+        qs = qs.filter(is_open=values["open"] == "1")
+    level = values.get("level", "")
+    if level == NATIONAL:
+        qs = qs.filter(owner__type=OrgType.MINISTRY)
+    elif level:
+        qs = qs.filter(owner__type=OrgType.AUTHORITY, owner__authority_level=level)
+    return qs
+
+
+def pool_admissions(viewer: Viewer, pool: Pool, values: dict[str, Any]) -> QuerySet[Admission]:
+    """The applications to one pool that the viewer sees (the pool page's table)."""
+    qs = admissions_for(viewer).filter(pool=pool)
+    if values.get("state"):
+        qs = qs.filter(state=values["state"])
+    q = to_half_width(values.get("q", "")).strip()
+    if q:
+        qs = qs.filter(_org_name_q(q, "provider__organization"))
+    return qs
+
+
+def own_products(viewer: Viewer, values: dict[str, Any]) -> QuerySet[Product]:
+    """The provider's own products, in every state (its product list)."""
+    qs = products_of(viewer)
+    if values.get("state"):
+        qs = qs.filter(state=values["state"])
+    q = to_half_width(values.get("q", "")).strip()
+    if q:
+        qs = qs.filter(name_search_q(q))
+    return qs
+
+
+def listing_queue_list(viewer: Viewer, values: dict[str, Any]) -> QuerySet[Product]:
+    """Products waiting for their listing review, by product or provider name and category."""
+    qs = listing_queue(viewer)
+    if values.get("category"):
+        qs = qs.filter(category=values["category"])
+    q = to_half_width(values.get("q", "")).strip()
+    if q:
+        qs = qs.filter(name_search_q(q) | _org_name_q(q, "provider__organization"))
+    return qs
+
+
+def quote_list(viewer: Viewer, values: dict[str, Any]) -> QuerySet[QuoteRequest]:
+    """Quote requests the viewer sees, by state and by the enterprise's or the provider's name."""
+    qs = quotes_for(viewer)
+    if values.get("state"):
+        qs = qs.filter(state=values["state"])
+    q = to_half_width(values.get("q", "")).strip()
+    if q:
+        qs = qs.filter(
+            name_search_q(q, name_field="enterprise__name", grams_field="enterprise__name_grams")
+            | _org_name_q(q, "provider__organization")
+        )
+    return qs

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dengta.assessment.uploads import sniff_evidence
@@ -41,12 +42,12 @@ from dengta.catalog.models import (
 from dengta.catalog.services import admissions as admission_services
 from dengta.catalog.services import governance
 from dengta.catalog.services.products import current_compiled
-from dengta.core.access import get_visible_or_404, request_viewer
+from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.actors import actor_id
 from dengta.core.decisions import Decision, Outcome, require
 from dengta.core.events import record_event
-from dengta.core.lists import paginate
-from dengta.orgs.models import Organization
+from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, render_list
+from dengta.orgs.models import AuthorityLevel, Organization
 from dengta.registry.models import ProviderKind
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -63,20 +64,62 @@ def _errors_to_form(form: Any, error: ValidationError) -> None:
 # ------------------------------------------------------------------------------------------------ pools
 
 
+def _period_choices(viewer: Viewer) -> list[tuple[str, str]]:
+    return [(str(year), str(year)) for year in selectors.pool_periods(viewer)]
+
+
+_NARROW = "col-6 col-md-3 col-xl-2"
+# Owners of pools: the ministry's national pools, then the authorities by level (DOMAIN.md 2.7).
+OWNER_LEVELS = [
+    (selectors.NATIONAL, gettext_lazy("部委（全国）")),
+    *[(value, label) for value, label in AuthorityLevel.choices],
+]
+
+POOLS = ListPage(
+    url_name="catalog:pool_list",
+    title=gettext_lazy("服务商库"),
+    filter_label=gettext_lazy("筛选服务商库"),
+    filters=(
+        SearchFilter(label=gettext_lazy("服务商库名称"), placeholder=gettext_lazy("例如：广州")),
+        ChoiceFilter("period", gettext_lazy("年度"), choices=_period_choices, width=_NARROW),
+        ChoiceFilter(
+            "open",
+            gettext_lazy("状态"),
+            choices=(("1", gettext_lazy("接受申请")), ("0", gettext_lazy("已截止"))),
+            width=_NARROW,
+        ),
+        ChoiceFilter("level", gettext_lazy("主管单位层级"), choices=OWNER_LEVELS, width=_NARROW),
+    ),
+    # Latest year first, by name within a year; each sort has a (column, id) index (Pool.Meta.indexes).
+    sorts={"period": ("period", "name"), "name": "name"},
+    default_sort="-period",
+    columns=(
+        Column(gettext_lazy("名称"), sort="name"),
+        Column(gettext_lazy("主管单位")),
+        Column(gettext_lazy("年度"), sort="period", numeric=True),
+        Column(gettext_lazy("要求")),
+        Column(gettext_lazy("状态")),
+    ),
+    no_match=gettext_lazy("没有符合筛选条件的服务商库。"),
+    caption=gettext_lazy("服务商库列表"),
+)
+# The provider's own column: whether it applied to the pool, or the button to apply.
+OWN_COLUMN = Column(gettext_lazy("本机构"))
+
+
 @login_required
 def pool_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     require(permissions.can_view_pools(viewer))
-    qs = selectors.pools_for(viewer).order_by("-period", "name", "id")
     provider = selectors.own_provider(viewer)
     applied = (
         dict(Admission.objects.filter(provider=provider).values_list("pool_id", "id")) if provider else {}
     )
-    context = {
-        "crumbs": [(_("服务商库"), "")],
+    can_apply = permissions.can_apply(viewer)
+    extra = {
         "can_manage": permissions.can_manage_pools(viewer),
         "can_edit_kinds": permissions.can_edit_provider_kinds(viewer),
-        "can_apply": permissions.can_apply(viewer),
+        "can_apply": can_apply,
         "applied": applied,
         "to_review": (
             selectors.admissions_for(viewer)
@@ -86,9 +129,17 @@ def pool_list(request: HttpRequest) -> HttpResponse:
             if permissions.can_give_opinions(viewer)
             else None
         ),
-        **paginate(request, qs),
     }
-    return render(request, "catalog/pool_list.html", context)
+    if can_apply:
+        extra["columns"] = (*POOLS.columns, OWN_COLUMN)
+    return render_list(
+        request,
+        "catalog/pool_list.html",
+        POOLS,
+        lambda f: selectors.pool_list(viewer, f.values),
+        viewer,
+        extra,
+    )
 
 
 @login_required
@@ -141,33 +192,59 @@ def pool_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalog/pool_form.html", {"form": form, "crumbs": crumbs, "pool": pool})
 
 
+POOL_ADMISSIONS = ListPage(
+    # The page is the pool's (its URL has the pool's id): the view gives the "清除" link and the crumbs.
+    url_name="catalog:pool_list",
+    title=gettext_lazy("申请与入库服务商"),
+    filter_label=gettext_lazy("筛选入库申请"),
+    filters=(
+        SearchFilter(label=gettext_lazy("服务商名称"), placeholder=gettext_lazy("例如：数智")),
+        ChoiceFilter("state", gettext_lazy("状态"), choices=AdmissionState.choices, width=_NARROW),
+    ),
+    # By state, then provider; each sort has an index within the pool (Admission.Meta.indexes) or is
+    # the provider's name, read through the organisation (a pool holds thousands of applications, not more).
+    sorts={
+        "state": ("state", "provider__organization__name"),
+        "provider": "provider__organization__name",
+        "updated": "updated_at",
+    },
+    default_sort="state",
+    columns=(
+        Column(gettext_lazy("服务商"), sort="provider"),
+        Column(gettext_lazy("申请类型")),
+        Column(gettext_lazy("状态"), sort="state"),
+        Column(gettext_lazy("履约状态")),
+        Column(gettext_lazy("同时承接项目数"), numeric=True),
+        Column(gettext_lazy("更新时间"), sort="updated"),
+    ),
+    no_match=gettext_lazy("没有符合筛选条件的申请。"),
+    caption=gettext_lazy("入库申请列表"),
+)
+
+
 @login_required
 def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     pool = get_visible_or_404(Pool.objects.select_related("owner", "owner__region"), viewer, pk=pk)
     require(permissions.can_view_pools(viewer))
-    owner_view = bool(permissions.can_edit_pool(viewer, pool))
-    admissions = (
-        selectors.admissions_for(viewer)
-        .filter(pool=pool)
-        .order_by("state", "provider__organization__name", "id")
-    )
-    state = request.GET.get("state", "")
-    if state in AdmissionState.values:
-        admissions = admissions.filter(state=state)
     provider = selectors.own_provider(viewer)
     mine = Admission.objects.filter(pool=pool, provider=provider).first() if provider else None
-    context = {
+    extra = {
         "pool": pool,
         "crumbs": [(_("服务商库"), reverse("catalog:pool_list")), (str(pool), "")],
-        "owner_view": owner_view,
-        "states": AdmissionState.choices,
-        "state": state,
+        "clear_url": reverse("catalog:pool_detail", args=[pool.pk]),
+        "owner_view": bool(permissions.can_edit_pool(viewer, pool)),
         "mine": mine,
         "can_apply": permissions.can_apply(viewer, pool) if provider and mine is None else None,
-        **paginate(request, admissions),
     }
-    return render(request, "catalog/pool_detail.html", context)
+    return render_list(
+        request,
+        "catalog/pool_detail.html",
+        POOL_ADMISSIONS,
+        lambda f: selectors.pool_admissions(viewer, pool, f.values),
+        viewer,
+        extra,
+    )
 
 
 # ------------------------------------------------------------------------------------------ applications

@@ -11,16 +11,40 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dengta.catalog import permissions, selectors, workflows
 from dengta.catalog.forms import DecisionForm, ProductForm, item_choices, scenario_rows
-from dengta.catalog.models import Product, ProductState
+from dengta.catalog.models import Category, Product, ProductState
 from dengta.catalog.services import products as product_services
 from dengta.catalog.views.pools import _errors_to_form
 from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.decisions import Conflict, require
-from dengta.core.lists import paginate
+from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, render_list
+
+MY_PRODUCTS = ListPage(
+    url_name="catalog:my_products",
+    title=gettext_lazy("本机构产品"),
+    filter_label=gettext_lazy("筛选本机构产品"),
+    filters=(
+        SearchFilter(label=gettext_lazy("产品名称"), placeholder=gettext_lazy("例如：追溯")),
+        ChoiceFilter("state", gettext_lazy("状态"), choices=ProductState.choices),
+    ),
+    # Within the provider's own products; each sort has a (provider, column, id) index (Product.Meta).
+    sorts={"updated": "updated_at", "name": "name"},
+    default_sort="-updated",
+    columns=(
+        Column(gettext_lazy("产品"), sort="name"),
+        Column(gettext_lazy("类别")),
+        Column(gettext_lazy("市场价（元）"), numeric=True),
+        Column(gettext_lazy("试点优惠价（元）"), numeric=True),
+        Column(gettext_lazy("状态")),
+        Column(gettext_lazy("更新时间"), sort="updated"),
+    ),
+    no_match=gettext_lazy("没有符合筛选条件的产品。"),
+    caption=gettext_lazy("本机构产品列表"),
+)
 
 
 @login_required
@@ -28,20 +52,19 @@ def my_products(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     require(permissions.can_use_provider_workspace(viewer))
     provider = selectors.own_provider(viewer)
-    qs = selectors.products_of(viewer).order_by("-updated_at", "-id")
-    state = request.GET.get("state", "")
-    if state in ProductState.values:
-        qs = qs.filter(state=state)
-    context = {
-        "crumbs": [(_("本机构产品"), "")],
+    extra = {
         "provider": provider,
         "standing": selectors.listing_standing(provider) if provider else None,
-        "states": ProductState.choices,
-        "state": state,
         "can_manage": permissions.can_manage_products(viewer),
-        **paginate(request, qs),
     }
-    return render(request, "catalog/my_products.html", context)
+    return render_list(
+        request,
+        "catalog/my_products.html",
+        MY_PRODUCTS,
+        lambda f: selectors.own_products(viewer, f.values),
+        viewer,
+        extra,
+    )
 
 
 def _lift_context(form: ProductForm, product: Product | None) -> dict[str, Any]:
@@ -252,10 +275,37 @@ def product_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("catalog:product_manage", product.pk)
 
 
+LISTINGS = ListPage(
+    url_name="catalog:listing_queue",
+    title=gettext_lazy("产品上架审核"),
+    filter_label=gettext_lazy("筛选待审核产品"),
+    filters=(
+        SearchFilter(label=gettext_lazy("产品或服务商名称"), placeholder=gettext_lazy("例如：追溯")),
+        ChoiceFilter("category", gettext_lazy("类别"), choices=Category.choices),
+    ),
+    # Oldest first: a queue (state, submitted_at, id index); by name (state, name, id index).
+    sorts={"submitted": "submitted_at", "name": "name"},
+    default_sort="submitted",
+    columns=(
+        Column(gettext_lazy("产品"), sort="name"),
+        Column(gettext_lazy("服务商")),
+        Column(gettext_lazy("类别")),
+        Column(gettext_lazy("试点优惠价（元）"), numeric=True),
+        Column(gettext_lazy("提交时间"), sort="submitted"),
+    ),
+    no_match=gettext_lazy("没有符合筛选条件的待审核产品。"),
+    caption=gettext_lazy("待审核产品"),
+)
+
+
 @login_required
 def listing_queue(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     require(permissions.can_review_listings(viewer))
-    qs = selectors.listing_queue(viewer).order_by("submitted_at", "id")
-    context = {"crumbs": [(_("产品上架审核"), "")], **paginate(request, qs)}
-    return render(request, "catalog/listing_queue.html", context)
+    return render_list(
+        request,
+        "catalog/listing_queue.html",
+        LISTINGS,
+        lambda f: selectors.listing_queue_list(viewer, f.values),
+        viewer,
+    )

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dengta.catalog import permissions, selectors
@@ -21,7 +22,7 @@ from dengta.catalog.recommendations import recommendations_for
 from dengta.catalog.services import governance, quotes
 from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.decisions import Conflict, require
-from dengta.core.lists import paginate
+from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, render_list
 from dengta.registry import selectors as registry_selectors
 from dengta.registry.models import Enterprise, Provider
 
@@ -168,23 +169,44 @@ def registry_selectors_sub_industry(enterprise: Enterprise) -> Any:
     return sub_industry_of(enterprise)
 
 
+QUOTES = ListPage(
+    url_name="catalog:quote_list",
+    title=gettext_lazy("报价请求"),
+    filter_label=gettext_lazy("筛选报价请求"),
+    filters=(
+        SearchFilter(label=gettext_lazy("企业或服务商名称"), placeholder=gettext_lazy("例如：精密")),
+        ChoiceFilter("state", gettext_lazy("状态"), choices=QuoteState.choices),
+    ),
+    # Newest first; (provider, created_at, id) serves the provider's inbox, (created_at, id) the staff's
+    # list (QuoteRequest.Meta.indexes).
+    sorts={"created": "created_at"},
+    default_sort="-created",
+    columns=(
+        Column(gettext_lazy("企业")),
+        Column(gettext_lazy("服务商")),
+        Column(gettext_lazy("细分行业")),
+        Column(gettext_lazy("状态")),
+        Column(gettext_lazy("报价（元）"), numeric=True),
+        Column(gettext_lazy("提出时间"), sort="created"),
+    ),
+    no_match=gettext_lazy("没有符合筛选条件的报价请求。"),
+    caption=gettext_lazy("报价请求列表"),
+)
+
+
 @login_required
 def quote_list(request: HttpRequest) -> HttpResponse:
     """The provider's inbox, the enterprise's requests, the staff's view of their jurisdiction."""
     viewer = request_viewer(request)
     require(permissions.can_view_quotes(viewer))
-    qs = selectors.quotes_for(viewer).order_by("-created_at", "-id")
-    state = request.GET.get("state", "")
-    if state in QuoteState.values:
-        qs = qs.filter(state=state)
-    context = {
-        "crumbs": [(_("报价请求"), "")],
-        "states": QuoteState.choices,
-        "state": state,
-        "is_provider": permissions.is_provider(viewer),
-        **paginate(request, qs),
-    }
-    return render(request, "catalog/quote_list.html", context)
+    return render_list(
+        request,
+        "catalog/quote_list.html",
+        QUOTES,
+        lambda f: selectors.quote_list(viewer, f.values),
+        viewer,
+        {"is_provider": permissions.is_provider(viewer)},
+    )
 
 
 def _quote_page(
