@@ -32,6 +32,9 @@ class PoolQuerySet(models.QuerySet["Pool"]):
             applied = Admission.objects.filter(Q(provider__organization_id=viewer.organization_id))
             return self.filter(Q(is_open=True) | Q(pk__in=applied.values("pool_id")))
         if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT, OrgType.EXPERT_POOL):
+            if viewer.sees_all:
+                # scope_q answers Q() for a national viewer, and "x | Q()" is x in Django: say "all" outright.
+                return self.all()
             return self.filter(national | scope_q(viewer, region_field="owner__region", org_field="owner_id"))
         return self.filter(national, is_open=True)
 
@@ -114,6 +117,8 @@ class AdmissionQuerySet(models.QuerySet["Admission"]):
                 | Q(pk__in=opined.values("admission_id"))
             )
         if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT):
+            if viewer.sees_all:  # national: every row (scope_q's Q() would vanish inside the OR below)
+                return self.all()
             return self.filter(
                 own
                 | scope_q(viewer, region_field="pool__owner__region", org_field="pool__owner_id")
@@ -372,6 +377,8 @@ class ProductQuerySet(models.QuerySet["Product"]):
             return self.filter(listed)
         own = Q(provider__organization_id=viewer.organization_id)
         if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT):
+            if viewer.sees_all:  # national staff review every listing (scope_q's Q() vanishes in an OR)
+                return self.all()
             return self.filter(
                 listed
                 | own
@@ -550,6 +557,8 @@ class QuoteRequestQuerySet(models.QuerySet["QuoteRequest"]):
             provider__organization_id=viewer.organization_id
         )
         if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT):
+            if viewer.sees_all:  # national staff watch every market (scope_q's Q() vanishes in an OR)
+                return self.all()
             return self.filter(
                 own
                 | scope_q(

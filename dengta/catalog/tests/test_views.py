@@ -379,3 +379,30 @@ def test_a_provider_organisation_without_a_profile_is_told_why_it_cannot_apply(w
     pool = Pool.objects.create(owner=world.orgs["guangzhou"], name="广州服务商库", period=2026)
     response = world.client("provider").get(f"/catalog/pools/{pool.pk}/apply/")
     assert response.status_code == 409 and "还没有服务商档案" in response.content.decode()
+
+
+def test_national_staff_see_every_pool_application_listing_and_quote(
+    market: Market, world: Any, listed: dict[str, Product]
+) -> None:
+    from dengta.catalog.models import Admission, GovernanceAction, Pool
+    from dengta.catalog.services import quotes
+
+    pending = market.product(name="待审核产品", listed=False)
+    from dengta.catalog.services import products as product_services
+
+    product_services.product_submit(actor=market.user("provider"), product=pending)
+    quotes.quote_request(
+        actor=market.user("enterprise"), enterprise=world.registered.own, products=[listed["trace"]]
+    )
+    ministry = world.viewer("ministry")
+    assert Pool.objects.visible_to(ministry).filter(pk=market.pool.pk).exists()  # a city's pool
+    assert Admission.objects.visible_to(ministry).count() == Admission.objects.count() == 1
+    assert Product.objects.visible_to(ministry).filter(pk=pending.pk).exists()
+    assert QuoteRequest.objects.visible_to(ministry).count() == 1
+    assert GovernanceAction.objects.visible_to(ministry).count() == GovernanceAction.objects.count()
+    assert "待审核产品" in world.client("ministry").get("/catalog/listings/").content.decode()
+    # Not national: another province sees none of 广州's.
+    zhejiang = world.viewer("zhejiang")
+    assert not Pool.objects.visible_to(zhejiang).filter(pk=market.pool.pk).exists()
+    assert not Product.objects.visible_to(zhejiang).filter(pk=pending.pk).exists()
+    assert not QuoteRequest.objects.visible_to(zhejiang).exists()
