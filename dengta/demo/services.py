@@ -22,7 +22,8 @@ from dengta.orgs.services import membership_grant, organization_create
 from dengta.reference.models import Industry, Region, SubIndustry
 from dengta.reference.selectors import current_size_rules
 from dengta.reference.sizing import classify
-from dengta.registry.models import Enterprise, Provider
+from dengta.registry.kinds import load_kinds
+from dengta.registry.models import Enterprise, Provider, ProviderKind
 
 DEMO_PASSWORD = "dengta-demo-2026"  # noqa: S105 - printed for the demo; demo data only
 DEFAULT_SEED = 20221017
@@ -461,6 +462,9 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
         raise ValueError("reference data is not loaded: run `manage.py load_reference` first")
     seeder = Seeder(scale, seed, say)
     with transaction.atomic():
+        # The kinds are loaded by their migration; a database flushed since (a browser test's teardown)
+        # has lost them, so load them again — idempotent (dengta/registry/data/provider-kinds.json).
+        load_kinds(ProviderKind)
         national = seeder.national_orgs()
         authorities = seeder.authorities()
         say(f"organisations: {len(national)} national, {len(authorities)} authorities")

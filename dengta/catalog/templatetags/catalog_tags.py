@@ -83,7 +83,7 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 
 @register.filter
-def percent(value: Any) -> str:
+def rate_percent(value: Any) -> str:
     """A rate (0.5) as a percentage with at most one decimal ("50")."""
     if value in (None, ""):
         return ""
