@@ -8,8 +8,11 @@ and 专精特新 tiers, named with the usual trade words (轴承, 机械, 电子
 (dengta.registry.importing.writing.write_rows) in batches of 50,000, each an import batch named
 ``bench-lists-…``, which is how the bench recognises its own rows. Where it seeded enterprises it also
 tops up, in proportion to the registry: providers (1 per 120 enterprises, as the demo), scored
-self-assessments (1 per 20), each with its ``assessment.scored`` event, and pending changes of figures
-(1 per 200) sent through the service. A database it did not seed (the 36k demo) is measured as it is.
+self-assessments (1 per 20), each with its ``assessment.scored`` event, pending changes of figures
+(1 per 200) sent through the service, and a catalogue (``add_catalogue``): the ministry's national pool
+admitting every provider, two listed products each from the demo's product templates, and open quote
+requests (1 per 100 enterprises). A database it did not seed (the 36k demo, whose own catalogue has 1,200
+listed products) is measured as it is.
 """
 
 from __future__ import annotations
@@ -24,12 +27,25 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bench.import_bench import Say, ensure_reference
 from bench.lists_bench import ListSpec
 from dengta.assessment.exports import SORTS as ASSESSMENT_SORTS
 from dengta.assessment.models import Assessment, Kind, Phase
 from dengta.assessment.scoring.framework import Framework as Compiled
+from dengta.catalog.exports import CATALOGUE_SORTS
+from dengta.catalog.models import (
+    Admission,
+    AdmissionState,
+    Pool,
+    Product,
+    ProductLift,
+    ProductState,
+    QuoteRequest,
+    QuoteState,
+    Standing,
+)
 from dengta.core import tallies
 from dengta.core.events import record_event
 from dengta.core.importing.scope import ImportScope
@@ -58,6 +74,10 @@ CANDIDATE_SHARE = 1 / 6  # pilot candidates: larger, more often 规上 and 专�
 DESCRIBED_SHARE = 0.12
 DESCRIPTORS = ("精密", "智能", "新型", "绿色")
 DRAWN_POOL = 400  # distinct answer sets, reused: the lists show scores, not answers
+PRODUCTS_PER_PROVIDER = 2
+QUOTES_PER = 100  # one quote request per this many enterprises
+BENCH_POOL = "基准测试全国服务商库"
+BENCH_PERIOD = 2026
 
 
 def bench_batches() -> Any:
@@ -79,6 +99,7 @@ def ensure_rows(target: int, say: Say) -> None:
         touched |= add_assessments(total // ASSESSMENTS_PER - Assessment.objects.count(), say)
         pending = EnterpriseChange.objects.filter(state=ChangeState.PENDING).count()
         touched |= add_changes(total // CHANGES_PER - pending, say)
+        touched |= add_catalogue(total, say)
     if touched:
         # Home panels read tallies (dengta.core.tallies); rows written in bulk bypass the services that
         # mark them, so they are recomputed here, as an operator does after a bulk load.
@@ -254,6 +275,145 @@ def add_changes(count: int, say: Say) -> bool:
     return True
 
 
+def add_catalogue(enterprises: int, say: Say) -> bool:
+    """The catalogue in proportion to the registry: the ministry's national pool admitting every provider
+    (in good standing, so all may be offered), ``PRODUCTS_PER_PROVIDER`` listed products each drawn from
+    the demo's product templates (dengta.demo.generate) with their lifts, and open quote requests from
+    bench enterprises to those providers. Bulk-written without events, as the demo's catalogue is: no
+    list shows them."""
+    rng = random.Random(SEED + Product.objects.count())
+    ministry = bench_organization(OrgType.MINISTRY, None, "")
+    pool, _created = Pool.objects.get_or_create(
+        owner=ministry,
+        period=BENCH_PERIOD,
+        name=BENCH_POOL,
+        defaults={"description": "基准测试生成", "min_references": 3, "is_open": True},
+    )
+    touched = _admit_all(pool, rng) | _list_products(pool, rng)
+    touched |= _request_quotes(enterprises // QUOTES_PER - QuoteRequest.objects.count(), rng)
+    if touched:
+        say(
+            f"catalogue: {Admission.objects.filter(pool=pool).count():,} admitted, "
+            f"{Product.objects.filter(state=ProductState.LISTED).count():,} listed products, "
+            f"{QuoteRequest.objects.count():,} quote requests"
+        )
+    return touched
+
+
+def _admit_all(pool: Pool, rng: random.Random) -> bool:
+    waiting = list(Provider.objects.exclude(admissions__pool=pool).values_list("pk", "kind_id"))
+    moment = timezone.now()
+    rows = [
+        Admission(
+            pool=pool,
+            provider_id=pk,
+            kind_id=kind,
+            state=AdmissionState.ADMITTED,
+            standing=Standing.GOOD,
+            capacity=rng.randint(2, 20),
+            submitted_at=moment,
+            decided_at=moment,
+        )
+        for pk, kind in waiting
+    ]
+    Admission.objects.bulk_create(rows, batch_size=2000)
+    return bool(rows)
+
+
+def _list_products(pool: Pool, rng: random.Random) -> bool:
+    framework = framework_row()
+    sellers = list(
+        Provider.objects.filter(admissions__pool=pool, products__isnull=True).values_list(
+            "pk", "organization__name"
+        )
+    )
+    moment = timezone.now()
+    for start in range(0, len(sellers), 2000):
+        products, claims = [], []
+        for pk, org_name in sellers[start : start + 2000]:
+            brand = generate.trade_name_of(org_name)
+            for template in rng.sample(generate.PRODUCT_TEMPLATES, k=PRODUCTS_PER_PROVIDER):
+                listed, pilot = generate.product_prices(rng, template.category)
+                deployment = rng.choice(template.deployments)
+                product = Product(
+                    provider_id=pk,
+                    name=f"{brand}{template.stem}" if brand else template.stem,
+                    description=template.text.replace("{who}", "面向制造业中小企业"),
+                    category=template.category,
+                    deployment=deployment,
+                    list_price=listed,
+                    pilot_price=pilot,
+                    price_unit=generate.price_unit(rng, template.category, deployment),
+                    delivery_days=rng.randint(*generate.DELIVERY_DAYS[template.category]),
+                    framework_code=framework.code,
+                    framework_version=framework.version,
+                    state=ProductState.LISTED,
+                    submitted_at=moment,
+                    decided_at=moment,
+                    listed_at=moment,
+                    rating=rng.choice((None, 3, 4, 5)),
+                )
+                product.derive()  # name_grams: bulk_create does not call save()
+                products.append(product)
+                claims.append(template)
+        with transaction.atomic():
+            Product.objects.bulk_create(products)
+            lifts = [
+                lift
+                for product, template in zip(products, claims, strict=True)
+                for lift in _lifts(product, template, rng)
+            ]
+            ProductLift.objects.bulk_create(lifts, batch_size=5000)
+    return bool(sellers)
+
+
+def _lifts(product: Product, template: Any, rng: random.Random) -> list[ProductLift]:
+    """What the product claims, as the demo's products claim it: its scenarios at one of their levels,
+    then its items' options."""
+    scenarios = [
+        ProductLift(product=product, kind=ProductLift.Kind.SCENARIO, code=code, level=rng.choice(levels))
+        for code, levels in template.scenarios
+    ]
+    items = [
+        ProductLift(product=product, kind=ProductLift.Kind.ITEM, code=code, options=list(options))
+        for code, options in template.items
+    ]
+    return scenarios + items
+
+
+def _request_quotes(count: int, rng: random.Random) -> bool:
+    if count <= 0:
+        return False
+    offered = list(Product.objects.filter(state=ProductState.LISTED).values_list("pk", "provider_id"))
+    askers = list(bench_batches().values_list("pk", flat=True)[: count * 4])
+    if not offered or not askers:
+        return False
+    creator = _creator()
+    chosen = [(rng.choice(askers), rng.choice(offered)) for _ in range(count)]
+    with transaction.atomic():
+        quotes = QuoteRequest.objects.bulk_create(
+            [
+                QuoteRequest(
+                    enterprise_id=enterprise,
+                    provider_id=provider,
+                    state=QuoteState.OPEN,
+                    requested_by=creator,
+                )
+                for enterprise, (_product, provider) in chosen
+            ],
+            batch_size=2000,
+        )
+        through = QuoteRequest.products.through
+        through.objects.bulk_create(
+            [
+                through(quoterequest_id=quote.pk, product_id=product)
+                for quote, (_enterprise, (product, _provider)) in zip(quotes, chosen, strict=True)
+            ],
+            batch_size=5000,
+        )
+    return True
+
+
 def analyze(say: Say) -> None:
     """Fresh statistics for the planner (and on PostgreSQL the visibility map that index-only scans need,
     which autovacuum would build in production over time)."""
@@ -395,4 +555,13 @@ def list_specs(viewer: str) -> Sequence[ListSpec]:
         ListSpec(reverse("api:region-list"), (("parent", "320000"), ("level", "3")), api=True),
         ListSpec(reverse("api:industry-list"), (("parent", "C34"), ("level", "4")), api=True),
         ListSpec(reverse("api:subindustry-list"), api=True),
+        ListSpec(
+            reverse("catalog:catalogue"),
+            (("category", "software"), ("deployment", "saas"), ("days", "30"), ("price", "10000-50000")),
+            tuple(CATALOGUE_SORTS),
+            True,
+        ),
+        ListSpec(
+            reverse("catalog:quote_list"), (("state", "open"), ("state", "answered")), ("created",), True
+        ),
     )
