@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Model
 from stdnum.cn import uscc
 
 from dengta.assessment.models import Assessment, DiagnosisInvitation, ReportIssue, ReportNumberSequence
@@ -93,10 +94,10 @@ def test_seed_builds_a_plausible_reproducible_set(reference: None):
     DiagnosisInvitation.objects.all().delete()  # so does demo-enterprise's invitation of demo-provider
     EnterpriseChange.objects.all().delete()  # and demo-enterprise's change awaiting confirmation
     # The demo catalogue protects its enterprises, providers and pools' owners.
-    for model in (ProviderRating, Complaint, QuoteRequest, ProviderScore, Product, GovernanceAction):
-        model.objects.all().delete()
-    for model in (AdmissionOpinion, Admission, Pool):
-        model.objects.all().delete()
+    catalogue: tuple[type[Model], ...] = (ProviderRating, Complaint, QuoteRequest, ProviderScore, Product)
+    catalogue += (GovernanceAction, AdmissionOpinion, Admission, Pool)
+    for model in catalogue:
+        model._default_manager.all().delete()
     Enterprise.objects.all().delete()  # the same seed rebuilds the same codes (reproducible)
     Provider.objects.all().delete()
     from dengta.demo.models import DemoRun
