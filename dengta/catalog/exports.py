@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from dengta.catalog.models import Product
+from dengta.core.language import name_separator
 from dengta.core.spreadsheets import Book
 
 # Sort key → column; every sort ends with the id (dengta.core.lists), and each has a (state, column, id)
@@ -41,7 +42,7 @@ def _row(p: Product) -> tuple[Any, ...]:
         p.price_unit,
         p.delivery_days,
         p.rating,
-        "、".join(s.name for s in p.sub_industries.all()),
+        name_separator().join(s.display_name for s in p.sub_industries.all()),
         p.version,
     )
 

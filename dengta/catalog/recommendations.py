@@ -21,6 +21,7 @@ from dengta.assessment.selectors import (
     stored_answers,
     sub_industry_of,
 )
+from dengta.assessment.texts import for_display, list_separator
 from dengta.catalog import matching
 from dengta.catalog.models import Product
 from dengta.catalog.selectors import catalogue_products
@@ -79,7 +80,7 @@ def _options_text(fw: Compiled, code: str, keys: Any) -> str:
     for key in keys:
         option = item.option(key)
         texts.append(option.text if option else key)
-    return "、".join(texts)
+    return list_separator().join(texts)
 
 
 def change_sentence(fw: Compiled, change: matching.Change) -> str:
@@ -180,11 +181,12 @@ def recommendations_for(
     offers = offers_of(products, sub_industry.pk if sub_industry else None)
     result = matching.recommend(fw, answers, offers, target_level=target, limit=limit)
     by_id = {p.pk: p for p in products}
+    names = for_display(fw)  # the same codes, named in the reader's language
     bundles = [
         BundleView(
             bundle=b,
             products=[by_id[o.id] for o in b.offers],
-            sentences=bundle_sentences(fw, b),
+            sentences=bundle_sentences(names, b),
             reaches_level=b.target_level if b.reaches_target else None,
         )
         for b in result.bundles
@@ -197,7 +199,7 @@ def recommendations_for(
         target_level=target,
         already_there=result.already_there,
         bundles=bundles,
-        plan_sentences=plan_sentences(fw, result.plan),
+        plan_sentences=plan_sentences(names, result.plan),
         result=result,
         framework=fw,
     )

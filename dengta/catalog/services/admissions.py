@@ -23,6 +23,7 @@ from dengta.catalog import workflows
 from dengta.catalog.models import Admission, AdmissionOpinion, AdmissionState, Pool
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
+from dengta.core.language import name_separator
 from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
 from dengta.orgs.models import Organization
@@ -207,7 +208,7 @@ def _apply_fields(admission: Admission, data: dict[str, Any]) -> None:
 def _check_kind(pool: Pool, kind: ProviderKind) -> None:
     accepted = list(pool.kinds.all())
     if accepted and kind not in accepted:
-        names = "、".join(k.display_name for k in accepted)
+        names = name_separator().join(k.display_name for k in accepted)
         raise ValidationError({"kind": [_("该服务商库只接受以下类型：%(kinds)s") % {"kinds": names}]})
 
 

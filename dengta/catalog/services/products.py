@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from dengta.assessment.scoring.framework import Framework as Compiled
 from dengta.assessment.selectors import DEFAULT_FRAMEWORK, current_framework
+from dengta.assessment.texts import for_display
 from dengta.catalog import matching, workflows
 from dengta.catalog.models import Product, ProductLift
 from dengta.catalog.selectors import listing_standing
@@ -168,6 +169,17 @@ def current_compiled() -> Compiled:
     fw = current_framework(DEFAULT_FRAMEWORK).compiled()
     assert isinstance(fw, Compiled)
     return fw
+
+
+def display_compiled() -> Compiled:
+    """The framework with its names in the reader's language (dengta.assessment.texts.for_display), for
+    pages: the codes are the same, so what a page shows and what a service checks agree."""
+    return for_display(current_compiled())
+
+
+def display_compiled_or_none() -> Compiled | None:
+    fw = current_compiled_or_none()
+    return None if fw is None else for_display(fw)
 
 
 def current_compiled_or_none() -> Compiled | None:

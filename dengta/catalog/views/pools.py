@@ -41,7 +41,7 @@ from dengta.catalog.models import (
 )
 from dengta.catalog.services import admissions as admission_services
 from dengta.catalog.services import governance
-from dengta.catalog.services.products import current_compiled
+from dengta.catalog.services.products import display_compiled
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.actors import actor_id
 from dengta.core.decisions import Decision, Outcome, require
@@ -280,7 +280,7 @@ def admission_create(request: HttpRequest, pool_pk: int) -> HttpResponse:
         messages.info(request, _("本机构已向该服务商库提交过申请，同一年度不能重复申请"))
         return redirect("catalog:admission_detail", existing.pk)
     form = AdmissionForm(
-        request.POST or None, framework=current_compiled(), initial={"kind": provider.kind_id}
+        request.POST or None, framework=display_compiled(), initial={"kind": provider.kind_id}
     )
     if request.method == "POST" and form.is_valid():
         data = _admission_data(form)
@@ -327,7 +327,7 @@ def admission_edit(request: HttpRequest, pk: int) -> HttpResponse:
         security_valid_until=admission.security_valid_until,
         sub_industries=list(admission.sub_industries.all()),
     )
-    form = AdmissionForm(request.POST or None, framework=current_compiled(), initial=initial)
+    form = AdmissionForm(request.POST or None, framework=display_compiled(), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = _admission_data(form)
         try:
@@ -369,7 +369,7 @@ def admission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         viewer,
         pk=pk,
     )
-    fw = current_compiled()
+    fw = display_compiled()
     scenario_names = {s.code: s.name for s in fw.scenarios}
     own = admission.provider.organization_id == viewer.organization_id
     context = {

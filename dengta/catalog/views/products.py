@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dengta.assessment.texts import list_separator
 from dengta.catalog import permissions, selectors, workflows
 from dengta.catalog.forms import DecisionForm, ProductForm, item_choices, scenario_rows
 from dengta.catalog.models import Category, Product, ProductState
@@ -68,7 +69,7 @@ def my_products(request: HttpRequest) -> HttpResponse:
 
 
 def _lift_context(form: ProductForm, product: Product | None) -> dict[str, Any]:
-    fw = product_services.current_compiled()
+    fw = product_services.display_compiled()
     if form.is_bound:
         chosen = {
             row["code"]: int(row["level"])
@@ -183,7 +184,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def lift_rows(product: Product) -> list[dict[str, Any]]:
     """The product's lifts in words: scenario names and levels, item names and answers (codes when the
     framework is not loaded)."""
-    fw = product_services.current_compiled_or_none()
+    fw = product_services.display_compiled_or_none()
     rows = []
     for lift in product.lifts.all():
         if lift.kind == "scenario":
@@ -204,7 +205,7 @@ def lift_rows(product: Product) -> list[dict[str, Any]]:
             {
                 "kind": _("评测项"),
                 "name": item.name if item else lift.code,
-                "target": "；".join(texts) or "、".join(lift.options),
+                "target": list_separator().join(texts) or ", ".join(lift.options),
                 "description": "",
             }
         )

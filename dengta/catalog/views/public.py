@@ -19,7 +19,7 @@ from dengta.catalog import permissions, selectors, watch
 from dengta.catalog.exports import CATALOGUE_SORTS, catalogue_workbook
 from dengta.catalog.models import Category, Deployment, Product, ProviderScore
 from dengta.catalog.selectors import CatalogueFilters
-from dengta.catalog.services.products import current_compiled_or_none
+from dengta.catalog.services.products import display_compiled_or_none
 from dengta.catalog.views.products import lift_rows
 from dengta.core.access import request_viewer
 from dengta.core.decisions import require
@@ -60,7 +60,7 @@ def _sub_industry_choices(viewer: Any) -> list[tuple[str, str]]:
 
 
 def _scenario_choices(viewer: Any) -> list[tuple[str, str]]:
-    fw = current_compiled_or_none()
+    fw = display_compiled_or_none()
     return [(s.code, s.name) for s in fw.scenarios] if fw else []
 
 
@@ -183,7 +183,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         .select_related("provider__organization")
     )
     products.sort(key=lambda p: ids.index(p.pk))
-    fw = current_compiled_or_none()
+    fw = display_compiled_or_none()
     order = [s.code for s in fw.scenarios] if fw else []
     scenario_codes = sorted(
         {lift.code for p in products for lift in p.lifts.all() if lift.kind == "scenario"},
