@@ -84,7 +84,7 @@ class RecommendationsSerializer(serializers.Serializer[Any]):
 
 class RecommendationQuerySerializer(serializers.Serializer[Any]):
     target = serializers.ChoiceField(
-        choices=[2, 3, 4],
+        choices=[1, 2, 3, 4],
         required=False,
         help_text="target level (default: 二级, or the next level above it)",
     )

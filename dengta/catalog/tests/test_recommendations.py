@@ -116,3 +116,34 @@ def test_staff_of_the_jurisdiction_see_an_enterprises_recommendations_and_others
     assert world.client("guangzhou").get(f"/catalog/recommendations/{own.pk}/").status_code == 200
     assert world.client("zhejiang").get(f"/catalog/recommendations/{own.pk}/").status_code == 404
     assert world.client("provider").get(f"/catalog/recommendations/{own.pk}/").status_code == 404
+
+
+def test_when_nothing_reaches_the_target_the_page_says_so_and_offers_the_next_level(
+    market: Market, world: Any, shelf: dict[str, Any]
+) -> None:
+    client = world.client("enterprise")
+    # Nothing on the shelf lifts a scenario beyond 2 级: no product helps towards 四级 at all.
+    html = client.get("/catalog/recommendations/?target=4").content.decode()
+    assert "目录中暂时没有能补上这项差距的产品组合" in html
+    assert 'href="?target=2"' in html and "改为先以二级为目标" in html
+    # One product lifting a scenario to 4 级 helps but cannot reach 四级: a near miss, said to be one.
+    market.product(name="E 质量四级", lifts=scenario_lifts("quality", level=4), pilot_price="8000")
+    html = client.get("/catalog/recommendations/?target=4").content.decode()
+    assert "E 质量四级" in html and "尚不能达到四级" in html
+    assert "目录中不超过 4 个产品的组合都还不能达到四级" in html
+    assert 'href="?target=2"' in html and "改为先以二级为目标" in html
+    assert "可达到四级" not in html
+    # Where a bundle reaches the target there is no such notice.
+    html = client.get("/catalog/recommendations/").content.decode()
+    assert "都还不能达到" not in html and "改为先以" not in html
+
+
+def test_the_target_can_be_any_level_above_the_current_one(world: Any, shelf: dict[str, Any]) -> None:
+    html = world.client("enterprise").get("/catalog/recommendations/").content.decode()
+    options = html[html.index('id="target"') : html.index("</select>")]
+    assert 'value="2"' in options and 'value="3"' in options and 'value="4"' in options
+    assert 'value="1"' not in options  # the enterprise is at 一级 already
+    api = world.client("enterprise").get(
+        f"/api/v1/enterprises/{world.registered.own.uscc}/recommendations/?target=1"
+    )
+    assert api.status_code == 200 and api.json()["already_there"] is True

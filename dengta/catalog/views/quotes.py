@@ -61,7 +61,9 @@ def enterprise_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
 def _recommendations_page(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
     viewer = request_viewer(request)
     raw_target = request.GET.get("target", "")
-    target = int(raw_target) if raw_target in ("2", "3", "4") else None
+    # Any level above the current one; 一级 too, the first step for an enterprise at 零级 when no bundle of
+    # the catalogue reaches 二级 at once.
+    target = int(raw_target) if raw_target in ("1", "2", "3", "4") else None
     view = recommendations_for(enterprise, viewer, target_level=target)
     own = enterprise.organization_id == viewer.organization_id
     shortlisted = (
@@ -75,7 +77,8 @@ def _recommendations_page(request: HttpRequest, enterprise: Enterprise) -> HttpR
         "own": own,
         "shortlisted": shortlisted,
         "can_request": own and permissions.can_request_quote(viewer),
-        "targets": [t for t in (2, 3, 4) if t > view.level],
+        "targets": [t for t in (1, 2, 3, 4) if t > view.level],
+        "next_level": view.level + 1 if view.target_level > view.level + 1 else None,
     }
     return render(request, "catalog/recommendations.html", context)
 
