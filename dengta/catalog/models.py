@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from dengta.core.access import Viewer, scope_q
 from dengta.core.grams import name_grams
+from dengta.core.language import in_english
 from dengta.core.models import TimeStampedModel
 from dengta.orgs.models import OrgType
 
@@ -78,7 +79,7 @@ class Pool(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.period}）"
+        return f"{self.name} ({self.period})" if in_english() else f"{self.name}（{self.period}）"
 
 
 class AdmissionState(models.TextChoices):

@@ -71,19 +71,13 @@ def overall(viewer: Viewer, *, region: str = "", sub_industry: str = "") -> Mark
         .annotate(n=Count("id"))
     )
     counts = {row["provider_id"]: row["n"] for row in rows}
-    region_name = (
-        Region.objects.filter(code=region).values_list("full_name", flat=True).first() if region else ""
-    )
-    sub_name = (
-        SubIndustry.objects.filter(pk=sub_industry).values_list("name", flat=True).first()
-        if sub_industry
-        else ""
-    )
+    place = Region.objects.filter(code=region).first() if region else None
+    sub = SubIndustry.objects.filter(pk=sub_industry).first() if sub_industry else None
     return Market(
         region,
-        region_name or "",
+        place.display_full_name if place else "",
         sub_industry,
-        sub_name or "",
+        sub.display_name if sub else "",
         concentration.concentration(counts),
         _names(set(counts)),
     )
@@ -100,8 +94,9 @@ def markets(viewer: Viewer, *, region: str = "", sub_industry: str = "") -> list
     for row in rows:
         place = row["enterprise__prefecture_code"] or row["enterprise__province_code"] or ""
         grouped[(place, row["sub_industry_id"] or "")][row["provider_id"]] = row["n"]
-    places = dict(Region.objects.filter(code__in={p for p, _s in grouped}).values_list("code", "full_name"))
-    subs = dict(SubIndustry.objects.filter(pk__in={s for _p, s in grouped}).values_list("pk", "name"))
+    # Names in the reader's language (the English names where the reference data has them).
+    places = {r.code: r.display_full_name for r in Region.objects.filter(code__in={p for p, _s in grouped})}
+    subs = {s.pk: s.display_name for s in SubIndustry.objects.filter(pk__in={s for _p, s in grouped})}
     names = _names({provider for counts in grouped.values() for provider in counts})
     out = [
         Market(

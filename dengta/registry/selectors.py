@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from dengta.core.access import Viewer, region_q
+from dengta.core.language import in_english
 from dengta.core.models import Event, Job
 from dengta.core.search import name_search_q
 from dengta.reference.models import Industry, Region
@@ -111,8 +112,12 @@ def region_choices(viewer: Viewer) -> list[tuple[str, str]]:
         for prefix in viewer.exclude_paths:
             inside &= ~Q(path__startswith=prefix)
         qs = qs.filter(inside)
+    # Prefectures indented under their province: an ideographic space in Chinese, no-break spaces in English.
+    indent = "\u00a0\u00a0\u00a0" if in_english() else "\u3000"
+    rows = qs.values_list("code", "name", "name_en", "level")
     return [
-        (code, f"{'　' * (level - 1)}{name}") for code, name, level in qs.values_list("code", "name", "level")
+        (code, f"{indent * (level - 1)}{name_en if in_english() and name_en else name}")
+        for code, name, name_en, level in rows
     ]
 
 

@@ -4,7 +4,8 @@ UI.md ("Language and numbers"): zh-hans first, English complete. The catalogue's
 words (translated in locale/en/LC_MESSAGES/django.po) with data that stays as it was entered: the cast's
 organisations and regions, products, pools, sub-industries, application references. The checks below take
 that data out of the page and then require that no Chinese character is left, so an untranslated heading,
-button, table header, filter label, status, message or sentence fails the test with the words it found.
+button, table header, filter label, status, message or sentence fails the test with the words it found, and
+so does Chinese punctuation left between translated words and data (a full-width colon or bracket).
 
 The assessment framework's own texts (scenario, item and option names) are not data here: the catalogue
 shows them through ``dengta.assessment.texts.for_display``, in English from the index's translation file, so
@@ -25,7 +26,7 @@ from dengta.assessment.tests.conftest import self_assessment
 from dengta.catalog.models import Admission, Pool, Product, QuoteRequest
 from dengta.catalog.services import products, quotes
 from dengta.catalog.tests.conftest import Market
-from dengta.core.tests.test_translations import HAN_RUN
+from dengta.core.tests.test_translations import CJK_PUNCTUATION, HAN_RUN
 from dengta.orgs.models import Organization
 from dengta.reference.models import Industry, Region, SubIndustry
 
@@ -70,7 +71,7 @@ def chinese_left(page: str, data: list[str]) -> list[str]:
     text = html_lib.unescape(_CHINESE_ON_PURPOSE.sub("", _SCRIPT.sub("", page)))
     for value in data:
         text = text.replace(value, "")
-    return sorted(set(HAN_RUN.findall(text)))
+    return sorted(set(HAN_RUN.findall(text)) | set(CJK_PUNCTUATION.findall(text)))
 
 
 def english(client: Client) -> Client:

@@ -54,3 +54,16 @@ def event_actor(event: Any) -> str:
     if getattr(event, "actor_id", None) is None:
         return translation.gettext("系统")
     return str(event.actor)
+
+
+# Chinese punctuation between translated pieces and data, and its English counterpart (UI.md: one language
+# per page; full-width marks do not belong in English text).
+_PUNCTUATION_EN = {"：": ": ", "。": ". ", "、": ", ", "；": "; ", "，": ", "}
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """``{% punct "：" %}``: the mark in Chinese, its English counterpart with a space in English."""
+    if (translation.get_language() or "").startswith("en"):
+        return _PUNCTUATION_EN.get(mark, mark)
+    return mark

@@ -33,3 +33,20 @@ def test_thousands_in_every_language() -> None:
         assert thousands(1234567) == "1,234,567"
     assert thousands(0) == "0"
     assert thousands(None) == ""
+
+
+def test_punct_is_chinese_in_chinese_and_english_in_english() -> None:
+    from django.template import Context, Template
+
+    from dengta.core.language import name_separator
+    from dengta.core.templatetags.dengta import punct
+
+    with translation.override("zh-hans"):
+        assert [punct(m) for m in "：。、；，"] == ["：", "。", "、", "；", "，"]
+        assert name_separator() == "、"
+    with translation.override("en"):
+        assert [punct(m) for m in "：。、；，"] == [": ", ". ", ", ", "; ", ", "]
+        assert punct("—") == "—"  # a mark without an English counterpart stays
+        assert name_separator() == ", "
+        html = Template('{% load dengta %}审核意见{% punct "：" %}x').render(Context())
+        assert html == "审核意见: x"
