@@ -275,7 +275,7 @@ class GovernanceAction(TimeStampedModel):
 
     class Kind(models.TextChoices):
         WARNING = "warning", _("警告并限期整改")
-        SUSPENSION = "suspension", _("暂停")
+        SUSPENSION = "suspension", _("暂停资格")
         REMOVAL = "removal", _("移出服务商库")
         REINSTATEMENT = "reinstatement", _("恢复正常")
 
