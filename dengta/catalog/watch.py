@@ -38,7 +38,7 @@ class Market:
             {
                 "provider": share.provider_id,
                 "name": self.names.get(share.provider_id, ""),
-                "count": share.amount,
+                "count": int(share.amount),  # quote requests: whole numbers (a plural form needs an int)
                 "share_pct": share.share_pct,
             }
             for share in self.result.shares
