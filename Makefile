@@ -44,6 +44,7 @@ demo: setup $(DEMO_KEY)
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_reference
 	$(DEMO_ENV) $(PY) manage.py load_frameworks
+	$(DEMO_ENV) $(PY) manage.py load_batches
 	$(DEMO_ENV) $(PY) manage.py seed_demo --scale $(SCALE)
 	@echo "Collecting static files into var/staticfiles (compressed and fingerprinted; a minute or two the first time)..."
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dengta.registry",
     "dengta.assessment",
     "dengta.catalog",
+    "dengta.programmes",
     "dengta.api",
     "dengta.demo",
 ]

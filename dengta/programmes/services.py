@@ -1,0 +1,368 @@
+"""Writes of programme administration (ARCHITECTURE.md convention 1): batches loaded from their rules files,
+and an authority's application from draft to submission, return, withdrawal or rejection.
+
+Every change of an application re-runs its eligibility check and stores the failures with the rules version
+they used (the issue's "checked on every change"); submission refuses while any check fails, the checklist is
+incomplete, the declaration is missing or the window is closed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dengta.assessment.texts import list_separator
+from dengta.core.actors import Actor
+from dengta.core.events import record_event
+from dengta.core.language import in_english
+from dengta.core.workflows import TransitionRefused, run_transition
+from dengta.orgs.models import Organization, OrgType
+from dengta.programmes import checks, rules, workflows
+from dengta.programmes.models import (
+    Application,
+    ApplicationSubIndustry,
+    Batch,
+    NominatedProvider,
+    PoolEnterprise,
+    Programme,
+)
+from dengta.reference.models import SubIndustry
+from dengta.registry.models import Enterprise, Provider
+
+# The two programmes (DOMAIN.md 1, 2): their codes and names; a batch file names its model.
+PROGRAMMES = {
+    rules.PLATFORM: (
+        "platform-pilot",
+        "中小企业数字化转型试点（服务平台）",
+        "SME digital transformation pilot (platforms)",
+    ),
+    rules.CITY: ("city-pilot", "中小企业数字化转型城市试点", "SME digital transformation city pilot"),
+}
+
+
+# ------------------------------------------------------------------------------------------------ batches
+
+
+@transaction.atomic
+def batches_load(*, actor: Actor = None, directory: Path | None = None) -> list[tuple[Batch, str]]:
+    """Create or update each batch from its rules file; an event for each new batch and each new version
+    (a file whose version did not change leaves its batch alone). Returns (batch, "created" | "updated" |
+    "unchanged")."""
+    out = []
+    folder = directory or rules.BATCHES_DIR
+    for code, parsed in sorted(rules.load_all_batches(folder).items()):
+        text = (folder / f"{code}.json").read_text(encoding="utf-8")
+        out.append(_batch_load(actor, code, parsed, text))
+    return out
+
+
+def _batch_load(actor: Actor, code: str, parsed: rules.BatchRules, raw: str) -> tuple[Batch, str]:
+    programme_code, name, name_en = PROGRAMMES[parsed.programme]
+    programme, _created = Programme.objects.get_or_create(
+        code=programme_code, defaults={"model": parsed.programme, "name": name, "name_en": name_en}
+    )
+    fields = {
+        "programme": programme,
+        "year": parsed.year,
+        "title": parsed.title_zh,
+        "title_en": parsed.title_en,
+        "notice": parsed.notice,
+        "application_opens": parsed.windows.application_opens,
+        "application_closes": parsed.windows.application_closes,
+        "review_closes": parsed.windows.review_closes,
+        "pilot_period_months": parsed.pilot_period_months,
+        "rules": raw,
+        "rules_version": parsed.version,
+    }
+    batch = Batch.objects.select_for_update().filter(code=code).first()
+    if batch is None:
+        batch = Batch(code=code, **fields)
+        batch.full_clean()
+        batch.save()
+        record_event(actor=actor, verb="batch.loaded", target=batch, payload={"version": parsed.version})
+        return batch, "created"
+    if batch.rules_version == parsed.version and batch.rules == raw:
+        return batch, "unchanged"
+    before = batch.rules_version
+    for name_, value in fields.items():
+        setattr(batch, name_, value)
+    batch.full_clean()
+    batch.save()
+    record_event(
+        actor=actor, verb="batch.rules_changed", target=batch, payload={"from": before, "to": parsed.version}
+    )
+    return batch, "updated"
+
+
+# ----------------------------------------------------------------------------------------------- applications
+
+
+def _record(actor: Actor, application: Application, verb: str, payload: dict[str, Any] | None = None) -> None:
+    record_event(
+        actor=actor,
+        verb=verb,
+        target=application,
+        payload=payload or {},
+        organization_id=application.applicant_id,
+        scope_path=region.path if (region := application.applicant.region) is not None else "",
+    )
+
+
+def _editable(application: Application) -> None:
+    if application.state not in workflows.APPLICATION_EDITABLE:
+        raise TransitionRefused(
+            _("申报处于“%(state)s”状态，不能修改") % {"state": application.get_state_display()}
+        )
+
+
+def _in_window(batch: Batch) -> None:
+    today = timezone.localdate()  # Asia/Shanghai (TIME_ZONE): the windows are days there
+    if not batch.application_opens <= today <= batch.application_closes:
+        raise ValidationError(
+            _("%(batch)s的申报时间为 %(opens)s 至 %(closes)s，现在不在申报时间内")
+            % {"batch": batch.title, "opens": batch.application_opens, "closes": batch.application_closes}
+        )
+
+
+def application_check(*, application: Application) -> list[dict[str, Any]]:
+    """Run the eligibility check and store its failures with the rules version (no event: a check is not a
+    change of the application)."""
+    failures = [f.to_json() for f in checks.eligibility_failures(application)]
+    Application.objects.filter(pk=application.pk).update(
+        eligibility=failures, checked_at=timezone.now(), rules_version=application.batch.rules_version
+    )
+    application.eligibility = failures
+    application.rules_version = application.batch.rules_version
+    return failures
+
+
+@transaction.atomic
+def application_create(*, actor: Actor, applicant: Organization, batch: Batch) -> Application:
+    if applicant.type != OrgType.AUTHORITY:
+        raise ValidationError(_("只有地方主管部门可以申报试点"))
+    _in_window(batch)
+    application = Application(batch=batch, applicant=applicant, rules_version=batch.rules_version)
+    application.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:  # two clicks at once: the database's unique constraint decides
+        raise ValidationError(_("本单位已有该批次的申报，不能重复申报")) from exc
+    _record(actor, application, "application.created", {"batch": batch.code})
+    application_check(application=application)
+    return application
+
+
+_SHARES = frozenset({"retrofit_share", "service_share", "target_share"})
+_DECIMAL_FIELDS = {
+    "award_requested_yuan": 2,
+    "retrofit_share": 4,
+    "service_share": 4,
+    "local_matching_yuan": 2,
+    "target_share": 4,
+}
+
+
+def _decimal(field: str, value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation as exc:
+        raise ValidationError({field: [_("请输入数字")]}) from exc
+    if not number.is_finite() or number < 0:
+        raise ValidationError({field: [_("请输入不小于 0 的数字")]})
+    if -number.as_tuple().exponent > _DECIMAL_FIELDS[field]:  # type: ignore[operator]
+        raise ValidationError({field: [_("最多保留 %(n)s 位小数") % {"n": _DECIMAL_FIELDS[field]}]})
+    if field in _SHARES and number > 1:
+        raise ValidationError({field: [_("比例应在 0 到 1 之间，例如 0.8 表示八成")]})
+    return number
+
+
+@transaction.atomic
+def application_update(*, actor: Actor, application: Application, data: dict[str, Any]) -> Application:
+    """Change the fund plan, the targets and the plan's summary (the fields given)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _editable(locked)
+    changed = {}
+    for field, value in data.items():
+        if field in _DECIMAL_FIELDS:
+            parsed: Any = _decimal(field, value)
+            if field == "local_matching_yuan" and parsed is None:
+                parsed = Decimal(0)
+        elif field == "target_level":
+            parsed = None if value in (None, "") else int(value)
+        elif field == "plan":
+            parsed = str(value).strip()
+        else:
+            raise ValueError(f"application_update cannot change {field!r}")
+        if getattr(locked, field) != parsed:
+            changed[field] = parsed
+    for field, value in changed.items():
+        setattr(locked, field, value)
+    shares = (locked.retrofit_share, locked.service_share)
+    if shares[0] is not None and shares[1] is not None and shares[0] + shares[1] > 1:
+        raise ValidationError({"service_share": [_("改造比例与服务能力提升比例之和不能超过 1")]})
+    locked.full_clean()
+    locked.save()
+    if changed:
+        _record(actor, locked, "application.updated", {"fields": sorted(changed)})
+    application_check(application=locked)
+    return locked
+
+
+@transaction.atomic
+def application_add_sub_industry(
+    *, actor: Actor, application: Application, sub_industry: SubIndustry, local_name: str = ""
+) -> ApplicationSubIndustry:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _editable(locked)
+    if locked.sub_industries.filter(sub_industry=sub_industry).exists():
+        raise ValidationError(
+            {"sub_industry": [_("细分行业“%(name)s”已经选过，不能重复选择") % {"name": sub_industry.name}]}
+        )
+    entry = ApplicationSubIndustry(
+        application=locked, sub_industry=sub_industry, local_name=local_name.strip()
+    )
+    entry.full_clean()
+    entry.save()
+    _record(actor, locked, "application.sub_industry_added", {"sub_industry": sub_industry.code})
+    application_check(application=locked)
+    return entry
+
+
+@transaction.atomic
+def application_add_provider(
+    *, actor: Actor, entry: ApplicationSubIndustry, provider: Provider
+) -> NominatedProvider:
+    locked = Application.objects.select_for_update().get(pk=entry.application_id)
+    _editable(locked)
+    if entry.providers.filter(provider=provider).exists():
+        raise ValidationError({"provider": [_("该服务商已在这个细分行业中推荐过")]})
+    nomination = NominatedProvider(entry=entry, provider=provider)
+    nomination.full_clean()
+    nomination.save()
+    _record(
+        actor,
+        locked,
+        "application.provider_added",
+        {"sub_industry": entry.sub_industry_id, "provider": provider.pk},
+    )
+    application_check(application=locked)
+    return nomination
+
+
+@transaction.atomic
+def application_add_enterprise(
+    *, actor: Actor, entry: ApplicationSubIndustry, enterprise: Enterprise
+) -> PoolEnterprise:
+    """Add an enterprise to the pool under one sub-industry. An enterprise that fails a rule (outside the
+    jurisdiction, not an SME, …) is added and named in the eligibility check, so the authority sees why;
+    one already in this application is refused."""
+    locked = Application.objects.select_for_update().get(pk=entry.application_id)
+    _editable(locked)
+    existing = locked.pool.filter(enterprise=enterprise).select_related("entry__sub_industry").first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "enterprise": [
+                    _("%(name)s 已在本申报的“%(sub)s”试点企业库中")
+                    % {"name": enterprise.name, "sub": existing.entry}
+                ]
+            }
+        )
+    row = PoolEnterprise(application=locked, entry=entry, enterprise=enterprise)
+    row.full_clean(validate_constraints=False)
+    row.save()
+    _record(
+        actor,
+        locked,
+        "application.enterprise_added",
+        {"sub_industry": entry.sub_industry_id, "enterprise": enterprise.uscc},
+    )
+    application_check(application=locked)
+    return row
+
+
+@transaction.atomic
+def application_remove_enterprise(*, actor: Actor, row: PoolEnterprise) -> None:
+    locked = Application.objects.select_for_update().get(pk=row.application_id)
+    _editable(locked)
+    uscc = row.enterprise.uscc
+    row.delete()
+    _record(actor, locked, "application.enterprise_removed", {"enterprise": uscc})
+    application_check(application=locked)
+
+
+@transaction.atomic
+def application_submit(*, actor: Actor, application: Application, declared: bool) -> Application:
+    """Submit (or resubmit after a return) with the declaration, once the checklist is complete and no
+    eligibility check fails; the rules version is recorded with the submission."""
+    if not declared:
+        raise ValidationError({"declared": [_("提交前请确认申报承诺声明")]})
+    application = Application.objects.select_for_update().select_related("batch").get(pk=application.pk)
+    _in_window(application.batch)
+    missing = [item.label for item in checks.checklist(application) if not item.done]
+    if missing:
+        raise ValidationError(_("申报还不完整：%(items)s") % {"items": list_separator().join(missing)})
+    failures = application_check(application=application)
+    if failures:
+        first = failures[0]["sentence_en" if in_english() else "sentence_zh"]
+        raise ValidationError(
+            _("还有 %(n)s 项资格检查未通过，请先处理：%(first)s") % {"n": len(failures), "first": first}
+        )
+    now = timezone.now()
+    done = run_transition(
+        application,
+        workflows.APPLICATION_SUBMIT,
+        actor=actor,
+        changes={"submitted_at": now, "declared_at": now, "rules_version": application.batch.rules_version},
+        payload={"rules_version": application.batch.rules_version},
+        organization_id=application.applicant_id,
+    )
+    return done
+
+
+def _move(actor: Actor, application: Application, transition: Any, changes: dict[str, Any]) -> Application:
+    return run_transition(
+        application,
+        transition,
+        actor=actor,
+        changes=changes,
+        payload={"reason": changes["reason"]} if changes.get("reason") else {},
+        organization_id=application.applicant_id,
+    )
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("请写明理由")]})
+    return reason.strip()
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Actor, application: Application) -> Application:
+    return _move(actor, application, workflows.APPLICATION_WITHDRAW, {})
+
+
+@transaction.atomic
+def application_start_review(*, actor: Actor, application: Application) -> Application:
+    return _move(actor, application, workflows.APPLICATION_START_REVIEW, {})
+
+
+@transaction.atomic
+def application_return(*, actor: Actor, application: Application, reason: str) -> Application:
+    """Back to the authority for information (DOMAIN.md 2.7: returned, completed, submitted again)."""
+    return _move(actor, application, workflows.APPLICATION_RETURN, {"reason": _reason(reason)})
+
+
+@transaction.atomic
+def application_reject(*, actor: Actor, application: Application, reason: str) -> Application:
+    changes = {"reason": _reason(reason), "decided_at": timezone.now()}
+    return _move(actor, application, workflows.APPLICATION_REJECT, changes)
