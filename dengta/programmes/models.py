@@ -46,6 +46,15 @@ class Programme(TimeStampedModel):
         return self.name_en if in_english() and self.name_en else self.name
 
 
+class ReviewMethod(models.TextChoices):
+    """How a batch combines its experts' totals (review.AggregationMethod; Hypha lets each round choose,
+    DOMAIN.md 9.4)."""
+
+    MEAN = "mean", _("平均分")
+    TRIMMED_MEAN = "trimmed_mean", _("去掉最高分和最低分后的平均分")
+    MEDIAN = "median", _("中位数")
+
+
 class Batch(TimeStampedModel):
     """One batch (批次) of a programme. Its rules are the batch file as loaded (``manage.py load_batches``),
     with the file's version: every decision on an application stores the version it used (ARCHITECTURE.md
@@ -66,6 +75,10 @@ class Batch(TimeStampedModel):
     # The rules file's text as loaded: its decimals stay exact (a JSON column would make them floats).
     rules = models.TextField(_("批次规则（JSON）"))
     rules_version = models.CharField(_("规则版本"), max_length=40)
+    # How the experts' totals are combined: the programme staff's choice, not part of the notice's rules.
+    review_method = models.CharField(
+        _("评审汇总方式"), max_length=20, choices=ReviewMethod.choices, default=ReviewMethod.MEAN
+    )
 
     class Meta:
         ordering = ["-year", "code"]
@@ -193,7 +206,12 @@ class Application(TimeStampedModel):
                 condition=Q(local_matching_yuan__gte=0), name="programmes_application_matching_nonneg"
             ),
         ]
-        indexes = [models.Index(fields=["batch", "state"], name="programmes_app_batch_state")]
+        # The list's filters and its default sort (docs/lists.md, "Adding a list"); sorting by the applicant's
+        # name orders through the join: a batch has at most a few hundred applications.
+        indexes = [
+            models.Index(fields=["batch", "state"], name="programmes_app_batch_state"),
+            models.Index(fields=["updated_at", "id"], name="programmes_app_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.applicant} · {self.batch}"
@@ -286,3 +304,78 @@ class PoolEnterprise(models.Model):
         super().clean()
         if self.entry_id and self.application_id and self.entry.application_id != self.application_id:
             raise ValidationError({"entry": _("该细分行业不属于这份申报")})
+
+
+# ---------------------------------------------------------------------------------------------- expert review
+
+
+class ReviewAssignment(TimeStampedModel):
+    """One expert's review of one application under the batch's rubric (竞争性评审, DOMAIN.md 2.1): scores per
+    criterion (0–5 or n/a), comments, submitted once before the deadline with its total and the rubric
+    version it used."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("申报")
+    )
+    expert = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="application_reviews",
+        verbose_name=_("评审专家"),
+    )
+    deadline = models.DateTimeField(_("评审截止时间"))
+    scores = models.JSONField(_("评分"), default=dict, blank=True)  # criterion code -> 0–5, or None for n/a
+    comments = models.JSONField(_("评语"), default=dict, blank=True)  # criterion code -> text
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    rubric_version = models.CharField(_("评审细则版本"), max_length=40)
+
+    class Meta:
+        ordering = ["application_id", "id"]
+        verbose_name = _("专家评审")
+        verbose_name_plural = _("专家评审")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "expert"], name="programmes_review_once_per_expert"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100),
+                name="programmes_review_total_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.application}"
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class ConflictDeclaration(TimeStampedModel):
+    """An expert's declared conflict of interest with an organisation (an applicant or a provider): the expert
+    is never assigned an application it is a party to."""
+
+    expert = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="conflict_declarations",
+        verbose_name=_("评审专家"),
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("机构")
+    )
+    reason = models.CharField(_("说明"), max_length=300)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("利益冲突声明")
+        verbose_name_plural = _("利益冲突声明")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expert", "organization"], name="programmes_conflict_once_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.organization}"
