@@ -21,6 +21,7 @@ urlpatterns = [
     path("registry/", include("dengta.registry.urls")),
     path("assessments/", include("dengta.assessment.urls")),
     path("catalog/", include("dengta.catalog.urls")),
+    path("programmes/", include("dengta.programmes.urls")),
     # The public verification page of issued reports, short so the printed URL and QR code stay small.
     path("v/", include("dengta.assessment.views.verification")),
     path("api/", include("dengta.api.urls")),

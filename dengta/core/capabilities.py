@@ -52,6 +52,10 @@ class Capability(StrEnum):
     RATE_PROVIDERS = "rate_providers"
     VIEW_RECOMMENDATIONS = "view_recommendations"
     VIEW_CONCENTRATION = "view_concentration"
+    # Programme administration (dengta.programmes): batches and applications (申报).
+    VIEW_APPLICATIONS = "view_applications"
+    APPLY_FOR_PILOTS = "apply_for_pilots"
+    REVIEW_APPLICATIONS = "review_applications"
     # Oversight.
     VIEW_EVENTS = "view_events"
     # Reference data and the API documentation: everyone may read them; the staff, who work with the code

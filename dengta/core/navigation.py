@@ -84,6 +84,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     ),
     NavItem(_("服务商库"), "catalog:pool_list", "collection", Capability.VIEW_POOLS, prefix="/catalog/pools"),
     NavItem(
+        _("试点申报"),
+        "programmes:application_list",
+        "flag",
+        Capability.VIEW_APPLICATIONS,
+        prefix="/programmes/",
+    ),
+    NavItem(
         _("本机构产品"),
         "catalog:my_products",
         "box-seam",

@@ -102,6 +102,14 @@ ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
     # An enterprise's own recommendations; the staff open an enterprise's from its page (LIST_ENTERPRISES).
     Capability.VIEW_RECOMMENDATIONS: (_grant(OrgType.ENTERPRISE),),
     Capability.VIEW_CONCENTRATION: STAFF,
+    # Programme administration (DOMAIN.md 2.1): the batches and the applications the viewer sees (an
+    # authority its own, the staff of a jurisdiction those inside it); an authority's admins and staff apply
+    # for their organisation; the ministry's programme staff review, return and reject.
+    Capability.VIEW_APPLICATIONS: STAFF,
+    Capability.APPLY_FOR_PILOTS: (_grant(OrgType.AUTHORITY, roles=WRITING_ROLES),),
+    Capability.REVIEW_APPLICATIONS: (
+        _grant(OrgType.MINISTRY, roles=WRITING_ROLES, platform_roles=[PlatformRole.PROGRAMME_STAFF]),
+    ),
     # Oversight bodies read the event log; so does anyone holding the auditor platform role.
     Capability.VIEW_EVENTS: (
         _grant(OrgType.OVERSIGHT),

@@ -249,6 +249,30 @@ ROUTES: dict[str, Route] = {
     "catalog:quote_decide": Route(C.REQUEST_QUOTES, sample="quote_by_enterprise", post=True, owner=True),
     "catalog:rate_provider": Route(C.RATE_PROVIDERS, sample="provider_public"),
     "catalog:concentration": Route(C.VIEW_CONCENTRATION),
+    # Programme administration: an authority applies for its own organisation; the ministry's programme
+    # staff review. A batch's window that has closed answers 409 to an authority (still allowed here).
+    "programmes:batch_list": Route(C.VIEW_APPLICATIONS),
+    "programmes:application_create": Route(C.APPLY_FOR_PILOTS, sample="batch", post=True),
+    "programmes:application_list": Route(C.VIEW_APPLICATIONS),
+    "programmes:application_detail": Route(sample="application"),
+    "programmes:application_plan": Route(C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True),
+    "programmes:application_add_sub_industry": Route(
+        C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True
+    ),
+    "programmes:application_add_provider": Route(
+        C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True
+    ),
+    "programmes:application_add_enterprise": Route(
+        C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True
+    ),
+    "programmes:application_remove_enterprise": Route(
+        C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True
+    ),
+    "programmes:application_submit": Route(C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True),
+    "programmes:application_withdraw": Route(C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True),
+    "programmes:application_start_review": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
+    "programmes:application_return": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
+    "programmes:application_reject": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
     "set_language": Route(public=True, post=True),
     "javascript-catalog": Route(public=True),
 }
@@ -316,9 +340,11 @@ def samples(world: Any) -> dict[str, Sample]:
         return lambda viewer: qs.visible_to(viewer).filter(pk=pk).exists()
 
     catalogue = catalogue_samples(world, provider, tianhe)
+    programme = programme_samples(world)
     missing = 999_999
     return {
         **catalogue,
+        **programme,
         "enterprise": Sample({"pk": tianhe.pk}, sees(Enterprise.objects, tianhe.pk)),
         "own_enterprise_uscc": Sample(
             {"uscc": world.registered.own.uscc}, sees(Enterprise.objects, world.registered.own.pk)
@@ -419,6 +445,27 @@ def catalogue_samples(world: Any, provider: Any, tianhe: Any) -> dict[str, Sampl
         "quote": Sample({"pk": quote.pk}, sees(QuoteRequest.objects, quote.pk), member_of(provider_org)),
         "quote_by_enterprise": Sample(
             {"pk": quote.pk}, sees(QuoteRequest.objects, quote.pk), member_of(own.organization_id)
+        ),
+    }
+
+
+def programme_samples(world: Any) -> dict[str, Sample]:
+    """The shipped batches (their windows have closed) and a draft application of the 广州 authority."""
+    from dengta.programmes.models import Application, Batch
+    from dengta.programmes.services import batches_load
+
+    batches_load(actor=None)
+    batch = Batch.objects.get(code="city-2025")
+    owner = world.orgs["guangzhou"]
+    application = Application.objects.create(batch=batch, applicant=owner, rules_version=batch.rules_version)
+
+    def sees(viewer: Any) -> bool:
+        return Application.objects.visible_to(viewer).filter(pk=application.pk).exists()
+
+    return {
+        "batch": Sample({"pk": batch.pk}, lambda viewer: True),
+        "application": Sample(
+            {"pk": application.pk}, sees, lambda viewer: viewer.organization_id == owner.pk
         ),
     }
 

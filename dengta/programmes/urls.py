@@ -1,0 +1,34 @@
+from django.urls import path
+
+from dengta.programmes import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("", views.batch_list, name="batch_list"),
+    path("batches/<int:pk>/apply/", views.application_create, name="application_create"),
+    path("applications/", views.application_list, name="application_list"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/plan/", views.application_plan, name="application_plan"),
+    path(
+        "applications/<int:pk>/sub-industries/",
+        views.application_add_sub_industry,
+        name="application_add_sub_industry",
+    ),
+    path("applications/<int:pk>/providers/", views.application_add_provider, name="application_add_provider"),
+    path(
+        "applications/<int:pk>/enterprises/",
+        views.application_add_enterprise,
+        name="application_add_enterprise",
+    ),
+    path(
+        "applications/<int:pk>/enterprises/remove/",
+        views.application_remove_enterprise,
+        name="application_remove_enterprise",
+    ),
+    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/review/", views.application_start_review, name="application_start_review"),
+    path("applications/<int:pk>/return/", views.application_return, name="application_return"),
+    path("applications/<int:pk>/reject/", views.application_reject, name="application_reject"),
+]
