@@ -379,3 +379,84 @@ class ConflictDeclaration(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.expert} · {self.organization}"
+
+
+# ------------------------------------------------------------------------------------------ pilots and money
+
+
+class Pilot(TimeStampedModel):
+    """An approved application: the pilot of its authority, with its period, its targets and the central
+    award (定额奖励, DOMAIN.md 2.1). One per application: approval creates it, once."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="pilot", verbose_name=_("申报")
+    )
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("批次"))
+    authority = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="pilots", verbose_name=_("试点单位")
+    )
+    starts_on = models.DateField(_("试点开始"))
+    ends_on = models.DateField(_("试点结束"))
+    target_share = models.DecimalField(_("目标：规上试点企业达标比例"), max_digits=5, decimal_places=4)
+    target_level = models.PositiveSmallIntegerField(_("目标等级"))
+    central_award_yuan = models.DecimalField(_("中央奖补资金（元）"), max_digits=16, decimal_places=2)
+    rules_version = models.CharField(_("使用的规则版本"), max_length=40)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("试点")
+        verbose_name_plural = _("试点")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lt=models.F("ends_on")), name="programmes_pilot_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(central_award_yuan__gte=0), name="programmes_pilot_award_nonneg"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} · {self.batch}"
+
+
+class Allocation(TimeStampedModel):
+    """The pilot's award split into the retrofit and service-capacity envelopes (≥ 80 % / ≤ 20 %, DOMAIN.md
+    2.1) beside the local matching funds: the budgets retrofit projects draw on, with the rule that made
+    them (``allocation.split_award``)."""
+
+    pilot = models.OneToOneField(
+        Pilot, on_delete=models.PROTECT, related_name="allocation", verbose_name=_("试点")
+    )
+    award_yuan = models.DecimalField(_("中央奖补资金（元）"), max_digits=16, decimal_places=2)
+    retrofit_share = models.DecimalField(_("用于企业改造的比例"), max_digits=5, decimal_places=4)
+    service_share = models.DecimalField(_("用于服务能力提升的比例"), max_digits=5, decimal_places=4)
+    retrofit_yuan = models.DecimalField(_("企业改造资金（元）"), max_digits=16, decimal_places=2)
+    service_yuan = models.DecimalField(_("服务能力提升资金（元）"), max_digits=16, decimal_places=2)
+    local_matching_yuan = models.DecimalField(_("地方配套资金（元）"), max_digits=16, decimal_places=2)
+    total_yuan = models.DecimalField(_("资金合计（元）"), max_digits=16, decimal_places=2)
+    cap_yuan = models.DecimalField(_("奖补上限（元）"), max_digits=16, decimal_places=2)
+    rules_version = models.CharField(_("使用的规则版本"), max_length=40)
+    explanation = models.JSONField(_("计算说明"), default=list)
+
+    class Meta:
+        verbose_name = _("资金分配")
+        verbose_name_plural = _("资金分配")
+        constraints = [
+            # The envelopes add up to the award to the fen (allocation.split_award rounds the retrofit
+            # envelope down and gives the service envelope the rest).
+            models.CheckConstraint(
+                condition=Q(award_yuan=models.F("retrofit_yuan") + models.F("service_yuan")),
+                name="programmes_allocation_envelopes_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_yuan=models.F("award_yuan") + models.F("local_matching_yuan")),
+                name="programmes_allocation_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(retrofit_yuan__gte=0, service_yuan__gte=0, local_matching_yuan__gte=0),
+                name="programmes_allocation_nonneg",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pilot)

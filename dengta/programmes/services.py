@@ -8,6 +8,8 @@ incomplete, the declaration is missing or the window is closed.
 
 from __future__ import annotations
 
+from calendar import monthrange
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -23,12 +25,14 @@ from dengta.core.events import record_event
 from dengta.core.language import in_english
 from dengta.core.workflows import TransitionRefused, run_transition
 from dengta.orgs.models import Organization, OrgType
-from dengta.programmes import checks, rules, workflows
+from dengta.programmes import allocation, checks, rules, workflows
 from dengta.programmes.models import (
+    Allocation,
     Application,
     ApplicationSubIndustry,
     Batch,
     NominatedProvider,
+    Pilot,
     PoolEnterprise,
     Programme,
 )
@@ -366,3 +370,97 @@ def application_return(*, actor: Actor, application: Application, reason: str) -
 def application_reject(*, actor: Actor, application: Application, reason: str) -> Application:
     changes = {"reason": _reason(reason), "decided_at": timezone.now()}
     return _move(actor, application, workflows.APPLICATION_REJECT, changes)
+
+
+# ------------------------------------------------------------------------------------------ approval
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the last day of the month when that month is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def _split(application: Application, parsed: rules.BatchRules, award: Decimal) -> allocation.Allocation:
+    cap = parsed.award_caps.for_kind(checks.applicant_kind(application.applicant))
+    if cap is None:
+        raise ValidationError(_("该申报单位类型在本批次没有奖补上限，不能批准"))
+    try:
+        return allocation.split_award(
+            award,
+            application.retrofit_share if application.retrofit_share is not None else Decimal(0),
+            application.service_share if application.service_share is not None else Decimal(0),
+            application.local_matching_yuan,
+            allocation.AllocationRules(
+                cap_yuan=cap,
+                min_retrofit_share=parsed.min_retrofit_share,
+                max_service_share=parsed.max_service_share,
+            ),
+        )
+    except allocation.AllocationError as exc:
+        raise ValidationError(exc.sentence_en if in_english() else exc.sentence_zh) from exc
+
+
+@transaction.atomic
+def application_approve(*, actor: Actor, application: Application, award_yuan: Any = None) -> Pilot:
+    """Approve an application under review: the pilot with its period (from today, Asia/Shanghai), targets
+    and central award (the amount requested unless staff set another), and its allocation into the
+    retrofit and service-capacity envelopes under the batch's rules. The row lock of the transition makes a
+    second approval, even at the same moment, find the application approved and refuse."""
+    award = _decimal("award_requested_yuan", award_yuan) if award_yuan not in (None, "") else None
+    done = run_transition(
+        application,
+        workflows.APPLICATION_APPROVE,
+        actor=actor,
+        changes={"decided_at": timezone.now()},
+        payload={"rules_version": application.batch.rules_version},
+        organization_id=application.applicant_id,
+    )
+    parsed = done.batch.parsed_rules()
+    award = award if award is not None else done.award_requested_yuan
+    if award is None or done.target_share is None or done.target_level is None:
+        raise ValidationError(_("申报缺少资金安排或目标，不能批准"))
+    split = _split(done, parsed, award)
+    starts = timezone.localdate()
+    pilot = Pilot(
+        application=done,
+        batch=done.batch,
+        authority=done.applicant,
+        starts_on=starts,
+        ends_on=_add_months(starts, done.batch.pilot_period_months),
+        target_share=done.target_share,
+        target_level=done.target_level,
+        central_award_yuan=split.award_yuan,
+        rules_version=parsed.version,
+    )
+    pilot.full_clean()
+    pilot.save()
+    money = Allocation(
+        pilot=pilot,
+        award_yuan=split.award_yuan,
+        retrofit_share=split.retrofit_share,
+        service_share=split.service_share,
+        retrofit_yuan=split.retrofit_yuan,
+        service_yuan=split.service_yuan,
+        local_matching_yuan=split.local_matching_yuan,
+        total_yuan=split.total_yuan,
+        cap_yuan=split.rules.cap_yuan,
+        rules_version=parsed.version,
+        explanation=[line.to_json() for line in split.explanation],
+    )
+    money.full_clean()
+    money.save()
+    _record(actor, done, "pilot.created", {"pilot": pilot.pk, "award_yuan": str(split.award_yuan)})
+    _record(
+        actor,
+        done,
+        "allocation.recorded",
+        {
+            "retrofit_yuan": str(split.retrofit_yuan),
+            "service_yuan": str(split.service_yuan),
+            "local_matching_yuan": str(split.local_matching_yuan),
+            "rules_version": parsed.version,
+        },
+    )
+    return pilot

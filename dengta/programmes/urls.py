@@ -31,4 +31,5 @@ urlpatterns = [
     path("applications/<int:pk>/review/", views.application_start_review, name="application_start_review"),
     path("applications/<int:pk>/return/", views.application_return, name="application_return"),
     path("applications/<int:pk>/reject/", views.application_reject, name="application_reject"),
+    path("applications/<int:pk>/approve/", views.application_approve, name="application_approve"),
 ]

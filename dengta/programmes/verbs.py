@@ -19,6 +19,8 @@ VERBS = {
     "application.approved": _("申报已批准"),
     "application.rejected": _("申报未获批准"),
     "application.withdrawn": _("申报已撤回"),
+    "pilot.created": _("试点已设立"),
+    "allocation.recorded": _("试点资金已分配"),
     "review.assigned": _("已分配评审专家"),
     "review.submitted": _("专家评审已提交"),
     "expert.conflict_declared": _("专家声明利益冲突"),

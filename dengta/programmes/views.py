@@ -35,7 +35,7 @@ from dengta.programmes.forms import (
     SubIndustryForm,
     SubmitForm,
 )
-from dengta.programmes.models import Application, ApplicationState, Batch
+from dengta.programmes.models import Application, ApplicationState, Batch, Pilot
 from dengta.registry import uscc
 
 _NARROW = "col-6 col-md-3 col-xl-2"
@@ -211,6 +211,8 @@ def _detail_context(
         "reason_form": ReasonForm(),
         "providers": list(selectors.admitted_providers()) if can_edit else [],
         "window_open": permissions.window_open(application.batch),
+        "pilot": _pilot_of(application),
+        "english": in_english(),
     }
 
 
@@ -432,6 +434,12 @@ def _review(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             lambda: services.application_reject(actor=request.user, application=application, reason=reason),
             _("已决定不予批准"),
         ),
+        "approve": (
+            lambda: services.application_approve(
+                actor=request.user, application=application, award_yuan=request.POST.get("award", "")
+            ),
+            _("申报已批准，试点已设立，资金已分配到改造和服务能力两部分"),
+        ),
     }
     action, done = actions[step]
     _act(request, application, action, done)
@@ -448,6 +456,17 @@ def application_start_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, "return")
+
+
+@login_required
+@require_POST
+def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, "approve")
+
+
+def _pilot_of(application: Application) -> Pilot | None:
+    """The pilot an approval created, with its allocation (None before approval)."""
+    return Pilot.objects.select_related("allocation").filter(application=application).first()
 
 
 @login_required

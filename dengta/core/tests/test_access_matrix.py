@@ -273,6 +273,7 @@ ROUTES: dict[str, Route] = {
     "programmes:application_start_review": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
     "programmes:application_return": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
     "programmes:application_reject": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
+    "programmes:application_approve": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
     "set_language": Route(public=True, post=True),
     "javascript-catalog": Route(public=True),
 }

@@ -291,3 +291,30 @@ def test_the_application_page_is_english_apart_from_data(world: Any, ready: Appl
     staff = english(world.client("ministry"))
     page = texts(staff.get(url(ready)))
     assert "Start the review" in page and not chinese_left(page, data)
+
+
+@pytest.fixture
+def reviewing_app(world: Any, ready: Application) -> Application:
+    services.application_submit(actor=world.members["guangzhou"].user, application=ready, declared=True)
+    return services.application_start_review(actor=world.members["ministry"].user, application=ready)
+
+
+def test_programme_staff_approve_on_the_page_and_the_pilot_and_its_money_show(
+    world: Any, reviewing_app: Any
+) -> None:
+    from dengta.programmes.models import Pilot
+
+    staff = world.client("ministry")
+    url = f"/programmes/applications/{reviewing_app.pk}/"
+    page = staff.get(url).content.decode()
+    assert "批准并设立试点" in page and 'value="150000000.00"' in page
+    response = staff.post(f"{url}approve/", {"award": "200000000"}, follow=True)
+    assert "150,000,000" in response.content.decode()  # over the cap: refused with the rule's figure
+    assert not Pilot.objects.exists()
+    response = staff.post(f"{url}approve/", {"award": "120000000"}, follow=True)
+    html = response.content.decode()
+    assert "试点已设立" in html and "96,000,000.00" in html and "24,000,000.00" in html
+    assert Pilot.objects.get().allocation.retrofit_yuan == 96_000_000
+    # The authority sees its pilot and money too; it cannot approve.
+    assert "96,000,000.00" in world.client("guangzhou").get(url).content.decode()
+    assert world.client("guangzhou").post(f"{url}approve/", {"award": "1"}).status_code == 403
