@@ -21,6 +21,8 @@ from dengta.programmes.models import Allocation, Application, ApplicationState, 
 from dengta.programmes.services import _add_months
 from dengta.programmes.tests.test_reviews import reviewing  # noqa: F401  (the fixture)
 from dengta.programmes.tests.test_services import ready, user  # noqa: F401  (the fixture)
+from dengta.registry.kinds import load_kinds
+from dengta.registry.models import ProviderKind
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +107,19 @@ def approve_retrying_while_locked(actor: Any, pk: int) -> str:
     raise AssertionError("the application stayed locked")
 
 
+@pytest.fixture
+def provider_kinds(transactional_db: Any) -> None:
+    """The provider kinds a data migration loads: a transactional test starts after the previous one's flush,
+    which empties every table, so it loads them again (pytest-django runs transactional tests last)."""
+    load_kinds(ProviderKind)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_staff_approving_at_once_create_one_pilot(world: Any, reviewing: Application) -> None:  # noqa: F811
+def test_two_staff_approving_at_once_create_one_pilot(
+    provider_kinds: None,
+    world: Any,
+    reviewing: Application,  # noqa: F811
+) -> None:
     """Two threads with their own connections approve the same application at the same time: on PostgreSQL
     the transition's row lock makes the second wait and then find it approved."""
     outcomes: list[str] = []
