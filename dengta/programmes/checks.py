@@ -60,24 +60,13 @@ def applicant_kind(org: Organization) -> str:
     return "municipal_district_county" if code[:2] in MUNICIPALITIES else "county"
 
 
-def _period_end(application: Application) -> date | None:
-    if application.decided_at is None:
-        return None
-    start = timezone.localdate(application.decided_at)
-    months = start.month - 1 + application.batch.pilot_period_months
-    return date(start.year + months // 12, months % 12 + 1, min(start.day, 28))
-
-
 def _in_running_pilot(enterprise_ids: set[int], exclude: int, today: date) -> set[int]:
-    """Enterprises in the pool of another approved application whose pilot period has not ended."""
-    rows = (
-        PoolEnterprise.objects.filter(
-            enterprise_id__in=enterprise_ids, application__state=ApplicationState.APPROVED
-        )
-        .exclude(application_id=exclude)
-        .select_related("application__batch")
-    )
-    return {r.enterprise_id for r in rows if (end := _period_end(r.application)) is None or end >= today}
+    """Enterprises in the pool of another application whose pilot (set up at approval, with its end date)
+    has not ended."""
+    rows = PoolEnterprise.objects.filter(
+        enterprise_id__in=enterprise_ids, application__pilot__ends_on__gte=today
+    ).exclude(application_id=exclude)
+    return set(rows.values_list("enterprise_id", flat=True))
 
 
 def _levels(enterprise_ids: set[int]) -> dict[int, int]:
@@ -199,9 +188,6 @@ def fund_plan_complete(application: Application) -> bool:
 
 def application_input(application: Application, today: date) -> eligibility.ApplicationInput:
     applicant = application.applicant
-    complete = fund_plan_complete(application)
-    retrofit = application.retrofit_share if complete else Decimal(0)
-    service = application.service_share if complete else Decimal(0)
     return eligibility.ApplicationInput(
         applicant=eligibility.Applicant(
             name=applicant.name,
@@ -212,9 +198,10 @@ def application_input(application: Application, today: date) -> eligibility.Appl
         batch_code=application.batch.code,
         sub_industries=_sub_industries(application, today),
         fund_plan=eligibility.FundPlan(
+            # An incomplete plan counts as zeros; eligibility_failures drops its fund-plan failures.
             award_requested_yuan=application.award_requested_yuan or Decimal(0),
-            retrofit_share=retrofit or Decimal(0),
-            service_share=service or Decimal(0),
+            retrofit_share=application.retrofit_share or Decimal(0),
+            service_share=application.service_share or Decimal(0),
             local_matching_yuan=application.local_matching_yuan,
         ),
         other_applications=_others(application),

@@ -30,7 +30,7 @@ subtree — the first 2 digits for a province, 4 for a prefecture, all 6 for a c
 兵团's cities (6590xx) sit under its custom unit 660000 and not under 新疆 650000 (DOMAIN.md 4.4).
 
 The sentences are data (``data/eligibility-sentences.json``, Dengta's wording, versioned): each code has a
-Chinese and an English template with the same placeholders, filled from the failure's params.
+Chinese and an English template with the same named fields, filled from the failure's params.
 
 ``pool_summary.summary`` counts a pool (规上, SMEs, 专精特新 tiers, current levels) and says how many 规上
 enterprises are below the target level and how many must still be lifted for the 90 % target (DOMAIN.md 2.1,
@@ -197,7 +197,7 @@ class Failure:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Sentences: "%(name)s" placeholders filled from the params (shares as %, yuan with separators)
+# Sentences: "%(name)s" fields filled from the params (shares as %, yuan with separators)
 
 
 class SentencesError(ValueError):
@@ -207,12 +207,12 @@ class SentencesError(ValueError):
 @dataclass(frozen=True)
 class Sentences:
     version: str
-    templates: dict[str, tuple[str, str]]  # code or "code.variant" → (zh, en), "%(name)s" placeholders
+    templates: dict[str, tuple[str, str]]  # code or "code.variant" → (zh, en), "%(name)s" fields
     kinds: dict[str, tuple[str, str]]  # applicant kind → (zh, en) name
     uscc_en: dict[str, str]  # dengta.registry.uscc problem code → English template
 
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_NAMED_FIELD = re.compile(r"%\((\w+)\)s")
 
 
 def _pairs(raw: Any, where: str) -> dict[str, tuple[str, str]]:
@@ -224,8 +224,8 @@ def _pairs(raw: Any, where: str) -> dict[str, tuple[str, str]]:
             isinstance(pair.get("zh"), str) and isinstance(pair.get("en"), str)
         ):
             raise SentencesError(f"{where}.{key}: needs a zh and an en text")
-        if set(_PLACEHOLDER.findall(pair["zh"])) != set(_PLACEHOLDER.findall(pair["en"])):
-            raise SentencesError(f"{where}.{key}: zh and en must use the same placeholders")
+        if set(_NAMED_FIELD.findall(pair["zh"])) != set(_NAMED_FIELD.findall(pair["en"])):
+            raise SentencesError(f"{where}.{key}: zh and en must use the same named fields")
         out[key] = (pair["zh"], pair["en"])
     return out
 

@@ -146,7 +146,13 @@ class EnterpriseForm(EntryForm):
 
 
 class RemoveEnterpriseForm(forms.Form):
-    row = forms.ModelChoiceField(queryset=PoolEnterprise.objects.none())
+    row = forms.ModelChoiceField(
+        queryset=PoolEnterprise.objects.none(),
+        error_messages={
+            "required": gettext_lazy("请选择要移出的企业"),
+            "invalid_choice": gettext_lazy("请选择要移出的企业"),
+        },
+    )
 
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

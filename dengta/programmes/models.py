@@ -73,7 +73,7 @@ class Batch(TimeStampedModel):
     review_closes = models.DateField(_("评审截止"))
     pilot_period_months = models.PositiveSmallIntegerField(_("试点期（月）"))
     # The rules file's text as loaded: its decimals stay exact (a JSON column would make them floats).
-    rules = models.TextField(_("批次规则（JSON）"))
+    rules = models.TextField(_("批次规则文件内容"))
     rules_version = models.CharField(_("规则版本"), max_length=40)
     # How the experts' totals are combined: the programme staff's choice, not part of the notice's rules.
     review_method = models.CharField(

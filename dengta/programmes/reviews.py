@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dengta.assessment.texts import list_separator
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.language import in_english
@@ -132,7 +133,7 @@ def review_assign(
     if found:
         raise ReviewRefused(
             _("该专家与这份申报存在利益冲突：%(reasons)s")
-            % {"reasons": "; ".join(_sentence(c) for c in found)}
+            % {"reasons": list_separator().join(_sentence(c) for c in found)}
         )
     assignment = ReviewAssignment(
         application=locked, expert=expert, deadline=deadline, rubric_version=rubric_for(locked).version

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -274,106 +275,105 @@ def _act(request: HttpRequest, application: Application, action: Callable[[], An
         messages.success(request, done)
 
 
-@login_required
-@require_POST
-def application_add_sub_industry(request: HttpRequest, pk: int) -> HttpResponse:
+def _edit_step(
+    request: HttpRequest,
+    pk: int,
+    build: Callable[[Application], forms.Form],
+    step: Callable[[Viewer, Application, Any], None],
+) -> HttpResponse:
+    """One change to an application's pools from its page: the applicant only, while it may be edited; the
+    form's errors or the service's refusal are said on the page it goes back to."""
     viewer = request_viewer(request)
     application = _application(viewer, pk)
     if (refused := _editable(request, viewer, application)) is not None:
         return refused
-    form = SubIndustryForm(request.POST)
-    if not form.is_valid():
+    form = build(application)
+    if form.is_valid():
+        step(viewer, application, form.cleaned_data)
+    else:
         _say_form_errors(request, form)
-        return _back(application)
-    _act(
-        request,
-        application,
-        lambda: services.application_add_sub_industry(
-            actor=request.user,
-            application=application,
-            sub_industry=form.cleaned_data["sub_industry"],
-            local_name=form.cleaned_data["local_name"],
-        ),
-        _("细分行业已添加"),
-    )
     return _back(application)
+
+
+@login_required
+@require_POST
+def application_add_sub_industry(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(viewer: Viewer, application: Application, data: dict[str, Any]) -> None:
+        _act(
+            request,
+            application,
+            lambda: services.application_add_sub_industry(
+                actor=request.user,
+                application=application,
+                sub_industry=data["sub_industry"],
+                local_name=data["local_name"],
+            ),
+            _("细分行业已添加"),
+        )
+
+    return _edit_step(request, pk, lambda _app: SubIndustryForm(request.POST), step)
 
 
 @login_required
 @require_POST
 def application_add_provider(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request_viewer(request)
-    application = _application(viewer, pk)
-    if (refused := _editable(request, viewer, application)) is not None:
-        return refused
-    form = ProviderForm(request.POST, application=application, providers=selectors.admitted_providers())
-    if not form.is_valid():
-        _say_form_errors(request, form)
-        return _back(application)
-    _act(
-        request,
-        application,
-        lambda: services.application_add_provider(
-            actor=request.user, entry=form.cleaned_data["entry"], provider=form.cleaned_data["provider"]
-        ),
-        _("推荐服务商已添加"),
-    )
-    return _back(application)
+    def build(application: Application) -> forms.Form:
+        return ProviderForm(request.POST, application=application, providers=selectors.admitted_providers())
+
+    def step(viewer: Viewer, application: Application, data: dict[str, Any]) -> None:
+        _act(
+            request,
+            application,
+            lambda: services.application_add_provider(
+                actor=request.user, entry=data["entry"], provider=data["provider"]
+            ),
+            _("推荐服务商已添加"),
+        )
+
+    return _edit_step(request, pk, build, step)
 
 
 @login_required
 @require_POST
 def application_add_enterprise(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request_viewer(request)
-    application = _application(viewer, pk)
-    if (refused := _editable(request, viewer, application)) is not None:
-        return refused
-    form = EnterpriseForm(request.POST, application=application)
-    if not form.is_valid():
-        _say_form_errors(request, form)
-        return _back(application)
-    check = uscc.validate(form.cleaned_data["uscc"])
-    if check.problem is not None:
-        messages.error(request, check.problem.render(_))
-        return _back(application)
-    enterprise = selectors.enterprise_by_code(viewer, check.value)
-    if enterprise is None:
-        messages.error(
+    def step(viewer: Viewer, application: Application, data: dict[str, Any]) -> None:
+        check = uscc.validate(data["uscc"])
+        if check.problem is not None:
+            messages.error(request, check.problem.render(_))
+            return
+        enterprise = selectors.enterprise_by_code(viewer, check.value)
+        if enterprise is None:
+            messages.error(
+                request,
+                _("没有找到本辖区统一社会信用代码为 %(code)s 的企业：请核对代码，或先在企业库中登记")
+                % {"code": check.value},
+            )
+            return
+        _act(
             request,
-            _("没有找到本辖区统一社会信用代码为 %(code)s 的企业：请核对代码，或先在企业库中登记")
-            % {"code": check.value},
+            application,
+            lambda: services.application_add_enterprise(
+                actor=request.user, entry=data["entry"], enterprise=enterprise
+            ),
+            _("%(name)s 已加入试点企业库") % {"name": enterprise.name},
         )
-        return _back(application)
-    _act(
-        request,
-        application,
-        lambda: services.application_add_enterprise(
-            actor=request.user, entry=form.cleaned_data["entry"], enterprise=enterprise
-        ),
-        _("%(name)s 已加入试点企业库") % {"name": enterprise.name},
-    )
-    return _back(application)
+
+    return _edit_step(request, pk, lambda app: EnterpriseForm(request.POST, application=app), step)
 
 
 @login_required
 @require_POST
 def application_remove_enterprise(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request_viewer(request)
-    application = _application(viewer, pk)
-    if (refused := _editable(request, viewer, application)) is not None:
-        return refused
-    form = RemoveEnterpriseForm(request.POST, application=application)
-    if not form.is_valid():
-        messages.error(request, _("请选择要移出的企业"))
-        return _back(application)
-    row = form.cleaned_data["row"]
-    _act(
-        request,
-        application,
-        lambda: services.application_remove_enterprise(actor=request.user, row=row),
-        _("%(name)s 已移出试点企业库") % {"name": row.enterprise.name},
-    )
-    return _back(application)
+    def step(viewer: Viewer, application: Application, data: dict[str, Any]) -> None:
+        row = data["row"]
+        _act(
+            request,
+            application,
+            lambda: services.application_remove_enterprise(actor=request.user, row=row),
+            _("%(name)s 已移出试点企业库") % {"name": row.enterprise.name},
+        )
+
+    return _edit_step(request, pk, lambda app: RemoveEnterpriseForm(request.POST, application=app), step)
 
 
 @login_required

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('application_closes', models.DateField(verbose_name='申报截止')),
                 ('review_closes', models.DateField(verbose_name='评审截止')),
                 ('pilot_period_months', models.PositiveSmallIntegerField(verbose_name='试点期（月）')),
-                ('rules', models.TextField(verbose_name='批次规则（JSON）')),
+                ('rules', models.TextField(verbose_name='批次规则文件内容')),
                 ('rules_version', models.CharField(max_length=40, verbose_name='规则版本')),
             ],
             options={

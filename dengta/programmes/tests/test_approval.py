@@ -147,3 +147,20 @@ def test_two_staff_approving_at_once_create_one_pilot(
     assert Pilot.objects.filter(application_id=reviewing.pk).count() == 1
     assert Allocation.objects.count() == 1
     assert Event.objects.filter(verb="pilot.created").count() == 1
+
+
+def test_a_running_pilot_holds_its_enterprises_until_it_ends(
+    world: Any,
+    reviewing: Application,  # noqa: F811
+    sub_industry: Any,
+) -> None:
+    pilot = services.application_approve(actor=user(world, "ministry"), application=reviewing)
+    actor = user(world, "guangdong")
+    other = services.application_create(actor=actor, applicant=world.orgs["guangdong"], batch=reviewing.batch)
+    entry = services.application_add_sub_industry(actor=actor, application=other, sub_industry=sub_industry)
+    services.application_add_enterprise(actor=actor, entry=entry, enterprise=world.registered.own)
+    other.refresh_from_db()
+    assert "already_in_pilot" in {f["code"] for f in other.eligibility}
+    Pilot.objects.filter(pk=pilot.pk).update(ends_on=date(2026, 1, 1), starts_on=date(2024, 1, 1))
+    services.application_check(application=other)
+    assert "already_in_pilot" not in {f["code"] for f in other.eligibility}

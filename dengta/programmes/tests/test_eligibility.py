@@ -664,7 +664,7 @@ def test_summary_properties(
 # The sentences file
 
 
-def test_every_code_has_a_sentence_with_the_same_placeholders_in_both_languages() -> None:
+def test_every_code_has_a_sentence_with_the_same_named_fields_in_both_languages() -> None:
     sentences = default_sentences()
     assert {key.split(".")[0] for key in sentences.templates} == set(CODES)
     assert len(CODES) == 18 and sentences.version
@@ -673,7 +673,7 @@ def test_every_code_has_a_sentence_with_the_same_placeholders_in_both_languages(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"sentences": {"not_sme": {"zh": "%(uscc)s", "en": "x"}}}, "same placeholders"),
+        ({"sentences": {"not_sme": {"zh": "%(uscc)s", "en": "x"}}}, "same named fields"),
         ({"sentences": {}}, "missing"),
         ({"sentences": {"not_a_code": {"zh": "x", "en": "x"}}}, "unknown"),
         ({"version": None}, "version"),
