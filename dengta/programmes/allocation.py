@@ -195,7 +195,9 @@ def _parse(value: Any, places: int, integer_digits: int | None = None) -> Decima
         raise _Unparsable("not_finite")
     if _decimal_places(number) > places:
         raise _Unparsable("too_many_places")
-    if integer_digits is not None and number.adjusted() >= integer_digits:
+    # Shares are bounded too (by the money's width; their range check comes later): a number such as 1E100
+    # would otherwise reach quantize below with more digits than its context holds.
+    if number.adjusted() >= (integer_digits if integer_digits is not None else MONEY_INTEGER_DIGITS):
         raise _Unparsable("too_large")
     with localcontext() as ctx:
         ctx.prec = 40

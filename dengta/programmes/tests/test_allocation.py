@@ -266,3 +266,10 @@ def test_any_text_is_split_or_refused_with_a_code(text: str) -> None:
             split_award(*args, CAPITAL)
         except AllocationError as error:
             assert error.code in ERROR_CODES
+
+
+@pytest.mark.parametrize("share", ["1E100", "-1E100", "123456789012345678901234567890"])
+def test_a_huge_share_is_refused_as_too_large_not_a_crash(share: str) -> None:
+    with pytest.raises(AllocationError) as caught:
+        split_award("100", share, "0.2", "0", CAPITAL)
+    assert caught.value.code in ERROR_CODES
