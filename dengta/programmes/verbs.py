@@ -13,6 +13,7 @@ VERBS = {
     "application.provider_removed": _("申报移除推荐服务商"),
     "application.enterprise_added": _("试点企业库增加企业"),
     "application.enterprise_removed": _("试点企业库移除企业"),
+    "application.pool_imported": _("试点企业库从文件导入企业"),
     "application.submitted": _("申报已提交"),
     "application.review_started": _("申报进入评审"),
     "application.returned": _("申报已退回补充"),

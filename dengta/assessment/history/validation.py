@@ -20,7 +20,7 @@ from dengta.assessment.models import Assessment, Kind
 from dengta.assessment.scoring.bands import BandFramework, level_for_total, parse_total
 from dengta.core.importing.outcome import ERRORS_SHOWN, ImportOutcome, check_size
 from dengta.core.importing.reading import Cell, FileRefused, open_sheet
-from dengta.core.importing.rows import MAX_VALUE_SHOWN, RowError, is_blank_row, shown
+from dengta.core.importing.rows import MAX_VALUE_SHOWN, RowError, header_and_body, shown
 from dengta.core.importing.scope import ImportScope
 from dengta.core.problems import Problem, gettext_noop
 from dengta.registry import uscc
@@ -246,20 +246,8 @@ def _read(data: bytes) -> tuple[tuple[int, list[Cell]], list[tuple[int, list[Cel
     check_size(data)
     if not data.strip():
         raise FileRefused(Problem("file_empty", FILE_EMPTY))
-    header: tuple[int, list[Cell]] | None = None
-    body: list[tuple[int, list[Cell]]] = []
-    for number, cells in open_sheet(data).read():
-        if is_blank_row(cells):
-            continue
-        if header is None:
-            header = (number, cells)
-            continue
-        body.append((number, cells))
-        if len(body) > MAX_ROWS:
-            raise FileRefused(Problem("file_too_many_rows", TOO_MANY_ROWS, {"limit": f"{MAX_ROWS:,}"}))
-    if header is None or not body:
-        raise FileRefused(Problem("file_no_rows", NO_ROWS))
-    return header, body
+    rows = open_sheet(data).read()
+    return header_and_body(rows, max_rows=MAX_ROWS, no_rows=NO_ROWS, too_many=TOO_MANY_ROWS)
 
 
 def check_rows(
