@@ -8,6 +8,7 @@ from dengta.api.catalog import insight as catalog_insight
 from dengta.api.catalog import products as catalog_products
 from dengta.api.catalog import quotes as catalog_quotes
 from dengta.api.catalog import views as catalog_views
+from dengta.api.programmes import routes as programme_routes
 
 app_name = "api"
 
@@ -28,6 +29,7 @@ router.register("products", catalog_products.ProductViewSet, basename="product")
 # provider resource of the registry would take these two as its extra actions.
 router.register("providers", catalog_products.ProviderRatingViewSet, basename="provider")
 router.register("quotes", catalog_quotes.QuoteViewSet, basename="quote")
+programme_routes.register(router)
 
 urlpatterns = [
     # Looked up by credit code, beside the enterprise resource (which takes ids).
