@@ -56,6 +56,8 @@ class Capability(StrEnum):
     VIEW_APPLICATIONS = "view_applications"
     APPLY_FOR_PILOTS = "apply_for_pilots"
     REVIEW_APPLICATIONS = "review_applications"
+    REVIEW_AS_EXPERT = "review_as_expert"
+    VIEW_APPLICATION_REVIEWS = "view_application_reviews"
     # Oversight.
     VIEW_EVENTS = "view_events"
     # Reference data and the API documentation: everyone may read them; the staff, who work with the code

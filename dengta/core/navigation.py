@@ -91,6 +91,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefix="/programmes/",
     ),
     NavItem(
+        _("评审任务"),
+        "programmes:review_list",
+        "ui-checks",
+        Capability.REVIEW_AS_EXPERT,
+        prefix="/programmes/reviews",
+    ),
+    NavItem(
         _("本机构产品"),
         "catalog:my_products",
         "box-seam",

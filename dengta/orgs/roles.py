@@ -110,6 +110,18 @@ ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
     Capability.REVIEW_APPLICATIONS: (
         _grant(OrgType.MINISTRY, roles=WRITING_ROLES, platform_roles=[PlatformRole.PROGRAMME_STAFF]),
     ),
+    # The experts of the competitive review (竞争性评审, DOMAIN.md 2.1): members of an expert pool, or anyone
+    # holding the reviewer role; each sees only the applications it was assigned.
+    Capability.REVIEW_AS_EXPERT: (
+        _grant(OrgType.EXPERT_POOL, roles=WRITING_ROLES),
+        _grant(*ALL_ORG_TYPES, platform_roles=[PlatformRole.REVIEWER]),
+    ),
+    # The reviews themselves: the programme staff read every one, an expert its own (the rows are filtered).
+    Capability.VIEW_APPLICATION_REVIEWS: (
+        _grant(OrgType.MINISTRY, roles=WRITING_ROLES, platform_roles=[PlatformRole.PROGRAMME_STAFF]),
+        _grant(OrgType.EXPERT_POOL, roles=WRITING_ROLES),
+        _grant(*ALL_ORG_TYPES, platform_roles=[PlatformRole.REVIEWER]),
+    ),
     # Oversight bodies read the event log; so does anyone holding the auditor platform role.
     Capability.VIEW_EVENTS: (
         _grant(OrgType.OVERSIGHT),

@@ -23,7 +23,8 @@ from dengta.assessment.models import Assessment, DiagnosisInvitation, Invitation
 from dengta.assessment.selectors import DEFAULT_FRAMEWORK
 from dengta.catalog.models import Admission, AdmissionState, Standing
 from dengta.orgs.models import AuthorityLevel, Organization
-from dengta.programmes import eligibility
+from dengta.programmes import eligibility, rules
+from dengta.programmes import pool_summary as summaries
 from dengta.programmes.models import (
     LIVE_STATES,
     Application,
@@ -58,6 +59,19 @@ def applicant_kind(org: Organization) -> str:
     if level == AuthorityLevel.CITY:
         return "provincial_capital" if code[2:] == "0100" else "prefecture_city"
     return "municipal_district_county" if code[:2] in MUNICIPALITIES else "county"
+
+
+def quota_unit_of(applicant: Organization, parsed: rules.BatchRules) -> str:
+    """Whose quota an applicant counts on (eligibility.quota_unit): its province, or itself."""
+    return eligibility.quota_unit(applicant.region_id or "", applicant_kind(applicant), parsed)
+
+
+def quota_for(applicant: Organization, parsed: rules.BatchRules) -> int:
+    """The places of the applicant's quota unit in the batch (DOMAIN.md 2.2, 8.6)."""
+    unit = quota_unit_of(applicant, parsed)
+    if unit != eligibility.province_of(applicant.region_id or ""):
+        return parsed.quotas.separately_planned
+    return parsed.quotas.for_province(unit)
 
 
 def _in_running_pilot(enterprise_ids: set[int], exclude: int, today: date) -> set[int]:
@@ -259,3 +273,14 @@ def checklist(application: Application) -> list[ChecklistItem]:
         ("plan", _("填写实施方案要点"), bool(application.plan.strip())),
     ]
     return [ChecklistItem(code, str(label), done) for code, label, done in items]
+
+
+def pool_summary(application: Application) -> tuple[Any, tuple[tuple[str, Any], ...]] | None:
+    """Whether the target is realistic: the pool's counts overall and per sub-industry (pool_summary),
+    None while the pool is empty."""
+    if not application.pool.exists():
+        return None
+    today = timezone.localdate()
+    return summaries.application_summary(
+        application_input(application, today), application.batch.parsed_rules()
+    )

@@ -176,3 +176,138 @@ class ReasonForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("退回或否决时必填，申报单位会看到"),
     )
+
+
+# ---------------------------------------------------------------------------------------- ranking and review
+
+RANKING_MODES = (
+    ("score", gettext_lazy("按评审得分")),
+    ("outcomes_per_yuan", gettext_lazy("按每百万元预期成效")),
+)
+GROUP_FIELDS = (
+    ("east", gettext_lazy("东部至少入选")),
+    ("central", gettext_lazy("中部至少入选")),
+    ("west", gettext_lazy("西部至少入选")),
+)
+
+
+class RankingForm(StyledForm):
+    """The staff's parameters of a batch's ranked list (read from the query string)."""
+
+    places = forms.IntegerField(
+        label=gettext_lazy("入选名额"),
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text=gettext_lazy("不填则只受省份配额限制"),
+    )
+    east = forms.IntegerField(label=GROUP_FIELDS[0][1], required=False, min_value=0, max_value=100)
+    central = forms.IntegerField(label=GROUP_FIELDS[1][1], required=False, min_value=0, max_value=100)
+    west = forms.IntegerField(label=GROUP_FIELDS[2][1], required=False, min_value=0, max_value=100)
+    mode = forms.ChoiceField(label=gettext_lazy("排序依据"), choices=RANKING_MODES, required=False)
+
+
+DECISION_CHOICES = (
+    ("approve", gettext_lazy("批准（按申请金额）")),
+    ("return", gettext_lazy("退回补充")),
+    ("reject", gettext_lazy("不予批准")),
+)
+
+
+class DecideForm(StyledForm):
+    """One decision for the applications ticked on the ranked list."""
+
+    decision = forms.ChoiceField(
+        label=gettext_lazy("决定"),
+        choices=DECISION_CHOICES,
+        error_messages={"required": gettext_lazy("请选择决定"), "invalid_choice": gettext_lazy("请选择决定")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("退回或不予批准时必填，申报单位会看到"),
+    )
+
+
+class AssignForm(StyledForm):
+    """Assign an expert to an application under review, with the deadline (the end of that day, Beijing
+    time)."""
+
+    expert = forms.ChoiceField(
+        label=gettext_lazy("评审专家"),
+        error_messages={"required": gettext_lazy("请选择专家"), "invalid_choice": gettext_lazy("请选择专家")},
+    )
+    deadline = forms.DateField(
+        label=gettext_lazy("评审截止日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": gettext_lazy("请填写评审截止日期"),
+            "invalid": gettext_lazy("请按 年-月-日 填写日期"),
+        },
+    )
+
+    def __init__(self, *args: Any, experts: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["expert"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", gettext_lazy("请选择")), *experts]
+
+
+NA = "na"
+
+
+class ReviewForm(StyledForm):
+    """An expert's scores (0–5 or n/a, per the rubric) and comments, one pair of fields per criterion. The
+    service checks them against the rubric; the form only keeps what was entered."""
+
+    def __init__(self, *args: Any, rubric: Any, english: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = []
+        for criterion in rubric.criteria:
+            choices: list[tuple[str, Any]] = [("", gettext_lazy("未评分"))]
+            choices += [(str(n), str(n)) for n in range(rubric.scale_min, rubric.scale_max + 1)]
+            if criterion.na_allowed:
+                choices.append((NA, gettext_lazy("不适用")))
+            name = criterion.name_en if english else criterion.name_zh
+            score = forms.ChoiceField(label=name, choices=choices, required=False)
+            comment = forms.CharField(
+                label=gettext_lazy("评语"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"score_{criterion.code}"] = score
+            self.fields[f"comment_{criterion.code}"] = comment
+            self.criteria.append(
+                {
+                    "criterion": criterion,
+                    "name": name,
+                    "guidance": criterion.guidance_en if english else criterion.guidance_zh,
+                    "score": f"score_{criterion.code}",
+                    "comment": f"comment_{criterion.code}",
+                }
+            )
+
+    @staticmethod
+    def initial_for(assignment: Any) -> dict[str, str]:
+        initial: dict[str, str] = {}
+        for code, value in (assignment.scores or {}).items():
+            initial[f"score_{code}"] = NA if value is None else str(value)
+        for code, text in (assignment.comments or {}).items():
+            initial[f"comment_{code}"] = text
+        return initial
+
+    def scores_and_comments(self) -> tuple[dict[str, Any], dict[str, str]]:
+        scores: dict[str, Any] = {}
+        comments: dict[str, str] = {}
+        for item in self.criteria:
+            code = item["criterion"].code
+            raw = self.cleaned_data.get(item["score"], "")
+            if raw == NA:
+                scores[code] = None
+            elif raw != "":
+                scores[code] = raw
+            comments[code] = self.cleaned_data.get(item["comment"], "")
+        return scores, comments

@@ -79,3 +79,18 @@ def can_review_applications(viewer: Viewer) -> Decision:
     return _capability(
         viewer, Capability.REVIEW_APPLICATIONS, _("只有部委的项目管理人员可以评审、退回或否决申报")
     )
+
+
+def can_review_as_expert(viewer: Viewer) -> Decision:
+    """The expert's queue and review form: members of an expert pool or holders of the reviewer role; each
+    assignment is further limited to its own expert (others get 404)."""
+    return _capability(viewer, Capability.REVIEW_AS_EXPERT, _("只有评审专家可以填写申报评审"))
+
+
+def can_view_reviews(viewer: Viewer) -> Decision:
+    """Reading expert reviews: the programme staff (every review) and the experts (their own)."""
+    return _capability(
+        viewer,
+        Capability.VIEW_APPLICATION_REVIEWS,
+        _("专家评审只对部委的项目管理人员和评审专家开放"),
+    )

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dengta.catalog.models import AdmissionState, Standing
 from dengta.core.access import Viewer
-from dengta.programmes.models import LIVE_STATES, Application, Batch
+from dengta.orgs.models import Membership, OrgType, PlatformRole
+from dengta.programmes.models import LIVE_STATES, Application, Batch, ReviewAssignment
 from dengta.registry.models import Enterprise, Provider
 from dengta.registry.text import to_half_width
 from dengta.registry.uscc import normalise
@@ -90,3 +92,38 @@ def failures_by_subject(failures: Iterable[dict[str, Any]], english: bool) -> li
             {"code": failure.get("code", ""), "text": sentence or failure.get("sentence_zh", "")}
         )
     return list(groups.values())
+
+
+def reviewer_choices() -> list[tuple[str, str]]:
+    """The experts staff may assign: active members of an expert pool or holders of the reviewer role, by
+    name with their organisation."""
+    rows = (
+        Membership.objects.active()
+        .filter(Q(organization__type=OrgType.EXPERT_POOL) | ~Q(platform_roles=[]))
+        .select_related("user", "organization")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    seen: dict[str, str] = {}
+    for m in rows:
+        # The role list is JSON; "contains" on it is not portable to SQLite, so the last test is here.
+        if m.organization.type != OrgType.EXPERT_POOL and not m.has_platform_role(PlatformRole.REVIEWER):
+            continue
+        name = m.user.get_full_name() or m.user.get_username()
+        seen.setdefault(
+            str(m.user_id),
+            _("%(name)s（%(organization)s）") % {"name": name, "organization": m.organization.name},
+        )
+    return list(seen.items())
+
+
+def assignments_of(expert: Any) -> QuerySet[ReviewAssignment]:
+    """An expert's own review assignments, the open ones first by deadline."""
+    return (
+        ReviewAssignment.objects.filter(expert=expert)
+        .select_related("application__applicant", "application__batch")
+        .order_by(F("submitted_at").asc(nulls_first=True), "deadline", "pk")
+    )
+
+
+def assignments_for(application: Application) -> list[ReviewAssignment]:
+    return list(application.reviews.select_related("expert").order_by("deadline", "pk"))

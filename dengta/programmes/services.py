@@ -9,6 +9,7 @@ incomplete, the declaration is missing or the window is closed.
 from __future__ import annotations
 
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -402,6 +403,31 @@ def _split(application: Application, parsed: rules.BatchRules, award: Decimal) -
         raise ValidationError(exc.sentence_en if in_english() else exc.sentence_zh) from exc
 
 
+def _approvable(application: Application) -> None:
+    """Refuse an approval the batch's rules forbid: an application failing eligibility as it stands now, or
+    one whose province (or 计划单列市 on its own quota) already holds its quota of pilots (DOMAIN.md 2.2)."""
+    current = Application.objects.select_related("batch__programme", "applicant").get(pk=application.pk)
+    failures = checks.eligibility_failures(current)
+    if failures:
+        sentences = [f.sentence_en if in_english() else f.sentence_zh for f in failures]
+        raise ValidationError(
+            _("未通过资格审查，不能批准：%(reasons)s") % {"reasons": list_separator().join(sentences)}
+        )
+    parsed = current.batch.parsed_rules()
+    unit = checks.quota_unit_of(current.applicant, parsed)
+    held = [
+        pilot.authority.name
+        for pilot in Pilot.objects.filter(batch_id=current.batch_id).select_related("authority")
+        if checks.quota_unit_of(pilot.authority, parsed) == unit
+    ]
+    quota = checks.quota_for(current.applicant, parsed)
+    if len(held) >= quota:
+        raise ValidationError(
+            _("所在省份本批次的 %(quota)s 个名额已由%(holders)s占用，不能再批准")
+            % {"quota": quota, "holders": list_separator().join(held)}
+        )
+
+
 @transaction.atomic
 def application_approve(*, actor: Actor, application: Application, award_yuan: Any = None) -> Pilot:
     """Approve an application under review: the pilot with its period (from today, Asia/Shanghai), targets
@@ -409,6 +435,10 @@ def application_approve(*, actor: Actor, application: Application, award_yuan: A
     retrofit and service-capacity envelopes under the batch's rules. The row lock of the transition makes a
     second approval, even at the same moment, find the application approved and refuse."""
     award = _decimal("award_requested_yuan", award_yuan) if award_yuan not in (None, "") else None
+    # The batch's row lock serialises the approvals of one batch, so that the quota count below sees every
+    # pilot already approved, even one approved at the same moment by another member of staff.
+    Batch.objects.select_for_update().filter(pk=application.batch_id).first()
+    _approvable(application)
     done = run_transition(
         application,
         workflows.APPLICATION_APPROVE,
@@ -464,3 +494,54 @@ def application_approve(*, actor: Actor, application: Application, award_yuan: A
         },
     )
     return pilot
+
+
+# ------------------------------------------------------------------------------------------ batch decisions
+
+DECISIONS = ("approve", "return", "reject")
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What one batch decision did to one application: done, or refused with the reason."""
+
+    application: Application
+    done: bool
+    message: str
+
+
+def applications_decide(
+    *, actor: Actor, batch: Batch, application_ids: list[int], decision: str, reason: str = ""
+) -> list[ItemResult]:
+    """The same decision for several applications of a batch, each on its own (one refusal does not undo
+    the others): approval with the amount each requested, return and rejection with the one reason given.
+    The result says per application what happened."""
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": [_("请选择批准、退回补充或不予批准")]})
+    if decision != "approve":
+        reason = _reason(reason)
+    if not application_ids:
+        raise ValidationError({"applications": [_("请至少选择一份申报")]})
+    rows = (
+        Application.objects.filter(batch=batch, pk__in=application_ids)
+        .select_related("applicant", "batch__programme")
+        .order_by("applicant__name", "pk")
+    )
+    results: list[ItemResult] = []
+    for application in rows:
+        try:
+            with transaction.atomic():
+                if decision == "approve":
+                    application_approve(actor=actor, application=application)
+                    done = _("已批准，试点已设立")
+                elif decision == "return":
+                    application_return(actor=actor, application=application, reason=reason)
+                    done = _("已退回补充")
+                else:
+                    application_reject(actor=actor, application=application, reason=reason)
+                    done = _("已决定不予批准")
+        except ValidationError as error:
+            results.append(ItemResult(application, False, list_separator().join(error.messages)))
+        else:
+            results.append(ItemResult(application, True, str(done)))
+    return results

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dengta.programmes import views
+from dengta.programmes import document_urls, import_urls, review_views, views
 
 app_name = "programmes"
 
@@ -32,4 +32,11 @@ urlpatterns = [
     path("applications/<int:pk>/return/", views.application_return, name="application_return"),
     path("applications/<int:pk>/reject/", views.application_reject, name="application_reject"),
     path("applications/<int:pk>/approve/", views.application_approve, name="application_approve"),
+    path("batches/<int:pk>/ranking/", review_views.batch_ranking, name="batch_ranking"),
+    path("batches/<int:pk>/decide/", review_views.batch_decide, name="batch_decide"),
+    path("applications/<int:pk>/assign/", review_views.application_assign, name="application_assign"),
+    path("reviews/", review_views.review_list, name="review_list"),
+    path("reviews/<int:pk>/", review_views.review_detail, name="review_detail"),
+    *import_urls.urlpatterns,
+    *document_urls.urlpatterns,
 ]

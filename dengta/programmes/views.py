@@ -24,10 +24,11 @@ from dengta.core.decisions import Outcome, require
 from dengta.core.language import in_english
 from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, render_list
 from dengta.orgs.models import Organization
-from dengta.programmes import checks, permissions, selectors, services
+from dengta.programmes import checks, permissions, reviews, selectors, services
 from dengta.programmes.forms import (
     PLAN_FIELDS,
     TARGET_LEVELS,
+    AssignForm,
     EnterpriseForm,
     PlanForm,
     ProviderForm,
@@ -98,6 +99,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         "crumbs": [(_("试点批次"), "")],
         "rows": rows,
         "applicant": bool(permissions.can_apply(viewer)),
+        "can_rank": bool(permissions.can_review_applications(viewer)),
     }
     return render(request, "programmes/batch_list.html", context)
 
@@ -149,6 +151,7 @@ APPLICATIONS = ListPage(
     ),
     no_match=gettext_lazy("没有符合筛选条件的申报。"),
     caption=gettext_lazy("申报列表"),
+    export="programmes.applications",
 )
 
 
@@ -214,6 +217,21 @@ def _detail_context(
         "window_open": permissions.window_open(application.batch),
         "pilot": _pilot_of(application),
         "english": in_english(),
+        "summary": checks.pool_summary(application),
+        **assignment_context(viewer, application),
+    }
+
+
+def assignment_context(viewer: Any, application: Any) -> dict[str, Any]:
+    """What the application page shows of its review to the staff: the assignments and the aggregate."""
+    if not permissions.can_review_applications(viewer):
+        return {}
+    aggregate = reviews.application_aggregate(application)
+    return {
+        "assignments": selectors.assignments_for(application),
+        "aggregate": aggregate,
+        "assign_form": AssignForm(experts=selectors.reviewer_choices()),
+        "can_assign": application.state == ApplicationState.UNDER_REVIEW,
     }
 
 

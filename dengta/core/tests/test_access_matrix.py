@@ -60,6 +60,7 @@ class Route:
     # its own products): other members who hold the capability and see the row get 403 with the reason.
     owner: bool = False
     data: str | None = None  # the key of the POST data (see ``post_data``); none: an empty POST
+    delete: bool = False  # the route only takes DELETE (sent instead of the POST)
 
 
 ROUTES: dict[str, Route] = {
@@ -211,6 +212,34 @@ ROUTES: dict[str, Route] = {
     # The enterprise itself (VIEW_RECOMMENDATIONS) and the staff who see it (LIST_ENTERPRISES).
     "api:enterprise-recommendations": Route(api=True, sample="own_enterprise_uscc"),
     "api:concentration": Route(C.VIEW_CONCENTRATION, api=True),
+    # Programme administration (docs/programmes.md): the application sample is 广州's draft.
+    "api:programme-list": Route(C.VIEW_APPLICATIONS, api=True),
+    "api:programme-detail": Route(C.VIEW_APPLICATIONS, api=True, sample="programme"),
+    "api:batch-list": Route(C.VIEW_APPLICATIONS, api=True),
+    "api:batch-detail": Route(C.VIEW_APPLICATIONS, api=True, sample="batch"),
+    "api:eligibility-code-list": Route(api=True),
+    "api:application-list": Route(C.VIEW_APPLICATIONS, api=True),
+    "api:application-detail": Route(api=True, sample="application"),
+    "api:application-sub-industries": Route(api=True, sample="application"),
+    "api:application-providers": Route(api=True, sample="application"),
+    "api:application-enterprises": Route(api=True, sample="application"),
+    "api:application-enterprise-remove": Route(
+        C.APPLY_FOR_PILOTS, api=True, sample="application_pool_row", post=True, owner=True, delete=True
+    ),
+    "api:application-submit": Route(
+        C.APPLY_FOR_PILOTS, api=True, sample="application", post=True, owner=True
+    ),
+    "api:application-withdraw": Route(
+        C.APPLY_FOR_PILOTS, api=True, sample="application", post=True, owner=True
+    ),
+    "api:application-start-review": Route(C.REVIEW_APPLICATIONS, api=True, sample="application", post=True),
+    "api:application-return-": Route(C.REVIEW_APPLICATIONS, api=True, sample="application", post=True),
+    "api:application-reject": Route(C.REVIEW_APPLICATIONS, api=True, sample="application", post=True),
+    "api:application-approve": Route(C.REVIEW_APPLICATIONS, api=True, sample="application", post=True),
+    "api:review-list": Route(C.VIEW_APPLICATION_REVIEWS, api=True),
+    # A review is its expert's and the staff's: the cast has none, so every member finds none.
+    "api:review-detail": Route(api=True, sample="missing"),
+    "api:review-submit": Route(api=True, sample="missing", post=True),
     "catalog:catalogue": Route(public=True),
     "catalog:product_detail": Route(public=True, sample="product"),
     "catalog:compare": Route(public=True),
@@ -274,6 +303,19 @@ ROUTES: dict[str, Route] = {
     "programmes:application_return": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
     "programmes:application_reject": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
     "programmes:application_approve": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
+    "programmes:application_assign": Route(C.REVIEW_APPLICATIONS, sample="application", post=True),
+    "programmes:batch_ranking": Route(C.REVIEW_APPLICATIONS, sample="batch"),
+    "programmes:batch_decide": Route(C.REVIEW_APPLICATIONS, sample="batch", post=True),
+    "programmes:review_list": Route(C.REVIEW_AS_EXPERT),
+    "programmes:application_pdf": Route(sample="application"),
+    "programmes:application_pools_xlsx": Route(sample="application"),
+    "programmes:batch_reviews_xlsx": Route(C.REVIEW_APPLICATIONS, sample="batch"),
+    "programmes:pool_import": Route(C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True),
+    "programmes:pool_template": Route(C.APPLY_FOR_PILOTS, sample="application", owner=True),
+    # No import has failed in the cast, so there is no error report to fetch.
+    "programmes:pool_import_errors": Route(sample="application_job", not_found=True),
+    # An assignment is its expert's alone: the cast has none, so every member finds none.
+    "programmes:review_detail": Route(C.REVIEW_AS_EXPERT, sample="missing"),
     "set_language": Route(public=True, post=True),
     "javascript-catalog": Route(public=True),
 }
@@ -452,18 +494,30 @@ def catalogue_samples(world: Any, provider: Any, tianhe: Any) -> dict[str, Sampl
 
 def programme_samples(world: Any) -> dict[str, Sample]:
     """The shipped batches (their windows have closed) and a draft application of the 广州 authority."""
-    from dengta.programmes.models import Application, Batch
+    from dengta.programmes.models import Application, ApplicationSubIndustry, Batch, PoolEnterprise
     from dengta.programmes.services import batches_load
+    from dengta.reference.models import SubIndustry
 
     batches_load(actor=None)
     batch = Batch.objects.get(code="city-2025")
     owner = world.orgs["guangzhou"]
     application = Application.objects.create(batch=batch, applicant=owner, rules_version=batch.rules_version)
+    # One pilot enterprise in its pool, for the endpoint that removes one.
+    sub = SubIndustry.objects.create(code="matrix-sub", name="汽车零部件", dataset_version="t")
+    entry = ApplicationSubIndustry.objects.create(application=application, sub_industry=sub)
+    row = PoolEnterprise.objects.create(application=application, entry=entry, enterprise=world.registered.own)
 
     def sees(viewer: Any) -> bool:
         return Application.objects.visible_to(viewer).filter(pk=application.pk).exists()
 
     return {
+        "programme": Sample({"pk": batch.programme_id}, lambda viewer: True),
+        "application_pool_row": Sample(
+            {"pk": application.pk, "pool_row_id": row.pk},
+            sees,
+            lambda viewer: viewer.organization_id == owner.pk,
+        ),
+        "application_job": Sample({"pk": application.pk, "job": 999_999}, sees),
         "batch": Sample({"pk": batch.pk}, lambda viewer: True),
         "application": Sample(
             {"pk": application.pk}, sees, lambda viewer: viewer.organization_id == owner.pk
@@ -506,7 +560,7 @@ def expected(route: Route, sample: Sample | None, viewer: Any) -> tuple[int, ...
     if route.owner and sample is not None and sample.owner is not None and not sample.owner(viewer):
         return (403,)
     if route.post:
-        return (200, 201, 302, 400, 405, 409)  # allowed: refused, if at all, for its empty content or state
+        return (200, 201, 204, 302, 400, 405, 409)  # allowed: refused, if at all, for its empty content or state
     return ALLOWED
 
 
@@ -519,7 +573,12 @@ def test_every_route_answers_what_the_role_table_says_for_every_member(world: An
         for who in world.members:
             viewer = world.viewer(who)
             client = client_for(world, who, route.api)
-            response = client.post(url, post_data(world, route.data)) if route.post else client.get(url)
+            if route.delete:
+                response = client.delete(url)
+            elif route.post:
+                response = client.post(url, post_data(world, route.data))
+            else:
+                response = client.get(url)
             if route.public:
                 refused = response.status_code in (403, 404, 500)
                 ok = not refused or (sample is not None and response.status_code == 404)
@@ -539,5 +598,7 @@ def test_anonymous_visitors_are_sent_to_log_in(world: Any) -> None:
             continue
         sample = objects[route.sample] if route.sample else None
         url = url_for(name, sample.kwargs if sample else {})
-        response = Client().post(url) if route.post else Client().get(url)
+        response = (
+            Client().delete(url) if route.delete else Client().post(url) if route.post else Client().get(url)
+        )
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
