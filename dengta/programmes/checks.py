@@ -188,7 +188,13 @@ def _others(application: Application) -> tuple[eligibility.OtherApplication, ...
 
 
 def _earlier_pilots(application: Application) -> tuple[str, ...]:
-    rows = Application.objects.filter(applicant_id=application.applicant_id, state=ApplicationState.APPROVED)
+    # "Earlier pilot cities may not re-apply" is a rule of the city pilot's batches (DOMAIN.md 2.2): a pilot
+    # of the other programme (a province's 2022 platform pilot) is not an earlier pilot of this one.
+    rows = Application.objects.filter(
+        applicant_id=application.applicant_id,
+        state=ApplicationState.APPROVED,
+        batch__programme_id=application.batch.programme_id,
+    )
     return tuple(rows.exclude(batch_id=application.batch_id).values_list("batch__code", flat=True))
 
 

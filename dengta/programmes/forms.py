@@ -271,12 +271,18 @@ class ReviewForm(StyledForm):
             if criterion.na_allowed:
                 choices.append((NA, gettext_lazy("不适用")))
             name = criterion.name_en if english else criterion.name_zh
-            score = forms.ChoiceField(label=name, choices=choices, required=False)
+            # Added after StyledForm's own styling pass, so their classes are set here.
+            score = forms.ChoiceField(
+                label=name,
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
             comment = forms.CharField(
                 label=gettext_lazy("评语"),
                 required=False,
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
             )
             self.fields[f"score_{criterion.code}"] = score
             self.fields[f"comment_{criterion.code}"] = comment

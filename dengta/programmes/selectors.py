@@ -58,11 +58,15 @@ def applications_for(viewer: Viewer, filters: dict[str, Any]) -> QuerySet[Applic
 
 
 def admitted_providers() -> QuerySet[Provider]:
-    """Providers admitted to a catalogue pool and not removed from it: those an application may nominate
-    (the eligibility check says so again for each nomination, DOMAIN.md 2.7)."""
+    """Providers admitted to a catalogue pool, neither removed from it nor suspended in any: those an
+    application may nominate (the eligibility check says so again for each nomination, DOMAIN.md 2.7)."""
     admitted = Q(admissions__state=AdmissionState.ADMITTED) & ~Q(admissions__standing=Standing.REMOVED)
+    suspended = Provider.objects.filter(
+        admissions__state=AdmissionState.ADMITTED, admissions__standing=Standing.SUSPENDED
+    )
     return (
         Provider.objects.filter(admitted)
+        .exclude(pk__in=suspended.values("pk"))
         .select_related("organization")
         .distinct()
         .order_by("organization__name", "pk")

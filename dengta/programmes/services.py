@@ -387,6 +387,12 @@ def _split(application: Application, parsed: rules.BatchRules, award: Decimal) -
     cap = parsed.award_caps.for_kind(checks.applicant_kind(application.applicant))
     if cap is None:
         raise ValidationError(_("该申报单位类型在本批次没有奖补上限，不能批准"))
+    if parsed.award_caps.basis == "provider":
+        # The 2022 platform pilot caps the award per nominated platform (DOMAIN.md 1), as eligibility does.
+        platforms = (
+            NominatedProvider.objects.filter(entry__application=application).values("provider").distinct()
+        )
+        cap *= max(1, platforms.count())
     try:
         return allocation.split_award(
             award,
@@ -407,7 +413,8 @@ def _approvable(application: Application) -> None:
     """Refuse an approval the batch's rules forbid: an application failing eligibility as it stands now, or
     one whose province (or 计划单列市 on its own quota) already holds its quota of pilots (DOMAIN.md 2.2)."""
     current = Application.objects.select_related("batch__programme", "applicant").get(pk=application.pk)
-    failures = checks.eligibility_failures(current)
+    # The window bounds applying and submitting; the ministry decides after it has closed (review_closes).
+    failures = [f for f in checks.eligibility_failures(current) if f.code != "outside_application_window"]
     if failures:
         sentences = [f.sentence_en if in_english() else f.sentence_zh for f in failures]
         raise ValidationError(

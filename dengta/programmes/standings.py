@@ -186,9 +186,9 @@ def explain(
     params, merit = position.params, _merit(position)
     code = position.reason_code
     if code == ranking.SELECTED:
-        return _("入选：%(merit)s，在名额和省份配额之内。") % {"merit": merit}
+        return _("建议入选：%(merit)s，在名额和省份配额之内。") % {"merit": merit}
     if code == ranking.SELECTED_FOR_BALANCE:
-        return _("入选：为满足%(group)s地区的最低入选数，排在得分更高的申报之前（%(merit)s）。") % {
+        return _("建议入选：为满足%(group)s地区的最低入选数，排在得分更高的申报之前（%(merit)s）。") % {
             "group": groups.get(params["group"], params["group"]),
             "merit": merit,
         }

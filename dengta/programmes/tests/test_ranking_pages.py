@@ -323,6 +323,62 @@ def test_the_ranking_review_and_queue_pages_are_english_apart_from_data(
     expert.post(reverse("programmes:review_detail", args=[mine.pk]), form)
     staff = english(world.client("ministry"))
     page = texts(staff.get(reverse("programmes:batch_ranking", args=[reviewing.batch_id])))
-    assert "Selected:" in page and not chinese_left(page, data), chinese_left(page, data)
+    assert "Proposed:" in page and not chinese_left(page, data), chinese_left(page, data)
     page = texts(staff.get(reverse("programmes:application_detail", args=[reviewing.pk])))
     assert "Experts and their scores" in page and not chinese_left(page, data), chinese_left(page, data)
+
+
+def test_the_ministry_approves_after_the_application_window_has_closed(
+    world: Any, reviewing: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closes = reviewing.batch.application_closes
+    monkeypatch.setattr(timezone, "localdate", lambda *args: closes + timedelta(days=3))
+    pilot = services.application_approve(actor=user(world, "ministry"), application=reviewing)
+    assert pilot.starts_on == closes + timedelta(days=3)
+
+
+def test_a_platform_pilot_award_is_capped_per_nominated_platform(world: Any) -> None:
+    from dengta.programmes.models import ApplicationSubIndustry, NominatedProvider
+    from dengta.reference.models import SubIndustry
+    from dengta.registry.models import Provider
+
+    services.batches_load(actor=None)
+    batch = Batch.objects.get(code="platform-2022")
+    application = Application.objects.create(
+        batch=batch,
+        applicant=world.orgs["guangdong"],
+        rules_version=batch.rules_version,
+        retrofit_share=Decimal("0.8"),
+        service_share=Decimal("0.2"),
+    )
+    sub = SubIndustry.objects.create(code="platform-sub", name="汽车零部件", dataset_version="t")
+    entry = ApplicationSubIndustry.objects.create(application=application, sub_industry=sub)
+    first = Provider.objects.create(organization=world.orgs["provider"], uscc="91440106MA5ABCDE99")
+    NominatedProvider.objects.create(entry=entry, provider=first)
+    parsed = batch.parsed_rules()
+    with pytest.raises(services.ValidationError):
+        services._split(application, parsed, Decimal("10000000"))  # one platform: 5,000,000 at most
+    second_org = OrganizationFactory.create(name="深圳工业互联网平台有限公司", type="provider")
+    second = Provider.objects.create(organization=second_org, uscc="91440300MA5FGHJK11")
+    NominatedProvider.objects.create(entry=entry, provider=second)
+    assert services._split(application, parsed, Decimal("10000000")).award_yuan == Decimal("10000000.00")
+
+
+def test_a_platform_pilot_is_not_an_earlier_pilot_of_the_city_programme(
+    world: Any,
+    ready: Application,  # noqa: F811
+) -> None:
+    services.batches_load(actor=None)
+    platform = Batch.objects.get(code="platform-2022")
+    Application.objects.create(
+        batch=platform,
+        applicant=ready.applicant,
+        state=ApplicationState.APPROVED,
+        rules_version=platform.rules_version,
+    )
+    assert services.checks._earlier_pilots(ready) == ()
+    earlier = Batch.objects.get(code="city-2023")
+    Application.objects.create(
+        batch=earlier, applicant=ready.applicant, state=ApplicationState.APPROVED, rules_version="x"
+    )
+    assert services.checks._earlier_pilots(ready) == ("city-2023",)
