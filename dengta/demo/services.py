@@ -17,6 +17,7 @@ from dengta.demo import generate
 from dengta.demo.assessments import seed_assessments
 from dengta.demo.catalog import seed_catalog
 from dengta.demo.models import DemoRun
+from dengta.demo.programmes import seed_programmes
 from dengta.orgs.models import AuthorityLevel, Membership, Organization, OrgType
 from dengta.orgs.services import membership_grant, organization_create
 from dengta.reference.models import Industry, Region, SubIndustry
@@ -479,6 +480,8 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
         # After the assessments and the logins: demo-provider's place in the pools depends on its login.
         catalogue = seed_catalog(seed, scale.providers, PILOT_CITIES, say)
         say(catalogue.line())
+        programmes = seed_programmes(seed, PILOT_CITIES)
+        say(programmes.line())
         run = DemoRun.objects.create(
             scale=scale.label, seed=seed, enterprises=enterprises, providers=providers
         )
@@ -492,6 +495,7 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
                 "enterprises": enterprises,
                 "providers": providers,
                 "catalogue": catalogue.payload(),
+                "programmes": programmes.payload(),
             },
         )
     return run
