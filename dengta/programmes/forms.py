@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from dengta.programmes.models import Application, ApplicationSubIndustry, PoolEnterprise
+from dengta.programmes.models import Application, ApplicationSubIndustry, PoolEnterprise, ReviewMethod
 from dengta.reference.models import SubIndustry
 from dengta.registry.forms import StyledForm
 from dengta.registry.models import Provider
@@ -317,3 +317,30 @@ class ReviewForm(StyledForm):
                 scores[code] = raw
             comments[code] = self.cleaned_data.get(item["comment"], "")
         return scores, comments
+
+
+class MethodForm(StyledForm):
+    method = forms.ChoiceField(
+        label=gettext_lazy("评审汇总方式"),
+        choices=ReviewMethod.choices,
+        error_messages={
+            "required": gettext_lazy("请选择评审汇总方式"),
+            "invalid_choice": gettext_lazy("请选择评审汇总方式"),
+        },
+    )
+
+
+class ConflictForm(StyledForm):
+    """An expert's standing conflict of interest with an applicant authority or a provider, by its name."""
+
+    organization = forms.CharField(
+        label=gettext_lazy("机构名称"),
+        max_length=200,
+        help_text=gettext_lazy("申报单位或服务商的全称，与系统中登记的一致"),
+        error_messages={"required": gettext_lazy("请填写机构名称")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("说明"),
+        max_length=300,
+        error_messages={"required": gettext_lazy("请写明理由")},
+    )

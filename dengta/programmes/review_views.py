@@ -23,7 +23,7 @@ from dengta.core.access import request_viewer
 from dengta.core.decisions import require
 from dengta.core.language import in_english
 from dengta.programmes import permissions, review, reviews, selectors, services, standings
-from dengta.programmes.forms import AssignForm, DecideForm, RankingForm, ReviewForm
+from dengta.programmes.forms import AssignForm, ConflictForm, DecideForm, MethodForm, RankingForm, ReviewForm
 from dengta.programmes.models import ApplicationState, Batch, ReviewAssignment
 from dengta.programmes.views import (
     STATUS_KINDS,
@@ -69,6 +69,7 @@ def batch_ranking(request: HttpRequest, pk: int) -> HttpResponse:
         "standing": standing,
         "form": form if request.GET else RankingForm(initial=_initial(standing.parameters)),
         "decide_form": DecideForm(),
+        "method_form": MethodForm(initial={"method": batch.review_method}),
         "status_kinds": STATUS_KINDS,
         "decidable": ApplicationState.UNDER_REVIEW,
     }
@@ -162,7 +163,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
         {"assignment": a, "late": not a.submitted and a.deadline < now}
         for a in selectors.assignments_of(request.user)
     ]
-    context = {"crumbs": [(_("评审任务"), "")], "rows": rows}
+    context = {
+        "crumbs": [(_("评审任务"), "")],
+        "rows": rows,
+        "conflicts": selectors.conflicts_of(request.user),
+        "conflict_form": ConflictForm(),
+    }
     return render(request, "programmes/review_list.html", context)
 
 
@@ -227,3 +233,50 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, problem)
     assignment.refresh_from_db()
     return render(request, "programmes/review_detail.html", _review_context(request, assignment, form))
+
+
+@login_required
+@require_POST
+def batch_review_method(request: HttpRequest, pk: int) -> HttpResponse:
+    """How the batch combines its experts' totals; the ranked list reads it at once."""
+    viewer = request_viewer(request)
+    require(permissions.can_review_applications(viewer))
+    batch = get_object_or_404(Batch, pk=pk)
+    form = MethodForm(request.POST)
+    if form.is_valid():
+        services.batch_set_review_method(actor=request.user, batch=batch, method=form.cleaned_data["method"])
+        messages.success(request, _("评审汇总方式已修改，排名已按新方式重新计算"))
+    else:
+        _say_form_errors(request, form)
+    return redirect("programmes:batch_ranking", batch.pk)
+
+
+@login_required
+@require_POST
+def review_conflict(request: HttpRequest) -> HttpResponse:
+    """An expert declares a standing conflict with an applicant authority or a provider: staff cannot then
+    assign it an application that organisation is a party to."""
+    require(permissions.can_review_as_expert(request_viewer(request)))
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        _say_form_errors(request, form)
+        return redirect("programmes:review_list")
+    name = " ".join(form.cleaned_data["organization"].split())
+    found = list(selectors.conflict_parties(name)[:2])
+    if len(found) != 1:
+        messages.error(
+            request,
+            _("没有找到名称为“%(name)s”的申报单位或服务商，请填写系统中登记的全称") % {"name": name}
+            if not found
+            else _("有多个机构名称为“%(name)s”，请联系项目管理人员登记利益冲突") % {"name": name},
+        )
+        return redirect("programmes:review_list")
+    try:
+        reviews.conflict_declare(
+            actor=request.user, expert=request.user, organization=found[0], reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _say_errors(request, error)
+    else:
+        messages.success(request, _("已声明与%(name)s的利益冲突") % {"name": found[0].name})
+    return redirect("programmes:review_list")

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from dengta.catalog.models import AdmissionState, Standing
 from dengta.core.access import Viewer
-from dengta.orgs.models import Membership, OrgType, PlatformRole
-from dengta.programmes.models import LIVE_STATES, Application, Batch, ReviewAssignment
+from dengta.orgs.models import Membership, Organization, OrgType, PlatformRole
+from dengta.programmes.models import LIVE_STATES, Application, Batch, ConflictDeclaration, ReviewAssignment
 from dengta.registry.models import Enterprise, Provider
 from dengta.registry.text import to_half_width
 from dengta.registry.uscc import normalise
@@ -131,3 +131,15 @@ def assignments_of(expert: Any) -> QuerySet[ReviewAssignment]:
 
 def assignments_for(application: Application) -> list[ReviewAssignment]:
     return list(application.reviews.select_related("expert").order_by("deadline", "pk"))
+
+
+def conflict_parties(name: str) -> QuerySet[Organization]:
+    """The applicant authorities and providers of that exact name (an expert's conflict is declared with
+    one of them)."""
+    return Organization.objects.filter(name=name, type__in=(OrgType.AUTHORITY, OrgType.PROVIDER)).order_by(
+        "pk"
+    )
+
+
+def conflicts_of(expert: Any) -> QuerySet[ConflictDeclaration]:
+    return ConflictDeclaration.objects.filter(expert=expert).select_related("organization")

@@ -36,6 +36,7 @@ from dengta.programmes.models import (
     Pilot,
     PoolEnterprise,
     Programme,
+    ReviewMethod,
 )
 from dengta.reference.models import SubIndustry
 from dengta.registry.models import Enterprise, Provider
@@ -552,3 +553,24 @@ def applications_decide(
         else:
             results.append(ItemResult(application, True, str(done)))
     return results
+
+
+@transaction.atomic
+def batch_set_review_method(*, actor: Actor, batch: Batch, method: str) -> Batch:
+    """How the batch combines its experts' totals (mean, trimmed mean or median): the programme staff's
+    choice, recorded with the values before and after. Rankings read it at once; reviews keep their totals."""
+    if method not in ReviewMethod.values:
+        raise ValidationError({"method": [_("请选择评审汇总方式")]})
+    locked = Batch.objects.select_for_update().get(pk=batch.pk)
+    before = locked.review_method
+    if before == method:
+        return locked
+    locked.review_method = method
+    locked.save(update_fields=["review_method", "updated_at"])
+    record_event(
+        actor=actor,
+        verb="batch.review_method_changed",
+        target=locked,
+        payload={"before": before, "after": method},
+    )
+    return locked

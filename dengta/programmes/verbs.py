@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 VERBS = {
     "batch.loaded": _("试点批次已载入"),
     "batch.rules_changed": _("批次规则已更新"),
+    "batch.review_method_changed": _("批次评审汇总方式已修改"),
     "application.created": _("申报已创建"),
     "application.updated": _("申报已修改"),
     "application.sub_industry_added": _("申报增加细分行业"),

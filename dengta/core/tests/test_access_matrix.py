@@ -307,6 +307,8 @@ ROUTES: dict[str, Route] = {
     "programmes:batch_ranking": Route(C.REVIEW_APPLICATIONS, sample="batch"),
     "programmes:batch_decide": Route(C.REVIEW_APPLICATIONS, sample="batch", post=True),
     "programmes:review_list": Route(C.REVIEW_AS_EXPERT),
+    "programmes:review_conflict": Route(C.REVIEW_AS_EXPERT, post=True),
+    "programmes:batch_review_method": Route(C.REVIEW_APPLICATIONS, sample="batch", post=True),
     "programmes:application_pdf": Route(sample="application"),
     "programmes:application_pools_xlsx": Route(sample="application"),
     "programmes:batch_reviews_xlsx": Route(C.REVIEW_APPLICATIONS, sample="batch"),

@@ -382,3 +382,62 @@ def test_a_platform_pilot_is_not_an_earlier_pilot_of_the_city_programme(
         batch=earlier, applicant=ready.applicant, state=ApplicationState.APPROVED, rules_version="x"
     )
     assert services.checks._earlier_pilots(ready) == ("city-2023",)
+
+
+def test_staff_change_how_a_batch_combines_its_reviews_with_an_event(
+    world: Any, open_batch: Batch, field: dict[str, Application]
+) -> None:
+    from dengta.core.models import Event
+
+    for who, points in (("ministry", 2), ("guangdong", 1)):  # with the fixture's 4: totals 80, 40, 20
+        ReviewAssignment.objects.create(
+            application=field["guangzhou"],
+            expert=user(world, who),
+            deadline=timezone.now() + timedelta(days=3),
+            scores=dict.fromkeys(CRITERIA, points),
+            submitted_at=timezone.now(),
+            rubric_version="city-pilot-2026-12",
+        )
+
+    def score() -> Decimal | None:
+        rows = standings.batch_standing(open_batch).rows
+        return next(r.score for r in rows if r.application.pk == field["guangzhou"].pk)
+
+    assert score() == Decimal("46.67")  # the mean
+    url = reverse("programmes:batch_review_method", args=[open_batch.pk])
+    assert world.client("guangzhou").post(url, {"method": "median"}).status_code == 403
+    bad = world.client("ministry").post(url, {"method": "<script>"}, follow=True)
+    assert "请选择评审汇总方式" in bad.content.decode()
+    world.client("ministry").post(url, {"method": "median"})
+    open_batch.refresh_from_db()
+    assert open_batch.review_method == "median"
+    event = Event.objects.filter(verb="batch.review_method_changed").get()
+    assert event.payload == {"before": "mean", "after": "median"}
+    assert score() == Decimal("40.00")  # the median
+
+
+def test_an_expert_declares_a_conflict_by_name_and_is_then_not_assignable(
+    world: Any, reviewing: Application
+) -> None:
+    url = reverse("programmes:review_conflict")
+    assert world.client("guangzhou").post(url, {"organization": "x", "reason": "y"}).status_code == 403
+    unknown = world.client("expert").post(
+        url, {"organization": "不存在的机构", "reason": "亲属任职"}, follow=True
+    )
+    assert "没有找到名称为“不存在的机构”的申报单位或服务商" in unknown.content.decode()
+    blank = world.client("expert").post(
+        url, {"organization": reviewing.applicant.name, "reason": ""}, follow=True
+    )
+    assert "请写明理由" in blank.content.decode()
+    done = world.client("expert").post(
+        url, {"organization": f"  {reviewing.applicant.name} ", "reason": "曾参与编制该市方案"}, follow=True
+    )
+    text = done.content.decode()
+    assert "已声明与" in text and "曾参与编制该市方案" in text
+    with pytest.raises(services.ValidationError, match="利益冲突"):
+        reviews.review_assign(
+            actor=user(world, "ministry"),
+            application=reviewing,
+            expert=user(world, "expert"),
+            deadline=timezone.now() + timedelta(days=3),
+        )
