@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -39,9 +41,11 @@ from dengta.api.programmes.serializers import (
     SubIndustryInputSerializer,
 )
 from dengta.core.decisions import Decision
+from dengta.core.importing.jobs import upload_name
 from dengta.orgs.models import Organization
 from dengta.programmes import permissions, selectors, services
 from dengta.programmes.models import Application, NominatedProvider
+from dengta.programmes.pool_import import run_pool_import
 from dengta.registry import uscc
 
 POOL_ROW = OpenApiParameter(
@@ -271,6 +275,47 @@ class ApplicationViewSet(
                 actor=request.user, entry=data.validated_data["entry"], enterprise=enterprise
             )
         return Response(PoolEnterpriseSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Import the pool from a spreadsheet (the applicant, draft or returned): all rows or none",
+        description="Multipart field `file`: an .xlsx or CSV with the columns of the page's template "
+        "(统一社会信用代码 / uscc, 企业名称 / name, 细分行业 / sub_industry). 201 with the count imported; "
+        "400 with every refused row (row, column, value, reason) or the reason the file was refused, and "
+        "nothing imported.",
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: OpenApiTypes.OBJECT, **STEP},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="enterprises/import",
+        url_name="enterprise-import",
+        parser_classes=[MultiPartParser],
+    )
+    def import_enterprises(self, request: Request, pk: str | None = None) -> Response:
+        application = self._editable()
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": [_("请选择要导入的文件")]})
+        if upload.size > settings.DENGTA_IMPORT_MAX_BYTES:
+            limit = settings.DENGTA_IMPORT_MAX_BYTES / 1048576
+            raise ValidationError(
+                {"file": [_("文件超过 %(limit)s MB 的上限，请拆分后分别导入") % {"limit": f"{limit:.0f}"}]}
+            )
+        outcome = run_pool_import(
+            data=upload.read(), file_name=upload_name(upload), application=application, viewer=self.viewer
+        )
+        result = outcome.summary(errors_shown=len(outcome.errors))
+        body = {
+            key: result[key]
+            for key in ("file_name", "rows_total", "imported", "errors_total", "errors", "refused")
+        }
+        return Response(body, status=status.HTTP_201_CREATED if outcome.ok else status.HTTP_400_BAD_REQUEST)
 
     @extend_schema(
         summary="Take an enterprise out of the pool (the applicant, draft or returned)",

@@ -620,3 +620,35 @@ def test_the_schema_documents_every_programme_endpoint(tmp_path: Path) -> None:
         assert path in text, path
     for component in ("ApplicationDetail:", "ExpertReviewDetail:", "Failure:", "Rules:", "EligibilityCodes:"):
         assert component in text, component
+
+
+def test_the_pool_is_imported_from_a_spreadsheet_all_or_nothing(world: Any, ready: Application) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dengta.programmes.tests.test_pool_import import xlsx
+
+    url = app_url(ready, "enterprises/import")
+    local = ready.sub_industries.get().local_name
+    own, xihu = world.registered.own, world.registered.xihu
+    tianhe = world.registered.tianhe
+    ready.pool.all().delete()
+
+    def upload(rows: list[list[str]]) -> Any:
+        data = xlsx(rows)
+        return as_(world, "guangzhou").post(
+            url, {"file": SimpleUploadedFile("pool.xlsx", data)}, format="multipart"
+        )
+
+    assert as_(world, "ministry").post(url, {}, format="multipart").status_code == 403
+    assert as_(world, "zhejiang").post(url, {}, format="multipart").status_code == 404
+    missing = as_(world, "guangzhou").post(url, {}, format="multipart")
+    assert missing.status_code == 400 and "请选择要导入的文件" in reasons(missing)
+    refused = upload(
+        [[own.uscc, own.name, local], [xihu.uscc, xihu.name, local], [own.uscc, own.name, local]]
+    )
+    assert refused.status_code == 400 and refused.json()["imported"] == 0
+    assert {e["row"] for e in refused.json()["errors"]} >= {2, 4}  # the enterprise twice
+    assert ready.pool.count() == 0
+    done = upload([[own.uscc, own.name, local], [tianhe.uscc, tianhe.name, local]])
+    assert done.status_code == 201, done.json()
+    assert done.json()["imported"] == 2 and ready.pool.count() == 2

@@ -226,6 +226,9 @@ ROUTES: dict[str, Route] = {
     "api:application-enterprise-remove": Route(
         C.APPLY_FOR_PILOTS, api=True, sample="application_pool_row", post=True, owner=True, delete=True
     ),
+    "api:application-enterprise-import": Route(
+        C.APPLY_FOR_PILOTS, api=True, sample="application", post=True, owner=True
+    ),
     "api:application-submit": Route(
         C.APPLY_FOR_PILOTS, api=True, sample="application", post=True, owner=True
     ),
@@ -562,7 +565,15 @@ def expected(route: Route, sample: Sample | None, viewer: Any) -> tuple[int, ...
     if route.owner and sample is not None and sample.owner is not None and not sample.owner(viewer):
         return (403,)
     if route.post:
-        return (200, 201, 204, 302, 400, 405, 409)  # allowed: refused, if at all, for its empty content or state
+        return (
+            200,
+            201,
+            204,
+            302,
+            400,
+            405,
+            409,
+        )  # allowed: refused, if at all, for its empty content or state
     return ALLOWED
 
 
