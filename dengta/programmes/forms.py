@@ -323,6 +323,7 @@ class MethodForm(StyledForm):
     method = forms.ChoiceField(
         label=gettext_lazy("评审汇总方式"),
         choices=ReviewMethod.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
         error_messages={
             "required": gettext_lazy("请选择评审汇总方式"),
             "invalid_choice": gettext_lazy("请选择评审汇总方式"),

@@ -72,6 +72,7 @@ def batch_ranking(request: HttpRequest, pk: int) -> HttpResponse:
         "method_form": MethodForm(initial={"method": batch.review_method}),
         "status_kinds": STATUS_KINDS,
         "decidable": ApplicationState.UNDER_REVIEW,
+        "any_decidable": any(r.application.state == ApplicationState.UNDER_REVIEW for r in standing.rows),
     }
     return render(request, "programmes/batch_ranking.html", context)
 
