@@ -46,7 +46,7 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         pdf.render_pdf(application),
         PDF,
         f"application-{application.pk}.pdf",
-        f"{application.applicant.name}-{_('试点申报书')}-{application.pk}.pdf",
+        f"{application.applicant.name}-{application.batch.display_title}-{_('试点申报书')}.pdf",
     )
 
 
@@ -59,7 +59,7 @@ def application_pools_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         exports.pools_workbook(application_document(application)),
         XLSX_CONTENT_TYPE,
         f"application-{application.pk}-pools.xlsx",
-        f"{application.applicant.name}-{_('试点企业库')}-{application.pk}.xlsx",
+        f"{application.applicant.name}-{application.batch.display_title}-{_('试点企业库')}.xlsx",
     )
 
 

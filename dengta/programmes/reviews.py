@@ -173,6 +173,9 @@ def _own_open(actor: Actor, assignment: ReviewAssignment) -> ReviewAssignment:
         raise ReviewRefused(_("只有被分配的专家本人可以填写这份评审"))
     if locked.submitted:
         raise ReviewRefused(_("评审已提交，不能再修改"))
+    if locked.application.state != ApplicationState.UNDER_REVIEW:
+        # A review after the decision (or after a return) would change a combined score already acted on.
+        raise ReviewRefused(_("这份申报已不在评审中，不能再填写评审"))
     return locked
 
 

@@ -415,7 +415,13 @@ def _approvable(application: Application) -> None:
     one whose province (or 计划单列市 on its own quota) already holds its quota of pilots (DOMAIN.md 2.2)."""
     current = Application.objects.select_related("batch__programme", "applicant").get(pk=application.pk)
     # The window bounds applying and submitting; the ministry decides after it has closed (review_closes).
-    failures = [f for f in checks.eligibility_failures(current) if f.code != "outside_application_window"]
+    # The quota of recommendations counts every live application, drafts included: at approval the quota of
+    # pilots below is the rule (another city's draft does not block a decision).
+    failures = [
+        f
+        for f in checks.eligibility_failures(current)
+        if f.code not in ("outside_application_window", "quota_exceeded")
+    ]
     if failures:
         sentences = [f.sentence_en if in_english() else f.sentence_zh for f in failures]
         raise ValidationError(
@@ -443,10 +449,8 @@ def application_approve(*, actor: Actor, application: Application, award_yuan: A
     retrofit and service-capacity envelopes under the batch's rules. The row lock of the transition makes a
     second approval, even at the same moment, find the application approved and refuse."""
     award = _decimal("award_requested_yuan", award_yuan) if award_yuan not in (None, "") else None
-    # The batch's row lock serialises the approvals of one batch, so that the quota count below sees every
-    # pilot already approved, even one approved at the same moment by another member of staff.
-    Batch.objects.select_for_update().filter(pk=application.batch_id).first()
-    _approvable(application)
+    # The transition first: it locks the application's row and refuses one that is not under review (a
+    # second approval says so, not something about the quota); whatever is refused below rolls it back.
     done = run_transition(
         application,
         workflows.APPLICATION_APPROVE,
@@ -455,6 +459,10 @@ def application_approve(*, actor: Actor, application: Application, award_yuan: A
         payload={"rules_version": application.batch.rules_version},
         organization_id=application.applicant_id,
     )
+    # The batch's row lock serialises the approvals of one batch, so that the quota count sees every pilot
+    # already approved, even one approved at the same moment by another member of staff.
+    Batch.objects.select_for_update().filter(pk=application.batch_id).first()
+    _approvable(done)
     parsed = done.batch.parsed_rules()
     award = award if award is not None else done.award_requested_yuan
     if award is None or done.target_share is None or done.target_level is None:

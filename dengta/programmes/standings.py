@@ -112,7 +112,7 @@ def batch_standing(batch: Batch, parameters: Parameters | None = None) -> Standi
         group = groups.balance_group_of(province) if _known(groups, province) else "east"
         above_size = sum(1 for p in application.pool.all() if p.enterprise.is_above_designated_size)
         score = reviews.application_aggregate(application).total
-        row = Row(application, score, names.get(key, key), group_label.get(group, group), above_size)
+        row = Row(application, score, names.get(key, "—"), group_label.get(group, "—"), above_size)
         if score is None:
             unscored.append(row)
             continue
@@ -200,7 +200,7 @@ def explain(
             "groups": list_separator().join(groups.get(g, g) for g in params["groups"]),
         }
     if code == ranking.PROVINCE_QUOTA_FULL:
-        province = names.get(params["province"], params["province"])
+        province = names.get(params["province"], "—")
         if not params["holders"]:
             text = _("未入选：%(province)s本批次没有名额（%(merit)s）。")
             return text % {"province": province, "merit": merit}

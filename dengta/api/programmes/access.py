@@ -1,11 +1,11 @@
 """Reads and rules the programme API needs beyond dengta.programmes.selectors and permissions.
 
-Expert review has no pages yet, so its rules are written here from the pieces the pages and services already
-use: the ministry's programme staff hold ``can_review_applications`` and see every review; an expert (a
-member of the expert pool, or holding the reviewer role, as dengta.programmes.reviews assigns them) sees its
-own assignments and, to judge it, the application each one is about; an expert's draft is the expert's alone
-to change (``reviews.review_save`` refuses anyone else with the same sentence), and a submitted review is
-final. Everyone else is refused with the reason (403) or, for one row, not found (404).
+The review rules here follow the review pages (dengta.programmes.review_views) and the services: the
+ministry's programme staff hold ``can_review_applications`` and see every review; an expert (a member of the
+expert pool, or holding the reviewer role, as dengta.programmes.reviews assigns them) sees its own
+assignments and, to judge it, the application each one is about; an expert's draft is the expert's alone to
+change (``reviews.review_save`` refuses anyone else with the same sentence), and a submitted review is final.
+Everyone else is refused with the reason (403) or, for one row, not found (404).
 """
 
 from __future__ import annotations
