@@ -11,6 +11,11 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/plan/", views.application_plan, name="application_plan"),
     path(
+        "applications/<int:pk>/plan/autosave/",
+        views.application_plan_autosave,
+        name="application_plan_autosave",
+    ),
+    path(
         "applications/<int:pk>/sub-industries/",
         views.application_add_sub_industry,
         name="application_add_sub_industry",

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -282,6 +283,36 @@ def application_plan(request: HttpRequest, pk: int) -> HttpResponse:
     application.refresh_from_db()
     context = _detail_context(viewer, application, plan_form=form)
     return render(request, "programmes/application_detail.html", context, status=200)
+
+
+@login_required
+@require_POST
+def application_plan_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the fund plan, targets and plan saved as they change (whole or not at all, as the button saves
+    them); the answer is the status line beside the form, naming what must be corrected."""
+    viewer = request_viewer(request)
+    application = _application(viewer, pk)
+    decision = permissions.can_edit_application(viewer, application)
+    if decision.kind == Outcome.CONFLICT:
+        context: dict[str, Any] = {"problems": [decision.reason]}
+        return render(request, "programmes/_plan_autosave.html", context, status=409)
+    require(decision)
+    form = PlanForm(request.POST)
+    problems: list[str] = []
+    if form.is_valid():
+        data = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
+        try:
+            services.application_update(actor=request.user, application=application, data=data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        problems += [
+            str(_("%(label)s：%(problem)s") % {"label": label, "problem": e}) if label else str(e)
+            for e in errors
+        ]
+    context = {"problems": problems, "saved_at": timezone.now()}
+    return render(request, "programmes/_plan_autosave.html", context)
 
 
 def _act(request: HttpRequest, application: Application, action: Callable[[], Any], done: str) -> None:

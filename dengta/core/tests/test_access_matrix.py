@@ -288,6 +288,9 @@ ROUTES: dict[str, Route] = {
     "programmes:application_list": Route(C.VIEW_APPLICATIONS),
     "programmes:application_detail": Route(sample="application"),
     "programmes:application_plan": Route(C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True),
+    "programmes:application_plan_autosave": Route(
+        C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True
+    ),
     "programmes:application_add_sub_industry": Route(
         C.APPLY_FOR_PILOTS, sample="application", post=True, owner=True
     ),

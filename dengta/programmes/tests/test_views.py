@@ -318,3 +318,29 @@ def test_programme_staff_approve_on_the_page_and_the_pilot_and_its_money_show(
     # The authority sees its pilot and money too; it cannot approve.
     assert "96,000,000.00" in world.client("guangzhou").get(url).content.decode()
     assert world.client("guangzhou").post(f"{url}approve/", {"award": "1"}).status_code == 403
+
+
+def test_the_fund_plan_autosaves_whole_or_says_what_to_correct(world: Any, draft: Application) -> None:
+    client = world.client("guangzhou")
+    autosave = url(draft, "plan/autosave")
+    plan = {
+        "award_requested_yuan": "120000000",
+        "retrofit_share": "0.8",
+        "service_share": "0.2",
+        "local_matching_yuan": "",
+        "target_share": "0.9",
+        "target_level": "2",
+        "plan": "围绕汽车零部件推进改造",
+    }
+    saved = client.post(autosave, plan, HTTP_HX_REQUEST="true")
+    assert saved.status_code == 200 and "已自动保存" in texts(saved)
+    draft.refresh_from_db()
+    assert draft.award_requested_yuan == 120_000_000 and draft.plan == "围绕汽车零部件推进改造"
+    bad = client.post(autosave, plan | {"retrofit_share": "八成", "plan": "改了"}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 200 and "未保存" in texts(bad) and "用于企业改造的比例" in texts(bad)
+    draft.refresh_from_db()
+    assert draft.plan == "围绕汽车零部件推进改造"  # nothing of a refused form is written
+    assert world.client("ministry").post(autosave, plan).status_code == 403
+    assert world.client("zhejiang").post(autosave, plan).status_code == 404
+    page = texts(client.get(url(draft)))
+    assert 'hx-post="' + autosave + '"' in page and "修改会自动保存" in page
