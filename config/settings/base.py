@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dengta.assessment",
     "dengta.catalog",
     "dengta.programmes",
+    "dengta.projects",
     "dengta.api",
     "dengta.demo",
 ]

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from dengta.core.decimals import decimal_places
+
 Number = Decimal | str | int
 
 NOT_A_NUMBER = "not_a_number"
@@ -149,19 +151,6 @@ class Allocation:
 # Parsing
 
 
-def _decimal_places(number: Decimal) -> int:
-    """Decimal places that carry a digit (1.500 has 1), read from the digits, never rounded by a context."""
-    if number == 0:
-        return 0
-    _, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)
-    kept = list(digits)
-    while exponent < 0 and kept and kept[-1] == 0:
-        kept.pop()
-        exponent += 1
-    return max(0, -exponent)
-
-
 # problem → (Chinese, English); ``{places}`` and ``{digits}`` are filled in
 PROBLEMS: Mapping[str, tuple[str, str]] = {
     "float": (
@@ -193,7 +182,7 @@ def _parse(value: Any, places: int, integer_digits: int | None = None) -> Decima
         raise _Unparsable("not_decimal") from exc
     if not number.is_finite():
         raise _Unparsable("not_finite")
-    if _decimal_places(number) > places:
+    if decimal_places(number) > places:
         raise _Unparsable("too_many_places")
     # Shares are bounded too (by the money's width; their range check comes later): a number such as 1E100
     # would otherwise reach quantize below with more digits than its context holds.

@@ -212,6 +212,8 @@ ROUTES: dict[str, Route] = {
     # The enterprise itself (VIEW_RECOMMENDATIONS) and the staff who see it (LIST_ENTERPRISES).
     "api:enterprise-recommendations": Route(api=True, sample="own_enterprise_uscc"),
     "api:concentration": Route(C.VIEW_CONCENTRATION, api=True),
+    "api:calculator-cost-split": Route(api=True, post=True),
+    "api:calculator-gain-share": Route(api=True, post=True),
     # Programme administration (docs/programmes.md): the application sample is 广州's draft.
     "api:programme-list": Route(C.VIEW_APPLICATIONS, api=True),
     "api:programme-detail": Route(C.VIEW_APPLICATIONS, api=True, sample="programme"),
