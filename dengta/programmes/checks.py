@@ -74,7 +74,7 @@ def quota_for(applicant: Organization, parsed: rules.BatchRules) -> int:
     return parsed.quotas.for_province(unit)
 
 
-def _in_running_pilot(enterprise_ids: set[int], exclude: int, today: date) -> set[int]:
+def in_running_pilot(enterprise_ids: set[int], exclude: int, today: date) -> set[int]:
     """Enterprises in the pool of another application whose pilot (set up at approval, with its end date)
     has not ended."""
     rows = PoolEnterprise.objects.filter(
@@ -102,7 +102,7 @@ def _candidates(application: Application, today: date) -> dict[int, list[eligibi
     rows = list(application.pool.select_related("enterprise"))
     ids = {r.enterprise_id for r in rows}
     levels = _levels(ids)
-    running = _in_running_pilot(ids, application.pk, today)
+    running = in_running_pilot(ids, application.pk, today)
     invited = set(
         DiagnosisInvitation.objects.filter(enterprise_id__in=ids, state=InvitationState.ACTIVE).values_list(
             "enterprise_id", flat=True

@@ -36,7 +36,7 @@ from dengta.programmes.pool_import import (
     run_pool_import,
     template_workbook,
 )
-from dengta.programmes.views import _detail_context
+from dengta.programmes.views import detail_context
 
 # The first problems shown on the page; every one of them is in the downloadable report.
 ERRORS_ON_PAGE = 20
@@ -146,7 +146,7 @@ def _refused(
         job = keep_error_report(viewer=viewer, application=application, outcome=outcome)
         report_url = reverse("programmes:pool_import_errors", args=[application.pk, job.pk])
     application.refresh_from_db()
-    context = _detail_context(viewer, application)
+    context = detail_context(viewer, application)
     context["pool_import"] = _problems(outcome, report_url)
     return render(request, "programmes/application_detail.html", context)
 

@@ -20,8 +20,8 @@ from dengta.assessment.texts import list_separator
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.language import in_english
-from dengta.orgs.models import Membership, Organization, OrgType, PlatformRole
-from dengta.programmes import review
+from dengta.orgs.models import Membership, Organization, OrgType
+from dengta.programmes import review, selectors
 from dengta.programmes.models import (
     Application,
     ApplicationState,
@@ -94,11 +94,9 @@ def conflicts_of(expert: Any, application: Application) -> list[review.Conflict]
     return list(found.values())
 
 
-def _is_reviewer(expert: Any) -> bool:
-    return any(
-        m.organization.type == OrgType.EXPERT_POOL or m.has_platform_role(PlatformRole.REVIEWER)
-        for m in _memberships(expert)
-    )
+def is_reviewer(expert: Any) -> bool:
+    """Whether the person may be assigned a review at all (selectors.is_reviewer_membership)."""
+    return any(selectors.is_reviewer_membership(m) for m in _memberships(expert))
 
 
 def _record(actor: Actor, verb: str, assignment: ReviewAssignment, payload: dict[str, Any]) -> None:
@@ -123,7 +121,7 @@ def review_assign(
     )
     if locked.state != ApplicationState.UNDER_REVIEW:
         raise ReviewRefused(_("只有评审中的申报可以分配专家"))
-    if not _is_reviewer(expert):
+    if not is_reviewer(expert):
         raise ReviewRefused(
             _("%(name)s 不是评审专家") % {"name": expert.get_full_name() or expert.get_username()}
         )

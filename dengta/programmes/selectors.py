@@ -98,6 +98,14 @@ def failures_by_subject(failures: Iterable[dict[str, Any]], english: bool) -> li
     return list(groups.values())
 
 
+def is_reviewer_membership(membership: Membership) -> bool:
+    """The membership makes its person an expert of the competitive review: a member of an expert pool, or
+    a holder of the reviewer role."""
+    return membership.organization.type == OrgType.EXPERT_POOL or membership.has_platform_role(
+        PlatformRole.REVIEWER
+    )
+
+
 def reviewer_choices() -> list[tuple[str, str]]:
     """The experts staff may assign: active members of an expert pool or holders of the reviewer role, by
     name with their organisation."""
@@ -110,7 +118,7 @@ def reviewer_choices() -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for m in rows:
         # The role list is JSON; "contains" on it is not portable to SQLite, so the last test is here.
-        if m.organization.type != OrgType.EXPERT_POOL and not m.has_platform_role(PlatformRole.REVIEWER):
+        if not is_reviewer_membership(m):
             continue
         name = m.user.get_full_name() or m.user.get_username()
         seen.setdefault(

@@ -109,7 +109,7 @@ def batch_standing(batch: Batch, parameters: Parameters | None = None) -> Standi
     for application in applications:
         key = keys[application.pk]
         province = key[:2] + "0000"
-        group = groups.balance_group_of(province) if _known(groups, province) else "east"
+        group = groups.balance_group_of(province) if province in groups.codes() else "east"
         above_size = sum(1 for p in application.pool.all() if p.enterprise.is_above_designated_size)
         score = reviews.application_aggregate(application).total
         row = Row(application, score, names.get(key, "—"), group_label.get(group, "—"), above_size)
@@ -155,14 +155,6 @@ def batch_standing(batch: Batch, parameters: Parameters | None = None) -> Standi
         quota_default=rules.quotas.default,
         quota_overrides=[(names.get(code, code), n) for code, n in rules.quotas.overrides],
     )
-
-
-def _known(groups: Any, province: str) -> bool:
-    try:
-        groups.member(province)
-    except KeyError:
-        return False
-    return True
 
 
 def _merit(position: ranking.Position) -> str:

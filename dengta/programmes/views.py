@@ -67,12 +67,20 @@ def _say_errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _say_form_errors(request: HttpRequest, form: Any) -> None:
+def _form_problems(form: Any) -> list[str]:
+    """Each of the form's errors as a sentence naming its field."""
+    out = []
     for name, problems in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         for problem in problems:
             text = _("%(label)s：%(problem)s") % {"label": label, "problem": problem} if label else problem
-            messages.error(request, str(text))
+            out.append(str(text))
+    return out
+
+
+def _say_form_errors(request: HttpRequest, form: Any) -> None:
+    for text in _form_problems(form):
+        messages.error(request, text)
 
 
 def _back(application: Application) -> HttpResponse:
@@ -182,7 +190,7 @@ SUBJECT_KINDS = {
 }
 
 
-def _detail_context(
+def detail_context(
     viewer: Viewer, application: Application, plan_form: PlanForm | None = None
 ) -> dict[str, Any]:
     can_edit = permissions.can_edit_application(viewer, application)
@@ -247,7 +255,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     application = _application(viewer, pk)
     require(permissions.can_view_applications(viewer))
-    return render(request, "programmes/application_detail.html", _detail_context(viewer, application))
+    return render(request, "programmes/application_detail.html", detail_context(viewer, application))
 
 
 def _editable(request: HttpRequest, viewer: Viewer, application: Application) -> HttpResponse | None:
@@ -261,6 +269,19 @@ def _editable(request: HttpRequest, viewer: Viewer, application: Application) ->
     return None
 
 
+def _save_plan(request: HttpRequest, application: Application, form: PlanForm) -> bool:
+    """Save the plan form whole, or put the service's refusals on the form's fields (False)."""
+    if not form.is_valid():
+        return False
+    data = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
+    try:
+        services.application_update(actor=request.user, application=application, data=data)
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def application_plan(request: HttpRequest, pk: int) -> HttpResponse:
@@ -271,17 +292,11 @@ def application_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _editable(request, viewer, application)) is not None:
         return refused
     form = PlanForm(request.POST)
-    if form.is_valid():
-        data = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
-        try:
-            services.application_update(actor=request.user, application=application, data=data)
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("资金安排和目标已保存"))
-            return _back(application)
+    if _save_plan(request, application, form):
+        messages.success(request, _("资金安排和目标已保存"))
+        return _back(application)
     application.refresh_from_db()
-    context = _detail_context(viewer, application, plan_form=form)
+    context = detail_context(viewer, application, plan_form=form)
     return render(request, "programmes/application_detail.html", context, status=200)
 
 
@@ -298,20 +313,8 @@ def application_plan_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "programmes/_plan_autosave.html", context, status=409)
     require(decision)
     form = PlanForm(request.POST)
-    problems: list[str] = []
-    if form.is_valid():
-        data = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
-        try:
-            services.application_update(actor=request.user, application=application, data=data)
-        except ValidationError as error:
-            _errors_to_form(form, error)
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        problems += [
-            str(_("%(label)s：%(problem)s") % {"label": label, "problem": e}) if label else str(e)
-            for e in errors
-        ]
-    context = {"problems": problems, "saved_at": timezone.now()}
+    _save_plan(request, application, form)
+    context = {"problems": _form_problems(form), "saved_at": timezone.now()}
     return render(request, "programmes/_plan_autosave.html", context)
 
 

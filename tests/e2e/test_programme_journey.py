@@ -6,7 +6,6 @@ home page. Screenshots of each page, and an accessibility check of the new pages
 
 from __future__ import annotations
 
-import io
 import json
 import random
 from datetime import timedelta
@@ -104,17 +103,12 @@ def people() -> dict[str, Any]:
 
 
 def pool_file(rows: list[tuple[str, str, str]], path: Path) -> Path:
-    from openpyxl import Workbook
+    """The pool as the city fills in the template, written by the project's safe cell writer."""
+    from dengta.core.spreadsheets import Book
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["统一社会信用代码", "企业名称", "细分行业"])
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path.write_bytes(buffer.getvalue())
+    book = Book()
+    book.sheet("试点企业").rows([["统一社会信用代码", "企业名称", "细分行业"], *[list(row) for row in rows]])
+    path.write_bytes(book.to_bytes())
     return path
 
 

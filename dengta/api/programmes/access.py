@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from dengta.accounts.models import User
 from dengta.core.access import Viewer
 from dengta.core.decisions import Decision
-from dengta.orgs.models import Membership, OrgType, PlatformRole
-from dengta.programmes import permissions
+from dengta.programmes import permissions, reviews
 from dengta.programmes.models import Application, ReviewAssignment
 
 
@@ -28,11 +27,7 @@ def is_expert(viewer: Viewer) -> bool:
 
 def is_reviewer(user: User) -> bool:
     """Whether a person may be assigned a review at all (the rule dengta.programmes.reviews applies)."""
-    memberships = Membership.objects.active().filter(user=user).select_related("organization")
-    return any(
-        m.organization.type == OrgType.EXPERT_POOL or m.has_platform_role(PlatformRole.REVIEWER)
-        for m in memberships
-    )
+    return reviews.is_reviewer(user)
 
 
 def _user_id(viewer: Viewer) -> int | None:

@@ -153,7 +153,7 @@ class Lookups:
                 .values_list("enterprise_id", flat=True)
             )
             if exclude_running:
-                running.update(checks._in_running_pilot(set(chunk), application.pk, today))
+                running.update(checks.in_running_pilot(set(chunk), application.pk, today))
         pool = dict(
             PoolEnterprise.objects.filter(application_id=application.pk).values_list(
                 "enterprise_id", "entry_id"

@@ -91,8 +91,12 @@ def enterprise(i: int, **change: Any) -> Candidate:
     return replace(base, **change)
 
 
-P1 = NominatedProvider("p1", "苏州智造科技有限公司", admitted=True, suspended=False, pools=("pool-sz",))
-P2 = NominatedProvider("p2", "江苏数联信息技术有限公司", admitted=True, suspended=False, pools=("pool-sz",))
+P1 = NominatedProvider(
+    "p1", "苏州智造科技有限公司", admitted=True, suspended=False, pools=("苏州市服务商库",)
+)
+P2 = NominatedProvider(
+    "p2", "江苏数联信息技术有限公司", admitted=True, suspended=False, pools=("苏州市服务商库",)
+)
 
 # Each breaker: the code it causes and what it changes (keyword arguments of ``application``).
 BREAKERS: dict[str, dict[str, Any]] = {
@@ -125,7 +129,7 @@ def application(breakers: Iterable[str] = (), **extra: Any) -> tuple[Application
     people = [enterprise(i, **change.get(f"e{i}", {})) for i in range(10)]
     auto = SubIndustryChoice(
         AUTO[0], AUTO[1], AUTO[3], (replace(P1, **change.get("p1", {})),), tuple(people[:5]),
-        pools=("pool-sz",), name_en=AUTO[2],
+        pools=("苏州市服务商库",), name_en=AUTO[2],
     )  # fmt: skip
     grid = SubIndustryChoice(
         GRID[0], GRID[1], GRID[3], (replace(P2, **change.get("p2", {})),), tuple(people[5:]), name_en=GRID[2]
@@ -339,10 +343,10 @@ def test_a_provider_outside_the_pools_the_sub_industry_accepts() -> None:
     outsider = replace(P1, pools=("pool-nj",))
     auto = replace(app.sub_industries[0], providers=(outsider,))
     [failure] = check(replace(app, sub_industries=(auto, app.sub_industries[1])), C25, today=today)
-    assert (failure.code, failure.params["pools"]) == ("provider_not_admitted", ("pool-sz",))
+    assert (failure.code, failure.params["pools"]) == ("provider_not_admitted", ("苏州市服务商库",))
     assert (
         failure.sentence_zh
-        == "服务商“苏州智造科技有限公司”不在细分行业“汽车零部件及配件制造”可用的服务商库（pool-sz）中"
+        == "服务商“苏州智造科技有限公司”不在细分行业“汽车零部件及配件制造”可用的服务商库（苏州市服务商库）中"
     )
 
 

@@ -50,12 +50,19 @@ SUB = "汽车零部件（广州）"  # the local name 广州 gives the sub-indus
 
 
 def xlsx(rows: Sequence[Sequence[Any]], header: Sequence[Any] | None = None) -> bytes:
-    """A workbook as people fill it in (openpyxl: a string starting with "=" becomes a live formula)."""
+    """A workbook as people fill it in, written by the safe cell writer (dengta.core.spreadsheets)."""
+    book = Book()
+    book.sheet("s").rows([list(HEADER if header is None else header), *rows])
+    return book.to_bytes()
+
+
+def live_formula_xlsx(rows: Sequence[Sequence[Any]]) -> bytes:
+    """A hostile workbook made elsewhere (in Excel, say): openpyxl turns a text starting with "=" into a live
+    formula cell. Dengta never writes one; the import must read one without evaluating it."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(list(HEADER if header is None else header))
-    for row in rows:
+    for row in [HEADER, *rows]:
         ws.append(list(row))
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -319,7 +326,7 @@ def test_formulas_are_values_never_evaluated_and_the_report_keeps_them_as_text(
     evil = '=HYPERLINK("http://evil.example","点我")'
     # A live formula cell (openpyxl writes it without a cached value) reads as blank; a formula typed as text
     # is a value like any other.
-    live = run(world, draft, xlsx([[world.registered.tianhe.uscc, evil, SUB]]))
+    live = run(world, draft, live_formula_xlsx([[world.registered.tianhe.uscc, evil, SUB]]))
     assert [(e.column, e.reason) for e in live.errors] == [("企业名称", "请填写企业名称")]
     code = world.registered.tianhe.uscc
     outcome = run(world, draft, text_xlsx([[evil, "x", SUB], [code, "+1+1", "＝1＋2"]]))
