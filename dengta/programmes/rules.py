@@ -23,7 +23,15 @@ What a batch file holds and where the values come from:
 - exclusions: earlier pilot cities may not re-apply (DOMAIN.md 2.2, 6.5), enterprises already in an active
   pilot or funded before are left out (DOMAIN.md 6.5, 8.15);
 - whether pilot enterprises need a T0 assessment (on-site evaluation, DOMAIN.md 2.6) and whether the
-  ranking balances east / central / west (DOMAIN.md 2.1).
+  ranking balances east / central / west (DOMAIN.md 2.1);
+- the defaults of the pilots' retrofit-project rules, which each pilot's authority may change (the
+  per-enterprise subsidy rate and cap are set locally, DOMAIN.md 2.7, 8.5): the subsidy rate and cap (杭州's
+  50 % and 500,000 yuan), the catalogue categories whose spending counts (深圳's software, cloud services,
+  data-acquisition devices and consulting / diagnosis), the central share of a subsidy (null: in proportion
+  to the pilot's retrofit envelope and local matching funds), the months after completion within which
+  acceptance must be requested (昆明's 3), the tolerance in yuan when invoices and payments are matched to
+  the contract, and the filing guards (no contract or payment before filing; one funded project per
+  enterprise and programme, DOMAIN.md 8.15).
 
 Region groups for that balance are a separate file (``data/regional-groups.json``): the NBS 2011
 division into 东部 / 中部 / 西部 / 东北 for all 31 provinces plus the 兵团's custom code 660000 (DOMAIN.md
@@ -79,7 +87,10 @@ RULE_FIELDS = (
     "exclusions",
     "require_t0_assessment",
     "regional_balance",
+    "project_rules",
 )
+# The catalogue's product categories (dengta.catalog.models.Category), which project rules may name.
+PRODUCT_CATEGORIES = ("consulting", "diagnosis", "software", "cloud", "hardware", "equipment", "integration")
 BALANCE_GROUPS = ("east", "central", "west")
 NBS_REGIONS = ("east", "central", "west", "northeast")
 BINGTUAN_CODE = "660000"
@@ -148,6 +159,18 @@ class Exclusions:
 
 
 @dataclass(frozen=True)
+class ProjectRuleDefaults:
+    subsidy_rate: Decimal
+    cap_per_enterprise_yuan: Decimal
+    central_share: Decimal | None  # None: in proportion to the retrofit envelope and local matching funds
+    eligible_categories: tuple[str, ...]
+    acceptance_deadline_months: int
+    tolerance_yuan: Decimal
+    filing_before_contract: bool
+    one_project_per_enterprise: bool
+
+
+@dataclass(frozen=True)
 class BatchRules:
     code: str  # the file stem, e.g. "city-2025"
     version: str
@@ -169,6 +192,7 @@ class BatchRules:
     exclusions: Exclusions
     require_t0_assessment: bool
     regional_balance: bool
+    project_rules: ProjectRuleDefaults
     provenance: tuple[tuple[str, str], ...]  # (rule field, "confirmed" / "dengta_default" / …)
 
     def provenance_of(self, rule_field: str) -> str:
@@ -400,6 +424,44 @@ def _exclusions(raw: Any, where: str) -> Exclusions:
     return Exclusions(**flags)
 
 
+def _project_rules(raw: Any, where: str) -> ProjectRuleDefaults:
+    keys = {
+        "subsidy_rate",
+        "cap_per_enterprise_yuan",
+        "central_share",
+        "eligible_categories",
+        "acceptance_deadline_months",
+        "tolerance_yuan",
+        "filing_before_contract",
+        "one_project_per_enterprise",
+    }
+    here = f"{where} project_rules"
+    data = _object(raw, here, keys)
+    categories = data["eligible_categories"]
+    if not isinstance(categories, list) or any(c not in PRODUCT_CATEGORIES for c in categories):
+        raise BatchRulesError(f"{here}.eligible_categories: each must be one of {PRODUCT_CATEGORIES}")
+    cap = _number(data["cap_per_enterprise_yuan"], f"{here}.cap_per_enterprise_yuan")
+    tolerance = _number(data["tolerance_yuan"], f"{here}.tolerance_yuan")
+    for name, amount in (("cap_per_enterprise_yuan", cap), ("tolerance_yuan", tolerance)):
+        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            raise BatchRulesError(f"{here}.{name}: {amount} must be yuan ≥ 0 with at most 2 decimals")
+    central = data["central_share"]
+    return ProjectRuleDefaults(
+        subsidy_rate=_share(data["subsidy_rate"], f"{here}.subsidy_rate"),
+        cap_per_enterprise_yuan=cap,
+        central_share=None if central is None else _share(central, f"{here}.central_share"),
+        eligible_categories=tuple(sorted(set(categories))),
+        acceptance_deadline_months=_whole(
+            data["acceptance_deadline_months"], f"{here}.acceptance_deadline_months", minimum=1
+        ),
+        tolerance_yuan=tolerance,
+        filing_before_contract=_flag(data["filing_before_contract"], f"{here}.filing_before_contract"),
+        one_project_per_enterprise=_flag(
+            data["one_project_per_enterprise"], f"{here}.one_project_per_enterprise"
+        ),
+    )
+
+
 def _provenance(raw: Any, where: str) -> tuple[tuple[str, str], ...]:
     data = _object(raw, f"{where} provenance", set(RULE_FIELDS))
     for key, status in data.items():
@@ -445,6 +507,7 @@ def parse_batch_rules(data: Any, code: str, groups: RegionalGroups | None = None
         exclusions=_exclusions(raw["exclusions"], where),
         require_t0_assessment=_flag(raw["require_t0_assessment"], f"{where} require_t0_assessment"),
         regional_balance=_flag(raw["regional_balance"], f"{where} regional_balance"),
+        project_rules=_project_rules(raw["project_rules"], where),
         provenance=_provenance(raw["provenance"], where),
     )
 

@@ -133,7 +133,7 @@ def test_programmes_and_batches_carry_their_windows_and_parsed_rules(world: Any,
         "platform-2022",
     ]
     body = client.get(f"{API}/batches/{open_batch.pk}/").json()
-    assert body["year"] == 2025 and body["pilot_period_months"] == 24 and body["rules_version"] == "2025-v1"
+    assert body["year"] == 2025 and body["pilot_period_months"] == 24 and body["rules_version"] == "2025-v2"
     assert body["review_method"] == "mean" and body["programme_model"] == "city"
     windows = body["windows"]
     assert windows["timezone"] == "Asia/Shanghai" and windows["open_now"] is True
@@ -180,7 +180,7 @@ def test_an_authority_applies_once_while_the_window_is_open(world: Any, open_bat
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["state"] == "draft" and body["applicant_name"] == "广州市工业和信息化局"
-    assert body["batch"] == open_batch.pk and body["rules_version"] == "2025-v1"
+    assert body["batch"] == open_batch.pk and body["rules_version"] == "2025-v2"
     assert [i["code"] for i in body["checklist"]][:2] == ["sub_industries", "providers"]
     assert body["actions"]["edit"]["allowed"] is True and body["actions"]["review"]["allowed"] is False
     assert Event.objects.filter(verb="application.created", target_id=str(body["id"])).exists()

@@ -226,11 +226,14 @@ def governance_decide_appeal(
 
 
 def worked_with(provider: Provider, enterprise: Enterprise) -> bool:
-    """Whether the enterprise has worked with the provider: it accepted a quote from it, or the provider
-    diagnosed it (a submitted provider assessment). Projects will count too once they exist."""
+    """Whether the enterprise has worked with the provider: a retrofit project of theirs was approved, it
+    accepted a quote from it, or the provider diagnosed it (a submitted provider assessment)."""
     from dengta.assessment.models import Assessment
     from dengta.assessment.models import Kind as AssessmentKind
+    from dengta.projects.models import FUNDED_STATES, Project
 
+    if Project.objects.filter(provider=provider, enterprise=enterprise, state__in=FUNDED_STATES).exists():
+        return True
     if QuoteRequest.objects.filter(
         provider=provider, enterprise=enterprise, state=QuoteState.ACCEPTED
     ).exists():
@@ -298,21 +301,25 @@ def complaint_record(
 
 
 def rating_inputs(provider: Provider) -> list[rating_formula.RatingInput]:
-    """The formula's inputs from what Dengta holds. Milestones, acceptance and T0→T1 uplift come from
-    retrofit projects, which do not exist yet: they are "no data", and the formula says so."""
+    """The formula's inputs from what Dengta holds: the enterprises' ratings, and from the provider's
+    retrofit projects its milestones on time, its acceptance at the first on-site evaluation and the levels
+    its enterprises gained (dengta.projects.selectors.track_record)."""
+    from dengta.projects.selectors import track_record
+
     satisfaction = ProviderRating.objects.filter(provider=provider).aggregate(
         mean=Avg("stars"), n=Count("id")
     )
-    projects = 0  # filed projects: none until the projects capability exists
+    record = track_record(provider)
+    projects = record.projects
     complaints = Complaint.objects.filter(provider=provider, upheld=True).count()
     mean = satisfaction["mean"]
     return [
         rating_formula.RatingInput(
             "satisfaction", None if mean is None else Decimal(str(mean)), satisfaction["n"] or 0
         ),
-        rating_formula.RatingInput("on_time_milestones", None, 0),
-        rating_formula.RatingInput("acceptance_pass_rate", None, 0),
-        rating_formula.RatingInput("uplift", None, 0),
+        rating_formula.RatingInput("on_time_milestones", record.on_time_share, record.milestones_done),
+        rating_formula.RatingInput("acceptance_pass_rate", record.pass_rate, record.evaluated),
+        rating_formula.RatingInput("uplift", record.mean_uplift, record.uplift_projects),
         rating_formula.RatingInput(
             "complaints", None if not projects else Decimal(complaints) / Decimal(projects), projects
         ),

@@ -31,7 +31,7 @@ def test_approval_creates_the_pilot_and_its_allocation(world: Any, reviewing: Ap
     pilot = services.application_approve(actor=user(world, "ministry"), application=reviewing)
     reviewing.refresh_from_db()
     assert reviewing.state == ApplicationState.APPROVED and reviewing.decided_at is not None
-    assert pilot.central_award_yuan == Decimal("150000000.00") and pilot.rules_version == "2025-v1"
+    assert pilot.central_award_yuan == Decimal("150000000.00") and pilot.rules_version == "2025-v2"
     assert (pilot.target_share, pilot.target_level) == (Decimal("0.9000"), 2)
     assert pilot.ends_on == _add_months(pilot.starts_on, 24)
     money = pilot.allocation

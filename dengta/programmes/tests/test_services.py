@@ -99,15 +99,15 @@ def test_a_new_version_of_a_rules_file_updates_its_batch_with_an_event(world: An
     folder = batch_files(tmp_path)
     path = folder / "city-2024.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["version"] = "2024-v2"
+    data["version"] = "2024-v3"
     data["pilot_period_months"] = 30
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     outcomes = {b.code: o for b, o in services.batches_load(actor=None, directory=folder)}
     assert outcomes["city-2024"] == "updated" and outcomes["city-2025"] == "unchanged"
     batch = Batch.objects.get(code="city-2024")
-    assert (batch.rules_version, batch.pilot_period_months) == ("2024-v2", 30)
+    assert (batch.rules_version, batch.pilot_period_months) == ("2024-v3", 30)
     event = Event.objects.get(verb="batch.rules_changed")
-    assert event.payload == {"from": "2024-v1", "to": "2024-v2"}
+    assert event.payload == {"from": "2024-v2", "to": "2024-v3"}
 
 
 def test_a_broken_rules_file_loads_nothing(world: Any, tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_every_change_rechecks_eligibility(
     market.admit()
     application = complete_application(world, market, open_batch, sub_industry)
     assert codes(application) == []
-    assert application.rules_version == "2025-v1" and application.checked_at is not None
+    assert application.rules_version == "2025-v2" and application.checked_at is not None
     entry = application.sub_industries.get()
     actor = user(world, "guangzhou")
     # 西湖 (杭州) lies outside 广州's jurisdiction and has no T0 assessment.
@@ -261,7 +261,7 @@ def test_submit_needs_the_declaration_a_complete_checklist_and_no_failure(
     done = services.application_submit(actor=actor, application=ready, declared=True)
     assert done.state == ApplicationState.SUBMITTED and done.submitted_at and done.declared_at
     event = Event.objects.get(verb="application.submitted")
-    assert event.payload["rules_version"] == "2025-v1" and event.payload["to"] == "submitted"
+    assert event.payload["rules_version"] == "2025-v2" and event.payload["to"] == "submitted"
     with pytest.raises(TransitionRefused, match="不能修改"):
         services.application_update(actor=actor, application=done, data={"plan": "改"})
 
