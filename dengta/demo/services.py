@@ -18,6 +18,7 @@ from dengta.demo.assessments import seed_assessments
 from dengta.demo.catalog import seed_catalog
 from dengta.demo.models import DemoRun
 from dengta.demo.programmes import seed_programmes
+from dengta.demo.projects import seed_projects
 from dengta.orgs.models import AuthorityLevel, Membership, Organization, OrgType
 from dengta.orgs.services import membership_grant, organization_create
 from dengta.reference.models import Industry, Region, SubIndustry
@@ -482,6 +483,8 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
         say(catalogue.line())
         programmes = seed_programmes(seed, PILOT_CITIES)
         say(programmes.line())
+        projects = seed_projects(seed)
+        say(projects.line())
         run = DemoRun.objects.create(
             scale=scale.label, seed=seed, enterprises=enterprises, providers=providers
         )
@@ -496,6 +499,7 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
                 "providers": providers,
                 "catalogue": catalogue.payload(),
                 "programmes": programmes.payload(),
+                "projects": projects.payload(),
             },
         )
     return run

@@ -34,7 +34,9 @@ RECTIFY = Transition("rectify", frozenset({S.ON_SITE}), S.RECTIFICATION, "projec
 FAIL = Transition("fail", frozenset({S.ON_SITE}), S.FAILED, "project.failed")
 CLAIM = Transition("claim", frozenset({S.ACCEPTED}), S.SUBSIDY_CLAIMED, "project.subsidy_claimed")
 PAY = Transition("pay", frozenset({S.SUBSIDY_CLAIMED}), S.PAID, "project.paid")
-ARCHIVE = Transition("archive", frozenset({S.PAID}), S.ARCHIVED, "project.archived")
+# A project without a subsidy (nothing it bought is eligible) is archived once accepted: there is nothing to
+# claim.
+ARCHIVE = Transition("archive", frozenset({S.PAID, S.ACCEPTED}), S.ARCHIVED, "project.archived")
 WITHDRAW = Transition("withdraw", frozenset(OPEN_STATES), S.WITHDRAWN, "project.withdrawn")
 DISQUALIFY = Transition("disqualify", frozenset(OPEN_STATES), S.DISQUALIFIED, "project.disqualified")
 

@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 
 from dengta.demo import generate
 from dengta.demo.programmes.cast import CAST, CONFLICTED_EXPERT, CONFLICTED_WITH, EXTRA_CITIES, Part
-from dengta.demo.programmes.clock import TZ, ServiceClock, closing, later, office_hour
+from dengta.demo.programmes.clock import TZ, closing, later, office_hour
 from dengta.demo.programmes.drafting import Draft, Drafter
-from dengta.demo.programmes.steps import BatchDays, People, Script, Step
+from dengta.demo.programmes.steps import BatchDays, People, Script, Step, replay
 from dengta.demo.programmes.texts import CONFLICT_REASON
 from dengta.orgs.models import AuthorityLevel, Membership, Organization, OrgType, PlatformRole
 from dengta.orgs.services import membership_grant, organization_create
@@ -110,14 +110,7 @@ class ProgrammeSeeder:
                 self.counts.skipped.append(f"{part.batch}/{part.region}")
                 continue
             steps += self._script(part, batches[part.batch], applicant, drafter, days[part.batch], cast)
-        # Every application's steps in time order (ties in the order they were made), each with the clock at
-        # its moment.
-        ordered = sorted(enumerate(steps), key=lambda item: (item[1].moment, item[0]))
-        clock = ServiceClock()
-        with clock.running():
-            for _index, step in ordered:
-                clock.set(step.moment)
-                step.run()
+        replay(steps)
         self._count()
         return self.counts
 

@@ -9,7 +9,7 @@ allocation are the services' own.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -17,7 +17,7 @@ from typing import Any
 
 from dengta.assessment.invitations import invitation_create
 from dengta.core.events import record_event
-from dengta.demo.programmes.clock import TZ, closing, later
+from dengta.demo.programmes.clock import TZ, ServiceClock, closing, later
 from dengta.demo.programmes.drafting import Draft, Entry
 from dengta.demo.programmes.texts import (
     COMMENTS,
@@ -48,6 +48,17 @@ class Step:
 
     moment: datetime
     run: Callable[[], None]
+
+
+def replay(steps: Iterable[Step]) -> None:
+    """Run the steps in time order (ties in the order they were made), each with the services' clock at its
+    moment."""
+    ordered = sorted(enumerate(steps), key=lambda item: (item[1].moment, item[0]))
+    clock = ServiceClock()
+    with clock.running():
+        for _index, step in ordered:
+            clock.set(step.moment)
+            step.run()
 
 
 @dataclass(frozen=True)

@@ -653,6 +653,8 @@ def project_rate(*, actor: Actor, project: Project, stars: int, comment: str = "
 def project_claim(*, actor: Actor, project: Project) -> Project:
     locked = _lock(project)
     _require_state(locked, frozenset({ProjectState.ACCEPTED}), _("只有验收通过的项目可以申请奖补资金"))
+    if locked.subsidy_yuan <= 0:
+        raise TransitionRefused(_("本项目没有补贴，无需申请奖补资金，验收通过后可直接归档"))
     return _step(locked, workflows.CLAIM, actor=actor, payload={"subsidy_yuan": str(locked.subsidy_yuan)})
 
 
@@ -679,6 +681,8 @@ def project_pay(
 @transaction.atomic
 def project_archive(*, actor: Actor, project: Project) -> Project:
     locked = _lock(project)
+    if locked.state == ProjectState.ACCEPTED and locked.subsidy_yuan > 0:
+        raise TransitionRefused(_("本项目有补贴，须拨付后才能归档"))
     return _step(locked, workflows.ARCHIVE, actor=actor)
 
 
