@@ -198,9 +198,11 @@ class Paid:
 
 
 def check_key(key: str) -> str:
+    """A payment request's key: its entries are stored as "<key>/<envelope id>", so a key may not hold "/"
+    (it could then stand for another request's entry)."""
     key = (key or "").strip()
-    if not key or len(key) > MAX_KEY - 12 or not key.isprintable():
-        raise LedgerRefused(_("请提供付款请求编号（1–68 个可见字符），同一请求重复提交只付款一次"))
+    if not key or len(key) > MAX_KEY - 12 or not key.isprintable() or "/" in key:
+        raise LedgerRefused(_("请提供付款请求编号（1–68 个可见字符，不含“/”），同一请求重复提交只付款一次"))
     return key
 
 

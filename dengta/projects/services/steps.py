@@ -6,6 +6,7 @@ and the exits (withdrawal, disqualification, failure, which release the commitme
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from calendar import monthrange
 from datetime import date
 from decimal import Decimal
@@ -297,6 +298,16 @@ def _money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
+def _is_money(amount: object) -> bool:
+    """A positive, finite Decimal of whole fen below a trillion yuan (the ledger's 16 digits)."""
+    return (
+        isinstance(amount, Decimal)
+        and amount.is_finite()
+        and Decimal(0) < amount < Decimal("1e12")
+        and amount == amount.quantize(ZERO)
+    )
+
+
 @transaction.atomic
 def invoice_add(
     *, actor: Actor, project: Project, number: str, issued_on: date, amount_yuan: Decimal
@@ -305,10 +316,11 @@ def invoice_add(
     contract (and the pilot's tolerance)."""
     locked = _lock(project)
     _require_state(locked, workflows.RECORDING, _("项目当前状态不能登记发票"))
-    code = "".join((number or "").split()).upper()
-    if not code or len(code) > 40 or not code.isalnum():
+    # Full-width digits and letters are the same invoice number as their ASCII forms (NFKC).
+    code = "".join(unicodedata.normalize("NFKC", number or "").split()).upper()
+    if not code or len(code) > 40 or not (code.isascii() and code.isalnum()):
         raise ValidationError({"number": [_("发票号码须为 1–40 位字母或数字")]})
-    if not isinstance(amount_yuan, Decimal) or amount_yuan <= 0 or amount_yuan != amount_yuan.quantize(ZERO):
+    if not _is_money(amount_yuan):
         raise ValidationError({"amount_yuan": [_("金额须大于 0，最多两位小数")]})
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": [_("开票日期不能晚于今天")]})
@@ -377,7 +389,7 @@ def enterprise_payment_add(
     ref = (reference or "").strip()
     if not ref or len(ref) > 60:
         raise ValidationError({"reference": [_("请填写付款凭证号（最多 60 个字符）")]})
-    if not isinstance(amount_yuan, Decimal) or amount_yuan <= 0 or amount_yuan != amount_yuan.quantize(ZERO):
+    if not _is_money(amount_yuan):
         raise ValidationError({"amount_yuan": [_("金额须大于 0，最多两位小数")]})
     rules = rules_for(locked.pilot)
     if paid_on > timezone.localdate():
