@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessments/", include("dengta.assessment.urls")),
     path("catalog/", include("dengta.catalog.urls")),
     path("programmes/", include("dengta.programmes.urls")),
+    path("projects/", include("dengta.projects.urls")),
     # The public verification page of issued reports, short so the printed URL and QR code stay small.
     path("v/", include("dengta.assessment.views.verification")),
     path("api/", include("dengta.api.urls")),

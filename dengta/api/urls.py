@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from dengta.api import assessment, calculators, registry, views
+from dengta.api import assessment, calculators, projects, registry, views
 from dengta.api.assessment.invitations import DiagnosisInvitationViewSet
 from dengta.api.catalog import insight as catalog_insight
 from dengta.api.catalog import products as catalog_products
@@ -30,6 +30,7 @@ router.register("products", catalog_products.ProductViewSet, basename="product")
 router.register("providers", catalog_products.ProviderRatingViewSet, basename="provider")
 router.register("quotes", catalog_quotes.QuoteViewSet, basename="quote")
 programme_routes.register(router)
+router.register("projects", projects.ProjectViewSet, basename="project")
 
 urlpatterns = [
     # Looked up by credit code, beside the enterprise resource (which takes ids).
@@ -41,6 +42,7 @@ urlpatterns = [
     path("v1/concentration/", catalog_insight.ConcentrationView.as_view(), name="concentration"),
     path("v1/calculators/cost-split/", calculators.CostSplitView.as_view(), name="calculator-cost-split"),
     path("v1/calculators/gain-share/", calculators.GainShareView.as_view(), name="calculator-gain-share"),
+    path("v1/pilots/<int:pk>/ledger/", projects.PilotLedgerView.as_view(), name="pilot-ledger"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -58,6 +58,14 @@ class Capability(StrEnum):
     REVIEW_APPLICATIONS = "review_applications"
     REVIEW_AS_EXPERT = "review_as_expert"
     VIEW_APPLICATION_REVIEWS = "view_application_reviews"
+    # Retrofit projects and money (docs/projects.md)
+    VIEW_PROJECTS = "view_projects"
+    FILE_PROJECTS = "file_projects"
+    RUN_ENTERPRISE_PROJECTS = "run_enterprise_projects"
+    DECIDE_PROJECTS = "decide_projects"
+    EVALUATE_PROJECTS = "evaluate_projects"
+    PAY_SUBSIDIES = "pay_subsidies"
+    VIEW_LEDGER = "view_ledger"
     # Oversight.
     VIEW_EVENTS = "view_events"
     # Reference data and the API documentation: everyone may read them; the staff, who work with the code

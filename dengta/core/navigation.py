@@ -91,6 +91,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefix="/programmes/",
     ),
     NavItem(
+        _("改造项目"),
+        "projects:project_list",
+        "tools",
+        Capability.VIEW_PROJECTS,
+        prefix="/projects/",
+    ),
+    NavItem(
         _("评审任务"),
         "programmes:review_list",
         "ui-checks",

@@ -122,6 +122,26 @@ ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
         _grant(OrgType.EXPERT_POOL, roles=WRITING_ROLES),
         _grant(*ALL_ORG_TYPES, platform_roles=[PlatformRole.REVIEWER]),
     ),
+    # Retrofit projects (DOMAIN.md 2.7, 8.10): the provider files and carries them out, the enterprise asks
+    # for acceptance, records its payments, claims and rates; the city (or district) authority approves,
+    # pre-checks, sends the expert and decides acceptance; the expert records the on-site evaluation; the
+    # authority's finance people pay. Each sees the projects that are theirs or in their jurisdiction.
+    Capability.VIEW_PROJECTS: (
+        Grant(STAFF_ORG_TYPES),
+        _grant(OrgType.PROVIDER),
+        _grant(OrgType.ENTERPRISE),
+        _grant(OrgType.EXPERT_POOL),
+    ),
+    Capability.FILE_PROJECTS: (_grant(OrgType.PROVIDER, roles=WRITING_ROLES),),
+    Capability.RUN_ENTERPRISE_PROJECTS: (_grant(OrgType.ENTERPRISE, roles=WRITING_ROLES),),
+    Capability.DECIDE_PROJECTS: (_grant(OrgType.AUTHORITY, roles=WRITING_ROLES),),
+    Capability.EVALUATE_PROJECTS: (_grant(OrgType.EXPERT_POOL, roles=WRITING_ROLES),),
+    Capability.PAY_SUBSIDIES: (
+        _grant(OrgType.AUTHORITY, roles=WRITING_ROLES, platform_roles=[PlatformRole.FINANCE]),
+    ),
+    # The pilots' ledgers and reconciliation: the staff of the jurisdiction (the ministry's finance people
+    # among them).
+    Capability.VIEW_LEDGER: STAFF,
     # Oversight bodies read the event log; so does anyone holding the auditor platform role.
     Capability.VIEW_EVENTS: (
         _grant(OrgType.OVERSIGHT),

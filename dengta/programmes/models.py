@@ -384,6 +384,19 @@ class ConflictDeclaration(TimeStampedModel):
 # ------------------------------------------------------------------------------------------ pilots and money
 
 
+class PilotQuerySet(models.QuerySet["Pilot"]):
+    def visible_to(self, viewer: Viewer) -> PilotQuerySet:
+        """The pilot's authority sees its own; the staff of a jurisdiction those of authorities inside it;
+        national staff every pilot. Other members see none (their projects show what concerns them)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        if viewer.org_type in (OrgType.MINISTRY, OrgType.AUTHORITY, OrgType.OVERSIGHT):
+            if viewer.sees_all:
+                return self.all()
+            return self.filter(scope_q(viewer, region_field="authority__region", org_field="authority_id"))
+        return self.none()
+
+
 class Pilot(TimeStampedModel):
     """An approved application: the pilot of its authority, with its period, its targets and the central
     award (定额奖励, DOMAIN.md 2.1). One per application: approval creates it, once."""
@@ -401,6 +414,8 @@ class Pilot(TimeStampedModel):
     target_level = models.PositiveSmallIntegerField(_("目标等级"))
     central_award_yuan = models.DecimalField(_("中央奖补资金（元）"), max_digits=16, decimal_places=2)
     rules_version = models.CharField(_("使用的规则版本"), max_length=40)
+
+    objects = PilotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -8,3 +8,6 @@ class ProjectsConfig(AppConfig):
     name = "dengta.projects"
     label = "projects"
     verbose_name = _("改造项目与资金")
+
+    def ready(self) -> None:
+        from dengta.projects import exports  # noqa: F401  (registers the projects list export)

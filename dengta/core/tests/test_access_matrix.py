@@ -328,6 +328,44 @@ ROUTES: dict[str, Route] = {
     "programmes:review_detail": Route(C.REVIEW_AS_EXPERT, sample="missing"),
     "set_language": Route(public=True, post=True),
     "javascript-catalog": Route(public=True),
+    # Retrofit projects: the provider's steps are its own, the enterprise's its own (``owner``); the
+    # authority's steps need the jurisdiction (the row is visible) and the capability.
+    "api:project-list": Route(C.VIEW_PROJECTS, api=True),
+    "api:project-detail": Route(C.VIEW_PROJECTS, api=True, sample="project"),
+    "api:project-step": Route(C.DECIDE_PROJECTS, api=True, sample="project_step", post=True),
+    "api:project-milestones": Route(C.VIEW_PROJECTS, api=True, sample="project"),
+    "api:project-milestone-done": Route(C.FILE_PROJECTS, api=True, sample="project", post=True, owner=True),
+    "api:project-documents": Route(C.VIEW_PROJECTS, api=True, sample="project"),
+    "api:project-invoices": Route(C.VIEW_PROJECTS, api=True, sample="project"),
+    "api:project-payments": Route(C.VIEW_PROJECTS, api=True, sample="project"),
+    "api:project-evaluation": Route(C.EVALUATE_PROJECTS, api=True, sample="project", post=True),
+    "api:project-evaluation-assign": Route(C.DECIDE_PROJECTS, api=True, sample="project", post=True),
+    "api:project-rating": Route(
+        C.RUN_ENTERPRISE_PROJECTS, api=True, sample="project_by_enterprise", post=True, owner=True
+    ),
+    "api:project-funding": Route(C.VIEW_PROJECTS, api=True, sample="project"),
+    "api:project-pay": Route(C.PAY_SUBSIDIES, api=True, sample="project", post=True),
+    "api:pilot-ledger": Route(C.VIEW_LEDGER, api=True, sample="pilot"),
+    "projects:project_list": Route(C.VIEW_PROJECTS),
+    "projects:project_create": Route(C.FILE_PROJECTS),
+    "projects:project_detail": Route(C.VIEW_PROJECTS, sample="project"),
+    "projects:project_step": Route(C.DECIDE_PROJECTS, sample="project_step", post=True),
+    "projects:project_contract": Route(C.FILE_PROJECTS, sample="project", post=True, owner=True),
+    "projects:milestone_add": Route(C.FILE_PROJECTS, sample="project", post=True, owner=True),
+    "projects:milestone_done": Route(C.FILE_PROJECTS, sample="project_milestone", post=True, owner=True),
+    "projects:document_add": Route(C.VIEW_PROJECTS, sample="project_either_side", post=True, owner=True),
+    "projects:document_download": Route(C.VIEW_PROJECTS, sample="project_document"),
+    "projects:invoice_add": Route(C.FILE_PROJECTS, sample="project", post=True, owner=True),
+    "projects:payment_add": Route(
+        C.RUN_ENTERPRISE_PROJECTS, sample="project_by_enterprise", post=True, owner=True
+    ),
+    "projects:evaluation_assign": Route(C.DECIDE_PROJECTS, sample="project", post=True),
+    "projects:evaluation_record": Route(C.EVALUATE_PROJECTS, sample="project", post=True),
+    "projects:project_rate": Route(
+        C.RUN_ENTERPRISE_PROJECTS, sample="project_by_enterprise", post=True, owner=True
+    ),
+    "projects:project_pay": Route(C.PAY_SUBSIDIES, sample="project", post=True),
+    "projects:pilot_ledger": Route(C.VIEW_LEDGER, sample="pilot"),
 }
 
 
@@ -394,10 +432,12 @@ def samples(world: Any) -> dict[str, Sample]:
 
     catalogue = catalogue_samples(world, provider, tianhe)
     programme = programme_samples(world)
+    project = project_samples(world, provider)
     missing = 999_999
     return {
         **catalogue,
         **programme,
+        **project,
         "enterprise": Sample({"pk": tianhe.pk}, sees(Enterprise.objects, tianhe.pk)),
         "own_enterprise_uscc": Sample(
             {"uscc": world.registered.own.uscc}, sees(Enterprise.objects, world.registered.own.pk)
@@ -532,6 +572,86 @@ def programme_samples(world: Any) -> dict[str, Sample]:
         "application": Sample(
             {"pk": application.pk}, sees, lambda viewer: viewer.organization_id == owner.pk
         ),
+    }
+
+
+def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
+    """A filed project of the cast enterprise by the cast provider in a pilot of 广州 (made with the ORM: the
+    matrix asks who may reach it, not how it came to be), with a milestone and a dossier document."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from dengta.programmes.models import Application, Batch, Pilot
+    from dengta.projects.models import DossierFile, Milestone, Project
+
+    batch = Batch.objects.get(code="city-2024")  # 广州 has a draft application for city-2025
+    owner = world.orgs["guangzhou"]
+    application = Application.objects.create(
+        batch=batch, applicant=owner, rules_version=batch.rules_version, state="approved"
+    )
+    pilot = Pilot.objects.create(
+        application=application,
+        batch=batch,
+        authority=owner,
+        starts_on=date(2025, 9, 1),
+        ends_on=date(2027, 9, 1),
+        target_share=Decimal("0.9"),
+        target_level=2,
+        central_award_yuan=Decimal("100000000"),
+        rules_version=batch.rules_version,
+    )
+    enterprise = world.registered.own
+    project = Project.objects.create(
+        pilot=pilot,
+        programme=batch.programme,
+        enterprise=enterprise,
+        provider=provider,
+        title="质量追溯改造",
+        state="filed",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 6, 30),
+    )
+    milestone = Milestone.objects.create(project=project, title="部署", due_on=date(2026, 3, 1))
+    document = DossierFile(
+        project=project,
+        kind="contract",
+        version=1,
+        original_name="合同.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=world.members["provider"].user,
+    )
+    document.file.save("matrix-contract", ContentFile(b"%PDF-1.4\n"), save=False)
+    document.save()
+
+    def sees(viewer: Any) -> bool:
+        return Project.objects.visible_to(viewer).filter(pk=project.pk).exists()
+
+    def pilot_seen(viewer: Any) -> bool:
+        return Pilot.objects.visible_to(viewer).filter(pk=pilot.pk).exists()
+
+    def provider_side(viewer: Any) -> bool:
+        return viewer.organization_id == provider.organization_id
+
+    def enterprise_side(viewer: Any) -> bool:
+        return viewer.organization_id == enterprise.organization_id
+
+    def either_side(viewer: Any) -> bool:
+        return (provider_side(viewer) and viewer.can(C.FILE_PROJECTS)) or (
+            enterprise_side(viewer) and viewer.can(C.RUN_ENTERPRISE_PROJECTS)
+        )
+
+    return {
+        "project": Sample({"pk": project.pk}, sees, provider_side),
+        "project_by_enterprise": Sample({"pk": project.pk}, sees, enterprise_side),
+        "project_either_side": Sample({"pk": project.pk}, sees, either_side),
+        "project_step": Sample({"pk": project.pk, "step": "approve"}, sees),
+        "project_milestone": Sample({"pk": milestone.pk}, sees, provider_side),
+        "project_document": Sample({"pk": document.pk}, sees),
+        "pilot": Sample({"pk": pilot.pk}, pilot_seen),
     }
 
 

@@ -162,8 +162,8 @@ def pilot(world: Any, reviewing: Any) -> Pilot:  # noqa: F811
     return programme_services.application_approve(actor=user(world, "ministry"), application=reviewing)
 
 
-@pytest.fixture
-def cast(world: Any, market: Market, pilot: Pilot) -> Cast:  # noqa: F811
+def make_cast(world: Any, market: Market, pilot: Pilot) -> Cast:  # noqa: F811
+    """The cast with two listed products of its provider: software (eligible) and equipment (not)."""
     software = market.product(name="质量追溯SaaS", list_price="30000", pilot_price="24000")
     equipment = market.product(
         name="产线设备改造",
@@ -173,6 +173,11 @@ def cast(world: Any, market: Market, pilot: Pilot) -> Cast:  # noqa: F811
         lifts=[{"kind": "scenario", "code": "quality", "level": 2}],
     )
     return Cast(world, market, pilot, software, equipment)
+
+
+@pytest.fixture
+def cast(world: Any, market: Market, pilot: Pilot) -> Cast:  # noqa: F811
+    return make_cast(world, market, pilot)
 
 
 def money(text: str) -> Decimal:
