@@ -54,7 +54,8 @@ def static_file_for(url: str) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
-def _fetcher() -> Any:
+def static_fetcher() -> Any:
+    """WeasyPrint's URL fetcher for every printed document: static files only, never the network."""
     # Imported here: WeasyPrint loads Pango and fontconfig, which pages that never print need not pay for.
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -347,7 +348,7 @@ def render_pdf(report: Report, request: Any = None) -> bytes:
 def _write_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=_fetcher())
+    document = HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=static_fetcher())
     pdf: bytes = document.write_pdf()
     return pdf
 

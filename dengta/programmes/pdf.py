@@ -8,7 +8,6 @@ staticfiles finders, never from the network.
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -31,25 +30,6 @@ from dengta.programmes.models import Application
 from dengta.programmes.pool_summary import PoolSummary
 
 TEMPLATE = "programmes/pdf/application.html"
-
-
-def _fetcher() -> Any:
-    # Imported here: WeasyPrint loads Pango and fontconfig, which pages that never print need not pay for.
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        """Serves files found by the staticfiles finders; refuses every other URL (no network)."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            path = report_pdf.static_file_for(url)
-            if path is None:
-                raise ValueError(f"refused to fetch {url!r}: only static files are served to the PDF")
-            mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            with open(path, "rb") as handle:
-                body = handle.read()
-            return URLFetcherResponse(url, body, {"Content-Type": mime})
-
-    return StaticOnlyFetcher()
 
 
 def summary_row(label: str, summary: PoolSummary) -> dict[str, Any]:
@@ -142,7 +122,9 @@ def render_pdf(application: Application) -> bytes:
     from weasyprint import HTML
 
     document = HTML(
-        string=render_html(application), base_url=report_pdf.STATIC_ORIGIN, url_fetcher=_fetcher()
+        string=render_html(application),
+        base_url=report_pdf.STATIC_ORIGIN,
+        url_fetcher=report_pdf.static_fetcher(),
     )
     pdf: bytes = document.write_pdf()
     return pdf

@@ -3,6 +3,7 @@ core's one cell writer (ARCHITECTURE.md convention 17). Names, never codes: stat
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 from dengta.core.access import Viewer
 from dengta.core.decisions import require
 from dengta.core.exports import Export, register_export
+from dengta.core.spreadsheets import Book
 from dengta.projects import permissions, selectors
-from dengta.projects.models import Project
+from dengta.projects.models import EntryKind, LedgerEntry, PaymentBatch, Project
 
 PROJECTS_EXPORT = "projects.projects"
 
@@ -71,3 +73,45 @@ def projects_export(viewer: Viewer, params: QueryDict) -> Export:
         viewer, params, lambda f: selectors.projects_filtered(viewer, f.values)
     )
     return Export("projects.xlsx", _("改造项目"), headers(), qs, _row)
+
+
+def payment_batch_workbook(batch: PaymentBatch) -> bytes:
+    """One payment batch for the finance department: a row per project and source of money, with the
+    enterprise and its credit code, the amount and the request key that paid it (names, never codes)."""
+    entries = (
+        LedgerEntry.objects.filter(batch=batch, kind=EntryKind.PAY)
+        .select_related("project__enterprise", "project__provider__organization", "envelope")
+        .order_by("project_id", "envelope__kind")
+    )
+    rows = [
+        (
+            e.project.number if e.project else "",
+            e.project.title if e.project else "",
+            e.project.enterprise.name if e.project else "",
+            e.project.enterprise.uscc if e.project else "",
+            e.project.provider.organization.name if e.project else "",
+            e.envelope.get_kind_display(),
+            e.amount_yuan,
+            e.created_at,
+            (e.idempotency_key or "").split("/")[0],
+        )
+        for e in entries
+    ]
+    total = sum((e.amount_yuan for e in entries), Decimal(0))
+    book = Book()
+    book.table(
+        _("拨付批次"),
+        [
+            _("项目编号"),
+            _("项目名称"),
+            _("企业"),
+            _("统一社会信用代码"),
+            _("服务商"),
+            _("资金"),
+            _("金额（元）"),
+            _("拨付时间"),
+            _("付款请求编号"),
+        ],
+        [*rows, (_("合计"), "", "", "", "", "", total, None, "")],
+    )
+    return book.to_bytes()

@@ -532,6 +532,14 @@ class EntryKind(models.TextChoices):
     REVERSE = "reverse", _("冲正")
 
 
+class PaymentBatchQuerySet(models.QuerySet["PaymentBatch"]):
+    def visible_to(self, viewer: Viewer) -> PaymentBatchQuerySet:
+        """A batch is seen by whoever sees its pilot (the staff of its jurisdiction)."""
+        from dengta.programmes.models import Pilot
+
+        return self.filter(pilot__in=Pilot.objects.visible_to(viewer).values("pk"))
+
+
 class PaymentBatch(TimeStampedModel):
     """Payments made together and exported to Excel for the finance department (拨付批次)."""
 
@@ -540,6 +548,8 @@ class PaymentBatch(TimeStampedModel):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = PaymentBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -605,3 +615,4 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Ledger entries are immutable; correct with a reversing entry.")
+

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dengta.assessment.models import Assessment, Phase
@@ -139,13 +140,24 @@ def running_pilots(today: date) -> list[Pilot]:
     )
 
 
+# The ledger's own entries of a commitment and a payment come with the approval and the payment steps; the
+# history shows the step once (the event log keeps both).
+QUIET_VERBS = ("ledger.committed", "ledger.paid")
+
+
 def timeline(project: Project) -> list[Event]:
     """The project's events, oldest first: its history as the workflow wrote it."""
     return list(
         Event.objects.filter(target_type="projects.project", target_id=str(project.pk))
+        .exclude(verb__in=QUIET_VERBS)
         .select_related("actor")
         .order_by("seq")
     )
+
+
+def level_label(level: int | None) -> str:
+    names = {0: _("未达等级"), 1: _("一级"), 2: _("二级"), 3: _("三级"), 4: _("四级")}
+    return str(names.get(level if level is not None else -1, "—"))
 
 
 def experts() -> list[tuple[int, str]]:
@@ -174,7 +186,11 @@ def t1_choices(project: Project, expert: Any) -> list[tuple[int, str]]:
         .order_by("-signed_off_at")
     )
     return [
-        (a.pk, _("%(day)s 签署 · %(level)s 级") % {"day": f"{a.signed_off_at:%Y-%m-%d}", "level": a.level})
+        (
+            a.pk,
+            _("%(day)s 签署 · %(level)s")
+            % {"day": f"{timezone.localtime(a.signed_off_at):%Y-%m-%d}", "level": level_label(a.level)},
+        )
         for a in rows
     ]
 

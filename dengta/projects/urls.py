@@ -20,5 +20,9 @@ urlpatterns = [
     path("<int:pk>/evaluation/", views.evaluation_record, name="evaluation_record"),
     path("<int:pk>/rate/", views.project_rate, name="project_rate"),
     path("<int:pk>/pay/", views.project_pay, name="project_pay"),
+    path("<int:pk>/dossier.zip", views.dossier_zip, name="dossier_zip"),
     path("pilots/<int:pk>/ledger/", views.pilot_ledger, name="pilot_ledger"),
+    path("payments/", views.payment_queue, name="payment_queue"),
+    path("payments/pay/", views.payment_batch_pay, name="payment_batch_pay"),
+    path("payment-batches/<int:pk>.xlsx", views.payment_batch_xlsx, name="payment_batch_xlsx"),
 ]

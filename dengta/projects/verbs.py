@@ -36,4 +36,5 @@ VERBS = {
     "ledger.released": _("补贴承诺已释放"),
     "ledger.paid": _("补贴资金已拨付入账"),
     "ledger.reversed": _("资金台账分录已冲正"),
+    "ledger.batch_paid": _("奖补资金已批量拨付"),
 }

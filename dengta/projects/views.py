@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -21,13 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dengta.assessment.views.exports import content_disposition
 from dengta.catalog.models import Category, Product, ProductState
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
 from dengta.core.decisions import require
 from dengta.core.language import in_english
 from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, render_list
+from dengta.core.spreadsheets import XLSX_CONTENT_TYPE
 from dengta.programmes.models import Pilot
-from dengta.projects import dossier, permissions, selectors
+from dengta.projects import dossier, dossier_export, exports, permissions, selectors
 from dengta.projects.forms import (
     DateForm,
     DocumentForm,
@@ -46,6 +49,7 @@ from dengta.projects.models import (
     Invoice,
     LedgerEntry,
     Milestone,
+    PaymentBatch,
     Project,
     ProjectState,
 )
@@ -187,6 +191,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "status_kinds": STATUS_KINDS,
             "can_file": bool(permissions.can_file_projects(viewer)),
             "can_ledger": bool(permissions.can_view_ledger(viewer)),
+            "can_pay": bool(permissions.can_pay(viewer)),
         },
     )
 
@@ -633,7 +638,7 @@ def project_rate(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         project,
         lambda: steps.project_rate(actor=request.user, project=project, **form.cleaned_data),
-        _("感谢评价：评价已计入服务商星级"),
+        _("感谢评价：评价已记录，将用于服务商星级评定"),
         "p-acceptance",
     )
 
@@ -687,3 +692,98 @@ def pilot_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         "status_kinds": STATUS_KINDS,
     }
     return render(request, "projects/pilot_ledger.html", context)
+
+
+# ------------------------------------------------------------------------------------------------ finance
+
+
+@login_required
+def payment_queue(request: HttpRequest) -> HttpResponse:
+    """Finance's claims: the claimed projects the viewer may pay, ticked and paid together (one batch per
+    pilot), and the batches already paid with their Excel."""
+    viewer = request_viewer(request)
+    require(permissions.can_pay(viewer))
+    claimed = list(
+        selectors.projects_for(viewer)
+        .filter(state=S.SUBSIDY_CLAIMED)
+        .order_by("pilot_id", "updated_at", "id")
+    )
+    batches = list(
+        PaymentBatch.objects.visible_to(viewer)
+        .select_related("pilot__authority", "created_by")
+        .annotate(n=Count("entries__project", distinct=True), total=Sum("entries__amount_yuan"))
+        .order_by("-created_at", "-id")[:50]
+    )
+    context = {
+        "claimed": claimed,
+        "total": sum((p.subsidy_yuan for p in claimed), Decimal(0)),
+        "batches": batches,
+        "token": uuid.uuid4().hex,
+        "crumbs": [(_("改造项目"), reverse("projects:project_list")), (_("奖补资金拨付"), "")],
+    }
+    return render(request, "projects/payment_queue.html", context)
+
+
+@login_required
+@require_POST
+def payment_batch_pay(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    require(permissions.can_pay(viewer))
+    ids = [int(v) for v in request.POST.getlist("project") if v.isdigit() and len(v) < 12]
+    projects = list(selectors.projects_for(viewer).filter(pk__in=ids))
+    if not projects:
+        messages.error(request, _("请勾选要拨付的项目"))
+        return redirect("projects:payment_queue")
+    try:
+        _batches, outcomes = ledger.pay_batch(
+            actor=request.user,
+            projects=projects,
+            token=str(request.POST.get("token", "")),
+            note=str(request.POST.get("note", "")),
+        )
+    except ValidationError as error:
+        _say_errors(request, error)
+        return redirect("projects:payment_queue")
+    paid = [o for o in outcomes if o.paid is not None and not o.paid.replayed]
+    if paid:
+        total = sum((o.paid.amount_yuan for o in paid if o.paid), Decimal(0))
+        messages.success(
+            request,
+            _("已拨付 %(n)s 个项目，共 %(total)s 元") % {"n": len(paid), "total": f"{total:,.2f}"},
+        )
+    if any(o.paid is not None and o.paid.replayed for o in outcomes):
+        messages.info(request, _("本次提交与之前的拨付相同，已拨付的项目没有重复拨付"))
+    for o in outcomes:
+        if o.refusal:
+            messages.error(
+                request, _("%(title)s：%(reason)s") % {"title": o.project.title, "reason": o.refusal}
+            )
+    return redirect("projects:payment_queue")
+
+
+@login_required
+def payment_batch_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    require(permissions.can_view_ledger(viewer))
+    batch = get_visible_or_404(
+        PaymentBatch.objects.select_related("pilot__authority", "pilot__batch"), viewer, pk=pk
+    )
+    response = HttpResponse(exports.payment_batch_workbook(batch), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        f"payment-batch-{batch.pk}.xlsx", f"{batch.pilot.authority.name}-{_('拨付批次')}-{batch.pk}.xlsx"
+    )
+    return response
+
+
+@login_required
+def dossier_zip(request: HttpRequest, pk: int) -> FileResponse:
+    viewer = request_viewer(request)
+    project = _project(viewer, pk)
+    require(permissions.can_view_projects(viewer))
+    archive = dossier_export.write_zip(project)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"{project.number}-{project.enterprise.name}-{_('一企一档')}.zip",
+        content_type="application/zip",
+    )

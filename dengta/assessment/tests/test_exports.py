@@ -138,7 +138,7 @@ def test_fetcher_serves_static_files_only() -> None:
         pdf.STATIC_ORIGIN + "assessment/missing.css",
     ):
         assert pdf.static_file_for(url) is None, url
-    fetcher = pdf._fetcher()
+    fetcher = pdf.static_fetcher()
     assert b"@page" in fetcher.fetch(pdf.STATIC_ORIGIN + pdf.STYLESHEET).read()
     with pytest.raises(ValueError, match="refused"):
         fetcher.fetch("https://example.com/font.woff")

@@ -366,6 +366,10 @@ ROUTES: dict[str, Route] = {
     ),
     "projects:project_pay": Route(C.PAY_SUBSIDIES, sample="project", post=True),
     "projects:pilot_ledger": Route(C.VIEW_LEDGER, sample="pilot"),
+    "projects:dossier_zip": Route(C.VIEW_PROJECTS, sample="project"),
+    "projects:payment_queue": Route(C.PAY_SUBSIDIES),
+    "projects:payment_batch_pay": Route(C.PAY_SUBSIDIES, post=True),
+    "projects:payment_batch_xlsx": Route(C.VIEW_LEDGER, sample="payment_batch"),
 }
 
 
@@ -584,7 +588,7 @@ def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
     from django.core.files.base import ContentFile
 
     from dengta.programmes.models import Application, Batch, Pilot
-    from dengta.projects.models import DossierFile, Milestone, Project
+    from dengta.projects.models import DossierFile, Milestone, PaymentBatch, Project
 
     batch = Batch.objects.get(code="city-2024")  # 广州 has a draft application for city-2025
     owner = world.orgs["guangzhou"]
@@ -627,6 +631,8 @@ def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
     document.file.save("matrix-contract", ContentFile(b"%PDF-1.4\n"), save=False)
     document.save()
 
+    batch = PaymentBatch.objects.create(pilot=pilot, created_by=world.members["guangzhou"].user)
+
     def sees(viewer: Any) -> bool:
         return Project.objects.visible_to(viewer).filter(pk=project.pk).exists()
 
@@ -652,6 +658,7 @@ def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
         "project_milestone": Sample({"pk": milestone.pk}, sees, provider_side),
         "project_document": Sample({"pk": document.pk}, sees),
         "pilot": Sample({"pk": pilot.pk}, pilot_seen),
+        "payment_batch": Sample({"pk": batch.pk}, pilot_seen),
     }
 
 

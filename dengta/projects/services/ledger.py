@@ -410,3 +410,48 @@ def balances_of(projects: Sequence[Project]) -> dict[int, tuple[Decimal, Decimal
     for row in rows:
         out[row["project_id"]] = (row["committed"] or ZERO, row["paid"] or ZERO)
     return out
+
+
+# ------------------------------------------------------------------------------------------------ batches
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    project: Project
+    paid: Paid | None
+    refusal: str  # why this project was not paid ("" when it was)
+
+
+def pay_batch(
+    *, actor: Actor, projects: Sequence[Project], token: str, note: str = ""
+) -> tuple[list[PaymentBatch], list[BatchOutcome]]:
+    """Pay the ticked claimed projects, one batch per pilot (the finance department pays a pilot's subsidies
+    together and exports the batch). Each project is paid in its own transaction, so one refusal does not
+    undo the others; each payment's key is the form's token and the project, so the same form sent twice
+    pays once. A batch that paid nothing is not kept."""
+    from dengta.projects.services.steps import project_pay
+
+    base = check_key(token)
+    batches: dict[int, PaymentBatch] = {}
+    outcomes = []
+    for project in sorted(projects, key=lambda p: (p.pilot_id, p.pk)):
+        batch = batches.get(project.pilot_id)
+        if batch is None:
+            batch = batches[project.pilot_id] = PaymentBatch.objects.create(
+                pilot_id=project.pilot_id, created_by_id=actor_id(actor), note=note[:200]
+            )
+        try:
+            paid = project_pay(
+                actor=actor, project=project, idempotency_key=f"{base}-{project.pk}"[:68], batch=batch
+            )
+        except ValidationError as exc:
+            outcomes.append(BatchOutcome(project, None, " ".join(exc.messages)))
+        else:
+            outcomes.append(BatchOutcome(project, paid, ""))
+    kept = []
+    for batch in batches.values():
+        if batch.entries.exists():
+            kept.append(batch)
+        else:  # everything in it was refused or replayed an earlier batch's payment
+            batch.delete()
+    return kept, outcomes

@@ -178,3 +178,49 @@ def test_the_list_exports_what_it_shows(cast: Cast) -> None:
     rows = list(export.rows())
     assert [r[1] for r in rows] == [project.title]
     assert rows[0][6] == "已备案待审核" and rows[0][9] == project.subsidy_yuan
+
+
+def test_the_dossier_downloads_as_one_zip_with_its_index(cast: Cast) -> None:
+    import io
+    import zipfile
+
+    project = cast.completed()
+    response = client(cast, "provider").get(reverse("projects:dossier_zip", args=[project.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    names = archive.namelist()
+    assert names[0] == "00-档案目录.pdf" and archive.read(names[0]).startswith(b"%PDF")
+    assert len(names) == 11 and all(n.count("/") == 1 for n in names[1:])
+    assert any(n.startswith("01-数字化改造合同/v1-") for n in names)
+    assert client(cast, "zhejiang").get(reverse("projects:dossier_zip", args=[project.pk])).status_code == 404
+
+
+def test_finance_pays_the_ticked_projects_as_a_batch_once(cast: Cast) -> None:
+    from dengta.projects.models import PaymentBatch
+    from dengta.projects.services import filing
+
+    filing.rules_update(
+        actor=cast.user("guangzhou"), rules=filing.rules_for(cast.pilot), one_project_per_enterprise=False
+    )
+    first, second = cast.claimed(), cast.claimed(title="第二个项目")
+    unclaimed = cast.approved(title="第三个项目")
+    finance(cast, held=True)
+    c = client(cast, "guangzhou")
+    queue = c.get(reverse("projects:payment_queue")).content.decode()
+    assert first.title in queue and second.title in queue and unclaimed.title not in queue
+    data = {"project": [first.pk, second.pk, unclaimed.pk], "token": "form-1", "note": "第一批"}
+    page = c.post(reverse("projects:payment_batch_pay"), data, follow=True).content.decode()
+    assert "已拨付 2 个项目" in page and "第三个项目" in page  # the refused one is named with its reason
+    batch = PaymentBatch.objects.get()
+    assert batch.note == "第一批" and batch.entries.filter(kind="pay").count() == 4  # central + local each
+    again = c.post(reverse("projects:payment_batch_pay"), data, follow=True).content.decode()
+    assert "没有重复拨付" in again and PaymentBatch.objects.count() == 1
+    sheet = c.get(reverse("projects:payment_batch_xlsx", args=[batch.pk]))
+    assert sheet.status_code == 200 and sheet.content.startswith(b"PK")
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "项目编号" and rows[-1][0] == "合计"
+    assert Decimal(str(rows[-1][6])) == first.subsidy_yuan + second.subsidy_yuan
