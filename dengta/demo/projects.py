@@ -40,9 +40,12 @@ from dengta.programmes.models import NominatedProvider, Pilot, PoolEnterprise
 from dengta.projects import dossier
 from dengta.projects.models import Project, ProjectState
 from dengta.projects.services import filing, ledger, steps
+from dengta.registry.models import Provider
 
 S = ProjectState
 PER_PILOT = 8
+DEMO_PROVIDER = "demo-provider"
+DEMO_PROVIDER_PROJECTS = 3
 # A minimal valid PDF: the dossier checks content, not names.
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EARLY = (
@@ -170,10 +173,12 @@ class ProjectSeeder:
         pool.sort(key=lambda m: m.enterprise_id not in with_t1)
         running = pilot.ends_on > self.now.date()
         plans: list[Plan] = []
+        demo_provider = self._demo_provider(pilot)
         for member in pool:
             if len(plans) >= PER_PILOT:
                 break
-            provider, products = self._offer(member)
+            local = demo_provider if len(plans) < DEMO_PROVIDER_PROJECTS else None
+            provider, products = self._offer(member, local)
             if provider is None:
                 continue
             t1 = (
@@ -203,18 +208,21 @@ class ProjectSeeder:
             plans.append(Plan(pilot, member.enterprise, provider, products, goal, t1, people))
         return plans
 
-    def _offer(self, member: PoolEnterprise) -> tuple[Any, list[tuple[Product, int]]]:
-        """A nominated provider of the enterprise's sub-industry that may be offered and lists products, with
-        one to three of its products."""
-        nominated = (
-            NominatedProvider.objects.filter(entry_id=member.entry_id)
+    def _offer(self, member: PoolEnterprise, local: Any = None) -> tuple[Any, list[tuple[Product, int]]]:
+        """A provider for the enterprise with one to three of its products: ``local`` first when given (demo
+        login's own provider in its home city, so its workspace has projects), else a nominated provider of
+        the enterprise's sub-industry; either may be offered now and lists products."""
+        candidates = [local] if local is not None else []
+        candidates += [
+            row.provider
+            for row in NominatedProvider.objects.filter(entry_id=member.entry_id)
             .filter(offered_q())
             .select_related("provider__organization")
             .order_by("pk")
-        )
-        for row in nominated:
+        ]
+        for provider in candidates:
             products = list(
-                Product.objects.filter(provider=row.provider, state=ProductState.LISTED).order_by("pk")[:6]
+                Product.objects.filter(provider=provider, state=ProductState.LISTED).order_by("pk")[:6]
             )
             # At least one product the pilot subsidises, so that the project has money to follow.
             eligible = [p for p in products if p.category in ELIGIBLE]
@@ -222,8 +230,22 @@ class ProjectSeeder:
                 first = self.rng.choice(eligible)
                 others = [p for p in products if p != first]
                 chosen = [first, *self.rng.sample(others, k=min(len(others), self.rng.randint(0, 2)))]
-                return row.provider, [(p, self.rng.randint(1, 3)) for p in chosen]
+                return provider, [(p, self.rng.randint(1, 3)) for p in chosen]
         return None, []
+
+    @staticmethod
+    def _demo_provider(pilot: Pilot) -> Any:
+        """demo-provider, when the pilot is in its city and it may be offered (the first projects there are
+        its own)."""
+        member = (
+            Membership.objects.select_related("organization__region")
+            .filter(user__username=DEMO_PROVIDER, organization__type=OrgType.PROVIDER)
+            .first()
+        )
+        city = (member.organization.region_id or "")[:4] + "00" if member is not None else ""
+        if member is None or pilot.authority.region_id != city:
+            return None
+        return Provider.objects.filter(organization=member.organization).filter(offered_q(prefix="")).first()
 
     # -- when -----------------------------------------------------------------------------------------------
     def _script(self, plan: Plan) -> list[Step]:
