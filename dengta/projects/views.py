@@ -119,6 +119,16 @@ def _form_problems(form: Any) -> list[str]:
     return out
 
 
+def _valid(request: HttpRequest, form: Any) -> bool:
+    """Whether the form is valid; when not, each problem is said as a message naming its field (the page
+    it returns to shows them above the section)."""
+    if form.is_valid():
+        return True
+    for text in _form_problems(form):
+        messages.error(request, text)
+    return False
+
+
 def _project(viewer: Viewer, pk: int) -> Project:
     return get_visible_or_404(
         Project.objects.select_related(
@@ -433,9 +443,7 @@ def project_contract(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(viewer, pk)
     require(permissions.can_record(viewer, project))
     form = DateForm(request.POST)
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-work")
     return _act(
         request,
@@ -455,9 +463,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(viewer, pk)
     require(permissions.can_record(viewer, project))
     form = MilestoneForm(request.POST)
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-milestones")
     return _act(
         request,
@@ -476,9 +482,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(viewer, milestone.project_id)
     require(permissions.can_record(viewer, project))
     form = DateForm(request.POST)
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-milestones")
     return _act(
         request,
@@ -498,9 +502,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(viewer, pk)
     require(permissions.can_upload(viewer, project))
     form = DocumentForm(request.POST, request.FILES, english=in_english())
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-dossier")
     data = form.cleaned_data
     return _act(
@@ -536,9 +538,7 @@ def invoice_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(viewer, pk)
     require(permissions.can_record(viewer, project))
     form = InvoiceForm(request.POST)
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-money")
     return _act(
         request,
@@ -556,9 +556,7 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(viewer, pk)
     require(permissions.can_record_payment(viewer, project))
     form = PaymentForm(request.POST)
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-money")
     return _act(
         request,
@@ -576,9 +574,7 @@ def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(viewer, pk)
     require(permissions.can_assign_expert(viewer, project))
     form = ExpertForm(request.POST, experts=selectors.experts())
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-acceptance")
     expert = get_user_model().objects.get(pk=form.cleaned_data["expert"])
     return _act(
@@ -599,9 +595,7 @@ def evaluation_record(request: HttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_evaluate(viewer, evaluation))
     assert evaluation is not None
     form = EvaluationForm(request.POST, assessments=selectors.t1_choices(project, request.user))
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-acceptance")
     data = form.cleaned_data
     from dengta.assessment.models import Assessment
@@ -630,9 +624,7 @@ def project_rate(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(viewer, pk)
     require(permissions.can_rate(viewer, project))
     form = RatingForm(request.POST)
-    if not form.is_valid():
-        for text in _form_problems(form):
-            messages.error(request, text)
+    if not _valid(request, form):
         return _back(project, "p-acceptance")
     return _act(
         request,
