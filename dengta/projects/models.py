@@ -616,3 +616,5 @@ class LedgerEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Ledger entries are immutable; correct with a reversing entry.")
 
+
+from dengta.projects.gain_models import GainContract, GainStatement  # noqa: E402,F401

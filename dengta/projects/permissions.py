@@ -42,14 +42,14 @@ def can_file_projects(viewer: Viewer) -> Decision:
     return _capability(viewer, Capability.FILE_PROJECTS, _("只有服务商的管理员或经办人可以备案改造项目"))
 
 
-def _provider_side(viewer: Viewer, project: Project) -> Decision:
+def provider_side(viewer: Viewer, project: Project) -> Decision:
     decision = can_file_projects(viewer)
     if decision and project.provider.organization_id != viewer.organization_id:
         return Decision.deny(_("只有承担该项目的服务商可以办理此事项"))
     return decision
 
 
-def _enterprise_side(viewer: Viewer, project: Project) -> Decision:
+def enterprise_side(viewer: Viewer, project: Project) -> Decision:
     decision = _capability(
         viewer, Capability.RUN_ENTERPRISE_PROJECTS, _("只有企业的管理员或经办人可以办理此事项")
     )
@@ -71,13 +71,13 @@ def _in_state(project: Project, states: frozenset[str], refusal: str) -> Decisio
 def can_step(viewer: Viewer, project: Project, step: str) -> Decision:
     """Whether the viewer may take this workflow step on this project now."""
     if step == "withdraw":
-        side = _provider_side(viewer, project)
+        side = provider_side(viewer, project)
         if not side:
-            side = _enterprise_side(viewer, project)
+            side = enterprise_side(viewer, project)
     elif step in PROVIDER_STEPS:
-        side = _provider_side(viewer, project)
+        side = provider_side(viewer, project)
     elif step in ENTERPRISE_STEPS:
-        side = _enterprise_side(viewer, project)
+        side = enterprise_side(viewer, project)
     elif step in AUTHORITY_STEPS:
         side = can_decide(viewer)
     else:
@@ -93,7 +93,7 @@ def can_step(viewer: Viewer, project: Project, step: str) -> Decision:
 
 
 def can_edit(viewer: Viewer, project: Project) -> Decision:
-    decision = _provider_side(viewer, project)
+    decision = provider_side(viewer, project)
     if not decision:
         return decision
     return _in_state(project, workflows.EDITABLE, _("项目已备案，退回修改前不能变更"))
@@ -101,7 +101,7 @@ def can_edit(viewer: Viewer, project: Project) -> Decision:
 
 def can_record(viewer: Viewer, project: Project) -> Decision:
     """Contract date, milestones, dossier documents and invoices: the provider while the work is recorded."""
-    decision = _provider_side(viewer, project)
+    decision = provider_side(viewer, project)
     if not decision:
         return decision
     return _in_state(project, workflows.RECORDING, _("项目当前状态不能登记材料"))
@@ -109,7 +109,7 @@ def can_record(viewer: Viewer, project: Project) -> Decision:
 
 def can_record_payment(viewer: Viewer, project: Project) -> Decision:
     """The enterprise's own payments to the provider (and its documents)."""
-    decision = _enterprise_side(viewer, project)
+    decision = enterprise_side(viewer, project)
     if not decision:
         return decision
     return _in_state(project, workflows.RECORDING, _("项目当前状态不能登记付款"))
@@ -117,7 +117,7 @@ def can_record_payment(viewer: Viewer, project: Project) -> Decision:
 
 def can_upload(viewer: Viewer, project: Project) -> Decision:
     """Either party adds to the dossier while the work is recorded."""
-    if _provider_side(viewer, project):
+    if provider_side(viewer, project):
         return can_record(viewer, project)
     return can_record_payment(viewer, project)
 
@@ -143,7 +143,7 @@ def can_evaluate(viewer: Viewer, evaluation: Evaluation | None) -> Decision:
 
 
 def can_rate(viewer: Viewer, project: Project) -> Decision:
-    decision = _enterprise_side(viewer, project)
+    decision = enterprise_side(viewer, project)
     if not decision:
         return decision
     accepted = frozenset(

@@ -140,16 +140,10 @@ def running_pilots(today: date) -> list[Pilot]:
     )
 
 
-# The ledger's own entries of a commitment and a payment come with the approval and the payment steps; the
-# history shows the step once (the event log keeps both).
-QUIET_VERBS = ("ledger.committed", "ledger.paid")
-
-
 def timeline(project: Project) -> list[Event]:
     """The project's events, oldest first: its history as the workflow wrote it."""
     return list(
         Event.objects.filter(target_type="projects.project", target_id=str(project.pk))
-        .exclude(verb__in=QUIET_VERBS)
         .select_related("actor")
         .order_by("seq")
     )

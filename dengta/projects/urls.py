@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dengta.projects import views
+from dengta.projects import gain_views, views
 
 app_name = "projects"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("<int:pk>/rate/", views.project_rate, name="project_rate"),
     path("<int:pk>/pay/", views.project_pay, name="project_pay"),
     path("<int:pk>/dossier.zip", views.dossier_zip, name="dossier_zip"),
+    path("<int:pk>/gain/contract/", gain_views.gain_contract, name="gain_contract"),
+    path("<int:pk>/gain/statements/", gain_views.gain_statement, name="gain_statement"),
+    path("gain/statements/<int:pk>/dispute/", gain_views.gain_dispute, name="gain_dispute"),
+    path("gain/statements/<int:pk>/settle/", gain_views.gain_settle, name="gain_settle"),
     path("pilots/<int:pk>/ledger/", views.pilot_ledger, name="pilot_ledger"),
     path("payments/", views.payment_queue, name="payment_queue"),
     path("payments/pay/", views.payment_batch_pay, name="payment_batch_pay"),

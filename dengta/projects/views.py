@@ -30,7 +30,7 @@ from dengta.core.language import in_english
 from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, render_list
 from dengta.core.spreadsheets import XLSX_CONTENT_TYPE
 from dengta.programmes.models import Pilot
-from dengta.projects import dossier, dossier_export, exports, permissions, selectors
+from dengta.projects import dossier, dossier_export, exports, gain_views, permissions, selectors
 from dengta.projects.forms import (
     DateForm,
     DocumentForm,
@@ -373,6 +373,7 @@ def detail_context(viewer: Viewer, project: Project) -> dict[str, Any]:
         "rating_form": RatingForm(),
         "today": timezone.localdate(),
         **_money_match(project),
+        **gain_views.gain_context(viewer, project),
     }
 
 

@@ -367,6 +367,10 @@ ROUTES: dict[str, Route] = {
     "projects:project_pay": Route(C.PAY_SUBSIDIES, sample="project", post=True),
     "projects:pilot_ledger": Route(C.VIEW_LEDGER, sample="pilot"),
     "projects:dossier_zip": Route(C.VIEW_PROJECTS, sample="project"),
+    "projects:gain_contract": Route(C.FILE_PROJECTS, sample="project", post=True, owner=True),
+    "projects:gain_statement": Route(C.FILE_PROJECTS, sample="project", post=True, owner=True),
+    "projects:gain_dispute": Route(C.RUN_ENTERPRISE_PROJECTS, sample="missing", post=True),
+    "projects:gain_settle": Route(C.DECIDE_PROJECTS, sample="missing", post=True),
     "projects:payment_queue": Route(C.PAY_SUBSIDIES),
     "projects:payment_batch_pay": Route(C.PAY_SUBSIDIES, post=True),
     "projects:payment_batch_xlsx": Route(C.VIEW_LEDGER, sample="payment_batch"),
@@ -631,7 +635,7 @@ def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
     document.file.save("matrix-contract", ContentFile(b"%PDF-1.4\n"), save=False)
     document.save()
 
-    batch = PaymentBatch.objects.create(pilot=pilot, created_by=world.members["guangzhou"].user)
+    payments = PaymentBatch.objects.create(pilot=pilot, created_by=world.members["guangzhou"].user)
 
     def sees(viewer: Any) -> bool:
         return Project.objects.visible_to(viewer).filter(pk=project.pk).exists()
@@ -658,7 +662,7 @@ def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
         "project_milestone": Sample({"pk": milestone.pk}, sees, provider_side),
         "project_document": Sample({"pk": document.pk}, sees),
         "pilot": Sample({"pk": pilot.pk}, pilot_seen),
-        "payment_batch": Sample({"pk": batch.pk}, pilot_seen),
+        "payment_batch": Sample({"pk": payments.pk}, pilot_seen),
     }
 
 

@@ -10,7 +10,8 @@ Why it is built this way (PRODUCT.md: a ledger that never overspends; DOMAIN.md 
   (its funding rows are locked and must not be paid yet).
 
 Locks are always taken in one order — the project, then its pilot's envelopes by id, then the project's
-funding rows by id — so concurrent approvals and payments never deadlock.
+funding rows by id, then the event chain's head (the first event written) — so concurrent approvals and
+payments never deadlock: approval commits the money before its workflow step writes its event.
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ def _event(actor: Actor, verb: str, project: Project, payload: dict[str, object]
 def commit(*, actor: Actor, project: Project) -> list[Funding]:
     """Reserve the project's subsidy: the central part in the retrofit envelope, the local part in the local
     envelope. Refused, with the shortfall named, when an envelope has less left than the part it must hold.
-    Runs inside the approval's transaction, after the project row is locked."""
+    Runs inside the approval's transaction, after the project row is locked; the approval's event records
+    the amounts (the entries are the ledger's own record), so one request writes one event."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("commit() must run inside the approval's transaction")
     if not Envelope.objects.filter(pilot_id=project.pilot_id).exists():
@@ -153,10 +155,6 @@ def commit(*, actor: Actor, project: Project) -> list[Funding]:
         Funding.objects.filter(pk=funding.pk).update(committed_yuan=F("committed_yuan") + amount)
         Envelope.objects.filter(pk=envelope.pk).update(committed_yuan=F("committed_yuan") + amount)
         rows.append(funding)
-    amounts: dict[str, object] = {
-        str(kind): str(amount) for (kind, _field), (_envelope, amount) in zip(SOURCES, wanted, strict=True)
-    }
-    _event(actor, "ledger.committed", project, amounts)
     return rows
 
 
@@ -208,8 +206,9 @@ def check_key(key: str) -> str:
 
 def pay(*, actor: Actor, project: Project, idempotency_key: str, batch: PaymentBatch | None = None) -> Paid:
     """Pay what the project holds, once. The caller holds the project's row lock (the pay transition) and
-    has checked its state. A key already used for this project replays the earlier payment; a key used for
-    another project, or a project paid under another key, is refused."""
+    has checked its state; its event records the amount and the key. A key already used for this project
+    replays the earlier payment; a key used for another project, or a project paid under another key, is
+    refused."""
     key = check_key(idempotency_key)
     earlier = list(LedgerEntry.objects.filter(idempotency_key__startswith=f"{key}/"))
     if earlier:
@@ -240,7 +239,6 @@ def pay(*, actor: Actor, project: Project, idempotency_key: str, batch: PaymentB
         total += amount
     if total <= 0:
         raise LedgerRefused(_("该项目没有已承诺的补贴，无法拨付"))
-    _event(actor, "ledger.paid", project, {"amount": str(total), "key": key})
     return Paid(project, total, replayed=False)
 
 

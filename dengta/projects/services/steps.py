@@ -52,9 +52,11 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _lock(project: Project) -> Project:
+    """The project's row, locked (and only it: ``of=("self",)``; locking the joined pilot, enterprise and
+    provider rows too would make every request of one pilot or one provider wait for the previous one)."""
     return (
-        Project.objects.select_for_update()
-        .select_related("pilot", "enterprise", "provider")
+        Project.objects.select_for_update(of=("self",))
+        .select_related("pilot", "enterprise__region", "provider")
         .get(pk=project.pk)
     )
 
@@ -120,15 +122,20 @@ def project_approve(*, actor: Actor, project: Project) -> Project:
                 "cap": f"{rules.cap_per_enterprise_yuan:,.2f}",
             }
         )
-    approved = _step(
+    # The money first, then the step: every transaction takes its locks in the ledger's one order (the
+    # project, the envelopes, the funding rows, then the event chain's head), so approvals and payments
+    # running at once never wait for each other in a cycle (services/ledger.py).
+    ledger.commit(actor=actor, project=locked)
+    return _step(
         locked,
         workflows.APPROVE,
         actor=actor,
         changes={"approved_at": timezone.now(), "reason": ""},
-        payload={"subsidy_yuan": str(locked.subsidy_yuan)},
+        payload={
+            "subsidy_yuan": str(locked.subsidy_yuan),
+            "committed": {"retrofit": str(locked.central_yuan), "local": str(locked.local_yuan)},
+        },
     )
-    ledger.commit(actor=actor, project=approved)
-    return approved
 
 
 # ------------------------------------------------------------------------------------------------ the work
@@ -686,7 +693,7 @@ def project_pay(
     paid = ledger.pay(actor=actor, project=locked, idempotency_key=key, batch=batch)  # type: ignore[arg-type]
     if paid.replayed:
         return paid
-    _step(locked, workflows.PAY, actor=actor, payload={"amount": str(paid.amount_yuan)})
+    _step(locked, workflows.PAY, actor=actor, payload={"amount": str(paid.amount_yuan), "key": key})
     return ledger.Paid(Project.objects.get(pk=locked.pk), paid.amount_yuan, replayed=False)
 
 
