@@ -4,25 +4,21 @@ back to the project's page with a message (ARCHITECTURE.md convention 3)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+from dengta.core.access import Viewer, request_viewer
 from dengta.core.decisions import require
 from dengta.core.language import in_english
-from dengta.projects import gain_permissions
+from dengta.projects import gain_permissions, pages
 from dengta.projects.gain_forms import GainContractForm, GainDisputeForm, GainSettleForm, GainStatementForm
 from dengta.projects.gain_models import KPI_UNITS, GainContract, GainStatement, KpiCode
 from dengta.projects.inputs import plain
@@ -30,44 +26,6 @@ from dengta.projects.models import Project
 from dengta.projects.services import gain
 
 ANCHOR = "p-gain"
-
-
-# The project page's helpers, as views.py has them: this module does not import views.py, so that views.py
-# can merge ``gain_context`` into the project page's context without an import cycle.
-def _project(viewer: Viewer, pk: int) -> Project:
-    return get_visible_or_404(
-        Project.objects.select_related(
-            "enterprise__region", "enterprise__organization", "provider__organization"
-        ),
-        viewer,
-        pk=pk,
-    )
-
-
-def _back(project: Project) -> HttpResponse:
-    return redirect(f"{reverse('projects:project_detail', args=[project.pk])}#{ANCHOR}")
-
-
-def _act(request: HttpRequest, project: Project, action: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return _back(project)
-
-
-def _form_problems(form: Any) -> list[str]:
-    out = []
-    for name, problems in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for problem in problems:
-            out.append(
-                str(_("%(label)s：%(problem)s") % {"label": label, "problem": problem}) if label else problem
-            )
-    return out
 
 
 def _contract(project: Project) -> GainContract | None:
@@ -157,19 +115,13 @@ def gain_context(viewer: Viewer, project: Project) -> dict[str, Any]:
     }
 
 
-def _refused_form(request: HttpRequest, project: Project, form: Any) -> HttpResponse:
-    for text in _form_problems(form):
-        messages.error(request, text)
-    return _back(project)
-
-
 def _statement(viewer: Viewer, pk: int) -> tuple[GainStatement, Project]:
     statement = get_object_or_404(
         GainStatement.objects.select_related("contract"),
         pk=pk,
         contract__project__in=Project.objects.visible_to(viewer),
     )
-    project = _project(viewer, statement.contract.project_id)
+    project = pages.project_for(viewer, statement.contract.project_id)
     statement.contract.project = project
     return statement, project
 
@@ -178,16 +130,17 @@ def _statement(viewer: Viewer, pk: int) -> tuple[GainStatement, Project]:
 @require_POST
 def gain_contract(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(gain_permissions.can_gain_create(viewer, project))
     form = GainContractForm(request.POST)
-    if not form.is_valid():
-        return _refused_form(request, project, form)
-    return _act(
+    if not pages.valid(request, form):
+        return pages.back(project, ANCHOR)
+    return pages.act(
         request,
         project,
         lambda: gain.contract_create(actor=request.user, project=project, **form.terms()),
         _("收益分享合同已签订"),
+        ANCHOR,
     )
 
 
@@ -195,21 +148,22 @@ def gain_contract(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def gain_statement(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     contract = _contract(project)
     require(gain_permissions.can_gain_submit(viewer, project, contract))
     assert contract is not None
     form = GainStatementForm(request.POST)
-    if not form.is_valid():
-        return _refused_form(request, project, form)
+    if not pages.valid(request, form):
+        return pages.back(project, ANCHOR)
     data = form.cleaned_data
-    return _act(
+    return pages.act(
         request,
         project,
         lambda: gain.statement_submit(
             actor=request.user, contract=contract, measured=data["measured"], period=data["period"]
         ),
         _("收益报表已提交"),
+        ANCHOR,
     )
 
 
@@ -220,15 +174,16 @@ def gain_dispute(request: HttpRequest, pk: int) -> HttpResponse:
     statement, project = _statement(viewer, pk)
     require(gain_permissions.can_gain_dispute(viewer, statement))
     form = GainDisputeForm(request.POST)
-    if not form.is_valid():
-        return _refused_form(request, project, form)
-    return _act(
+    if not pages.valid(request, form):
+        return pages.back(project, ANCHOR)
+    return pages.act(
         request,
         project,
         lambda: gain.statement_dispute(
             actor=request.user, statement=statement, reason=form.cleaned_data["reason"]
         ),
         _("异议已提出，等待主管部门裁定"),
+        ANCHOR,
     )
 
 
@@ -239,10 +194,10 @@ def gain_settle(request: HttpRequest, pk: int) -> HttpResponse:
     statement, project = _statement(viewer, pk)
     require(gain_permissions.can_gain_settle(viewer, statement))
     form = GainSettleForm(request.POST)
-    if not form.is_valid():
-        return _refused_form(request, project, form)
+    if not pages.valid(request, form):
+        return pages.back(project, ANCHOR)
     data = form.cleaned_data
-    return _act(
+    return pages.act(
         request,
         project,
         lambda: gain.statement_settle(
@@ -252,4 +207,5 @@ def gain_settle(request: HttpRequest, pk: int) -> HttpResponse:
             corrected_measured=data["corrected_measured"],
         ),
         _("异议已裁定"),
+        ANCHOR,
     )

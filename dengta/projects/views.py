@@ -30,7 +30,7 @@ from dengta.core.language import in_english
 from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, render_list
 from dengta.core.spreadsheets import XLSX_CONTENT_TYPE
 from dengta.programmes.models import Pilot
-from dengta.projects import dossier, dossier_export, exports, gain_views, permissions, selectors
+from dengta.projects import dossier, dossier_export, exports, gain_views, pages, permissions, selectors
 from dengta.projects.forms import (
     DateForm,
     DocumentForm,
@@ -101,60 +101,6 @@ STEP_ORDER = (
     "file", "approve", "start", "complete", "request_acceptance", "pre_check", "accept", "claim", "archive",
     "return", "pre_check_return", "rectify", "fail", "withdraw", "disqualify",
 )  # fmt: skip
-
-
-def _say_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_problems(form: Any) -> list[str]:
-    out = []
-    for name, problems in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for problem in problems:
-            out.append(
-                str(_("%(label)s：%(problem)s") % {"label": label, "problem": problem}) if label else problem
-            )
-    return out
-
-
-def _valid(request: HttpRequest, form: Any) -> bool:
-    """Whether the form is valid; when not, each problem is said as a message naming its field (the page
-    it returns to shows them above the section)."""
-    if form.is_valid():
-        return True
-    for text in _form_problems(form):
-        messages.error(request, text)
-    return False
-
-
-def _project(viewer: Viewer, pk: int) -> Project:
-    return get_visible_or_404(
-        Project.objects.select_related(
-            "pilot__batch", "pilot__authority", "enterprise__region", "enterprise__organization",
-            "provider__organization",
-        ),
-        viewer,
-        pk=pk,
-    )  # fmt: skip
-
-
-def _back(project: Project, anchor: str = "") -> HttpResponse:
-    url = reverse("projects:project_detail", args=[project.pk])
-    return redirect(f"{url}#{anchor}" if anchor else url)
-
-
-def _act(
-    request: HttpRequest, project: Project, action: Callable[[], Any], done: str, anchor: str = ""
-) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as error:
-        _say_errors(request, error)
-    else:
-        messages.success(request, done)
-    return _back(project, anchor)
 
 
 # ------------------------------------------------------------------------------------------------ the list
@@ -238,12 +184,12 @@ def project_create(request: HttpRequest) -> HttpResponse:
             _errors_to_form(form, error)
         else:
             messages.success(request, _("项目草稿已保存：核对投入明细和补贴测算后提交备案"))
-            return _back(project)
+            return pages.back(project)
     context = {
         "form": form,
         "provider": provider,
         "crumbs": [(_("改造项目"), reverse("projects:project_list")), (_("备案新项目"), "")],
-        "problems": _form_problems(form) if form.is_bound else [],
+        "problems": pages.form_problems(form) if form.is_bound else [],
     }
     return render(request, "projects/project_form.html", context)
 
@@ -380,7 +326,7 @@ def detail_context(viewer: Viewer, project: Project) -> dict[str, Any]:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_view_projects(viewer))
     return render(request, "projects/project_detail.html", detail_context(viewer, project))
 
@@ -424,12 +370,12 @@ STEP_SERVICES: dict[str, Callable[..., Any]] = {
 @require_POST
 def project_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     if step not in STEP_SERVICES:
         require(permissions.can_step(viewer, project, step))  # a 404 for a step that does not exist
     require(permissions.can_step(viewer, project, step))
     reason = str(request.POST.get("reason", ""))
-    return _act(
+    return pages.act(
         request,
         project,
         lambda: STEP_SERVICES[step](request.user, project, reason),
@@ -441,12 +387,12 @@ def project_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_POST
 def project_contract(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_record(viewer, project))
     form = DateForm(request.POST)
-    if not _valid(request, form):
-        return _back(project, "p-work")
-    return _act(
+    if not pages.valid(request, form):
+        return pages.back(project, "p-work")
+    return pages.act(
         request,
         project,
         lambda: steps.contract_record(
@@ -461,12 +407,12 @@ def project_contract(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_record(viewer, project))
     form = MilestoneForm(request.POST)
-    if not _valid(request, form):
-        return _back(project, "p-milestones")
-    return _act(
+    if not pages.valid(request, form):
+        return pages.back(project, "p-milestones")
+    return pages.act(
         request,
         project,
         lambda: steps.milestone_add(actor=request.user, project=project, **form.cleaned_data),
@@ -480,12 +426,12 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     milestone = get_object_or_404(Milestone, pk=pk, project__in=Project.objects.visible_to(viewer))
-    project = _project(viewer, milestone.project_id)
+    project = pages.project_for(viewer, milestone.project_id)
     require(permissions.can_record(viewer, project))
     form = DateForm(request.POST)
-    if not _valid(request, form):
-        return _back(project, "p-milestones")
-    return _act(
+    if not pages.valid(request, form):
+        return pages.back(project, "p-milestones")
+    return pages.act(
         request,
         project,
         lambda: steps.milestone_done(
@@ -500,13 +446,13 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_upload(viewer, project))
     form = DocumentForm(request.POST, request.FILES, english=in_english())
-    if not _valid(request, form):
-        return _back(project, "p-dossier")
+    if not pages.valid(request, form):
+        return pages.back(project, "p-dossier")
     data = form.cleaned_data
-    return _act(
+    return pages.act(
         request,
         project,
         lambda: steps.dossier_add(
@@ -536,12 +482,12 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def invoice_add(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_record(viewer, project))
     form = InvoiceForm(request.POST)
-    if not _valid(request, form):
-        return _back(project, "p-money")
-    return _act(
+    if not pages.valid(request, form):
+        return pages.back(project, "p-money")
+    return pages.act(
         request,
         project,
         lambda: steps.invoice_add(actor=request.user, project=project, **form.cleaned_data),
@@ -554,12 +500,12 @@ def invoice_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_record_payment(viewer, project))
     form = PaymentForm(request.POST)
-    if not _valid(request, form):
-        return _back(project, "p-money")
-    return _act(
+    if not pages.valid(request, form):
+        return pages.back(project, "p-money")
+    return pages.act(
         request,
         project,
         lambda: steps.enterprise_payment_add(actor=request.user, project=project, **form.cleaned_data),
@@ -572,13 +518,13 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_assign_expert(viewer, project))
     form = ExpertForm(request.POST, experts=selectors.experts())
-    if not _valid(request, form):
-        return _back(project, "p-acceptance")
+    if not pages.valid(request, form):
+        return pages.back(project, "p-acceptance")
     expert = get_user_model().objects.get(pk=form.cleaned_data["expert"])
-    return _act(
+    return pages.act(
         request,
         project,
         lambda: steps.evaluation_assign(actor=request.user, project=project, expert=expert),
@@ -591,18 +537,18 @@ def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluation_record(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     evaluation = project.evaluations.order_by("-created_at", "-id").first()
     require(permissions.can_evaluate(viewer, evaluation))
     assert evaluation is not None
     form = EvaluationForm(request.POST, assessments=selectors.t1_choices(project, request.user))
-    if not _valid(request, form):
-        return _back(project, "p-acceptance")
+    if not pages.valid(request, form):
+        return pages.back(project, "p-acceptance")
     data = form.cleaned_data
     from dengta.assessment.models import Assessment
 
     assessment = Assessment.objects.get(pk=data["assessment"])
-    return _act(
+    return pages.act(
         request,
         project,
         lambda: steps.evaluation_record(
@@ -622,12 +568,12 @@ def evaluation_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_rate(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_rate(viewer, project))
     form = RatingForm(request.POST)
-    if not _valid(request, form):
-        return _back(project, "p-acceptance")
-    return _act(
+    if not pages.valid(request, form):
+        return pages.back(project, "p-acceptance")
+    return pages.act(
         request,
         project,
         lambda: steps.project_rate(actor=request.user, project=project, **form.cleaned_data),
@@ -640,7 +586,7 @@ def project_rate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_pay(viewer))
     key = str(request.POST.get("key", ""))
 
@@ -649,7 +595,7 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
         if paid.replayed:
             messages.info(request, _("该拨付请求已经处理过，没有重复拨付"))
 
-    return _act(request, project, pay, _("奖补资金已拨付"), "p-funding")
+    return pages.act(request, project, pay, _("奖补资金已拨付"), "p-funding")
 
 
 # ------------------------------------------------------------------------------------------------ ledger
@@ -735,7 +681,7 @@ def payment_batch_pay(request: HttpRequest) -> HttpResponse:
             note=str(request.POST.get("note", "")),
         )
     except ValidationError as error:
-        _say_errors(request, error)
+        pages.say_errors(request, error)
         return redirect("projects:payment_queue")
     paid = [o for o in outcomes if o.paid is not None and not o.paid.replayed]
     if paid:
@@ -771,7 +717,7 @@ def payment_batch_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dossier_zip(request: HttpRequest, pk: int) -> FileResponse:
     viewer = request_viewer(request)
-    project = _project(viewer, pk)
+    project = pages.project_for(viewer, pk)
     require(permissions.can_view_projects(viewer))
     archive = dossier_export.write_zip(project)
     return FileResponse(
