@@ -95,7 +95,7 @@ class ProjectState(models.TextChoices):
 
 
 # A project holds money (a commitment) from approval until it is paid or ends otherwise.
-FUNDED_STATES = frozenset(
+FUNDED_STATES: frozenset[str] = frozenset(
     {
         ProjectState.APPROVED,
         ProjectState.IN_PROGRESS,
@@ -110,10 +110,10 @@ FUNDED_STATES = frozenset(
         ProjectState.ARCHIVED,
     }
 )
-CLOSED_STATES = frozenset(
+CLOSED_STATES: frozenset[str] = frozenset(
     {ProjectState.ARCHIVED, ProjectState.WITHDRAWN, ProjectState.DISQUALIFIED, ProjectState.FAILED}
 )
-OPEN_STATES = frozenset(ProjectState.values) - CLOSED_STATES - {ProjectState.PAID}
+OPEN_STATES: frozenset[str] = frozenset(ProjectState.values) - CLOSED_STATES - {ProjectState.PAID}
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
