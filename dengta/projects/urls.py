@@ -26,6 +26,7 @@ urlpatterns = [
     path("gain/statements/<int:pk>/dispute/", gain_views.gain_dispute, name="gain_dispute"),
     path("gain/statements/<int:pk>/settle/", gain_views.gain_settle, name="gain_settle"),
     path("pilots/<int:pk>/ledger/", views.pilot_ledger, name="pilot_ledger"),
+    path("ledger-entries/<int:pk>/reverse/", views.ledger_entry_reverse, name="ledger_entry_reverse"),
     path("payments/", views.payment_queue, name="payment_queue"),
     path("payments/pay/", views.payment_batch_pay, name="payment_batch_pay"),
     path("payment-batches/<int:pk>.xlsx", views.payment_batch_xlsx, name="payment_batch_xlsx"),

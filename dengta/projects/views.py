@@ -629,6 +629,12 @@ def pilot_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "crumbs": [(_("改造项目"), reverse("projects:project_list")), (_("资金台账"), "")],
         "status_kinds": STATUS_KINDS,
+        "can_reverse": bool(permissions.can_pay(viewer)),
+        "reversed_ids": set(
+            LedgerEntry.objects.filter(envelope__pilot=pilot, reverses__isnull=False).values_list(
+                "reverses_id", flat=True
+            )
+        ),
     }
     return render(request, "projects/pilot_ledger.html", context)
 
@@ -726,3 +732,24 @@ def dossier_zip(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"{project.number}-{project.enterprise.name}-{_('一企一档')}.zip",
         content_type="application/zip",
     )
+
+
+@login_required
+@require_POST
+def ledger_entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Finance corrects an entry by a reversing one, with the reason (the entry itself never changes)."""
+    viewer = request_viewer(request)
+    require(permissions.can_pay(viewer))
+    entry = get_object_or_404(
+        LedgerEntry.objects.select_related("envelope__pilot"),
+        pk=pk,
+        envelope__pilot__in=Pilot.objects.visible_to(viewer).values("pk"),
+    )
+    url = reverse("projects:pilot_ledger", args=[entry.envelope.pilot_id])
+    try:
+        ledger.reverse(actor=request.user, entry=entry, reason=str(request.POST.get("reason", "")))
+    except ValidationError as error:
+        pages.say_errors(request, error)
+    else:
+        messages.success(request, _("已冲正：原分录保留，冲正分录已记入台账"))
+    return redirect(f"{url}#l-entries")

@@ -372,6 +372,7 @@ ROUTES: dict[str, Route] = {
     "projects:gain_dispute": Route(C.RUN_ENTERPRISE_PROJECTS, sample="missing", post=True),
     "projects:gain_settle": Route(C.DECIDE_PROJECTS, sample="missing", post=True),
     "projects:payment_queue": Route(C.PAY_SUBSIDIES),
+    "projects:ledger_entry_reverse": Route(C.PAY_SUBSIDIES, sample="ledger_entry", post=True),
     "projects:payment_batch_pay": Route(C.PAY_SUBSIDIES, post=True),
     "projects:payment_batch_xlsx": Route(C.VIEW_LEDGER, sample="payment_batch"),
 }
@@ -592,7 +593,7 @@ def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
     from django.core.files.base import ContentFile
 
     from dengta.programmes.models import Application, Batch, Pilot
-    from dengta.projects.models import DossierFile, Milestone, PaymentBatch, Project
+    from dengta.projects.models import DossierFile, Envelope, LedgerEntry, Milestone, PaymentBatch, Project
 
     batch = Batch.objects.get(code="city-2024")  # 广州 has a draft application for city-2025
     owner = world.orgs["guangzhou"]
@@ -636,6 +637,8 @@ def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
     document.save()
 
     payments = PaymentBatch.objects.create(pilot=pilot, created_by=world.members["guangzhou"].user)
+    envelope = Envelope.objects.create(pilot=pilot, kind="service", allocated_yuan=Decimal("1000.00"))
+    entry = LedgerEntry.objects.create(envelope=envelope, kind="allocate", amount_yuan=Decimal("1000.00"))
 
     def sees(viewer: Any) -> bool:
         return Project.objects.visible_to(viewer).filter(pk=project.pk).exists()
@@ -663,6 +666,7 @@ def project_samples(world: Any, provider: Any) -> dict[str, Sample]:
         "project_document": Sample({"pk": document.pk}, sees),
         "pilot": Sample({"pk": pilot.pk}, pilot_seen),
         "payment_batch": Sample({"pk": payments.pk}, pilot_seen),
+        "ledger_entry": Sample({"pk": entry.pk}, pilot_seen),
     }
 
 

@@ -51,12 +51,16 @@ def _proportional_central_share(pilot: Pilot) -> Decimal:
     return (money.retrofit_yuan / pot).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-@transaction.atomic
 def rules_for(pilot: Pilot, *, actor: Actor = None) -> ProjectRules:
     """The pilot's project rules, created from its batch file's defaults the first time they are needed."""
     existing = ProjectRules.objects.filter(pilot=pilot).first()
     if existing is not None:
         return existing
+    return _rules_create(pilot, actor)
+
+
+@transaction.atomic
+def _rules_create(pilot: Pilot, actor: Actor) -> ProjectRules:
     Pilot.objects.select_for_update().get(pk=pilot.pk)
     existing = ProjectRules.objects.filter(pilot=pilot).first()
     if existing is not None:

@@ -122,9 +122,10 @@ def commit(*, actor: Actor, project: Project) -> list[Funding]:
     the amounts (the entries are the ledger's own record), so one request writes one event."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("commit() must run inside the approval's transaction")
-    if not Envelope.objects.filter(pilot_id=project.pilot_id).exists():
-        envelopes_open(actor=actor, pilot=project.pilot)
     envelopes = _locked_envelopes(project.pilot_id)
+    if not envelopes:
+        envelopes_open(actor=actor, pilot=project.pilot)
+        envelopes = _locked_envelopes(project.pilot_id)
     wanted = [(envelopes[kind], getattr(project, field)) for kind, field in SOURCES]
     short = [
         _("%(envelope)s余额 %(left)s 元，不足本项目的 %(need)s 元")
@@ -138,24 +139,39 @@ def commit(*, actor: Actor, project: Project) -> list[Funding]:
     ]
     if short:
         raise LedgerRefused("；".join(short))
-    rows = []
+    # A project is approved once (only a filed project is), so its funding rows are new: written together
+    # with what they hold, beside the commitment entries, then each envelope's running total.
+    held = {f.envelope_id: f for f in Funding.objects.select_for_update().filter(project=project)}
+    Funding.objects.bulk_create(
+        [
+            Funding(project=project, envelope=envelope, committed_yuan=amount)
+            for envelope, amount in wanted
+            if envelope.pk not in held
+        ]
+    )
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                envelope=envelope,
+                project=project,
+                kind=EntryKind.COMMIT,
+                amount_yuan=amount,
+                memo=_("项目批准，承诺补贴"),
+                actor_id=actor_id(actor),
+            )
+            for envelope, amount in wanted
+            if amount > 0
+        ]
+    )
     for envelope, amount in wanted:
-        funding, _created = Funding.objects.get_or_create(project=project, envelope=envelope)
         if amount <= 0:
-            rows.append(funding)
             continue
-        LedgerEntry.objects.create(
-            envelope=envelope,
-            project=project,
-            kind=EntryKind.COMMIT,
-            amount_yuan=amount,
-            memo=_("项目批准，承诺补贴"),
-            actor_id=actor_id(actor),
-        )
-        Funding.objects.filter(pk=funding.pk).update(committed_yuan=F("committed_yuan") + amount)
+        if envelope.pk in held:
+            Funding.objects.filter(pk=held[envelope.pk].pk).update(
+                committed_yuan=F("committed_yuan") + amount
+            )
         Envelope.objects.filter(pk=envelope.pk).update(committed_yuan=F("committed_yuan") + amount)
-        rows.append(funding)
-    return rows
+    return list(Funding.objects.filter(project=project).order_by("id"))
 
 
 def release(*, actor: Actor, project: Project, memo: str) -> Decimal:
@@ -219,26 +235,29 @@ def pay(*, actor: Actor, project: Project, idempotency_key: str, batch: PaymentB
     rows = list(Funding.objects.select_for_update().filter(project=project).order_by("id"))
     if any(row.paid_yuan > 0 for row in rows):
         raise LedgerRefused(_("该项目的补贴已经拨付，不能重复拨付"))
-    total = ZERO
-    for row in rows:
-        amount = row.committed_yuan
-        if amount <= 0:
-            continue
-        LedgerEntry.objects.create(
-            envelope_id=row.envelope_id,
-            project=project,
-            kind=EntryKind.PAY,
-            amount_yuan=amount,
-            idempotency_key=f"{key}/{row.envelope_id}",
-            batch=batch,
-            memo=_("拨付补贴"),
-            actor_id=actor_id(actor),
-        )
-        Funding.objects.filter(pk=row.pk).update(paid_yuan=F("paid_yuan") + amount)
-        Envelope.objects.filter(pk=row.envelope_id).update(paid_yuan=F("paid_yuan") + amount)
-        total += amount
-    if total <= 0:
+    due = [row for row in rows if row.committed_yuan > 0]
+    if not due:
         raise LedgerRefused(_("该项目没有已承诺的补贴，无法拨付"))
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                envelope_id=row.envelope_id,
+                project=project,
+                kind=EntryKind.PAY,
+                amount_yuan=row.committed_yuan,
+                idempotency_key=f"{key}/{row.envelope_id}",
+                batch=batch,
+                memo=_("拨付补贴"),
+                actor_id=actor_id(actor),
+            )
+            for row in due
+        ]
+    )
+    total = ZERO
+    for row in due:
+        Funding.objects.filter(pk=row.pk).update(paid_yuan=F("paid_yuan") + row.committed_yuan)
+        Envelope.objects.filter(pk=row.envelope_id).update(paid_yuan=F("paid_yuan") + row.committed_yuan)
+        total += row.committed_yuan
     return Paid(project, total, replayed=False)
 
 

@@ -224,3 +224,24 @@ def test_finance_pays_the_ticked_projects_as_a_batch_once(cast: Cast) -> None:
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "项目编号" and rows[-1][0] == "合计"
     assert Decimal(str(rows[-1][6])) == first.subsidy_yuan + second.subsidy_yuan
+
+
+def test_finance_corrects_a_payment_by_reversing_it_on_the_ledger_page(cast: Cast) -> None:
+    from dengta.projects.services import ledger
+
+    project = cast.claimed()
+    finance(cast, held=True)
+    c = client(cast, "guangzhou")
+    c.post(reverse("projects:project_pay", args=[project.pk]), {"key": "first"})
+    entry = LedgerEntry.objects.filter(kind="pay", project=project).order_by("id").first()
+    assert entry is not None
+    url = reverse("projects:ledger_entry_reverse", args=[entry.pk])
+    refused = c.post(url, {"reason": ""}, follow=True).content.decode()
+    assert "请说明冲正理由" in refused and not LedgerEntry.objects.filter(kind="reverse").exists()
+    done = c.post(url, {"reason": "银行退票"}, follow=True).content.decode()
+    assert "已冲正" in done and LedgerEntry.objects.get(kind="reverse").reverses_id == entry.pk
+    assert ledger.reconcile(cast.pilot).balanced
+    again = c.post(url, {"reason": "再次冲正"}, follow=True).content.decode()
+    assert "该分录已经冲正" in again and LedgerEntry.objects.filter(kind="reverse").count() == 1
+    finance(cast, held=False)
+    assert client(cast, "guangzhou").post(url, {"reason": "x"}).status_code == 403
