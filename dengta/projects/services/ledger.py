@@ -126,6 +126,8 @@ def commit(*, actor: Actor, project: Project) -> list[Funding]:
     if not envelopes:
         envelopes_open(actor=actor, pilot=project.pilot)
         envelopes = _locked_envelopes(project.pilot_id)
+    if any(kind not in envelopes for kind, _field in SOURCES):
+        raise LedgerRefused(_("该试点的资金额度不完整，不能承诺补贴"))
     wanted = [(envelopes[kind], getattr(project, field)) for kind, field in SOURCES]
     short = [
         _("%(envelope)s余额 %(left)s 元，不足本项目的 %(need)s 元")
