@@ -84,7 +84,7 @@ def test_a_provider_files_and_the_split_comes_back_as_strings(retrofit: Cast) ->
         ({"lines": [{"product": 999999, "quantity": 1}]}, "lines"),
         ({"lines": [{"product": 1, "quantity": 0}]}, "lines"),
         ({"lines": [{"product": 1, "quantity": 10**20}]}, "lines"),
-        ({"enterprise": "91440101MA59XXXX0X"}, "enterprise"),
+        ({"enterprise": "91440101MA59ABCD0Y"}, "enterprise"),
         ({"pilot": 10**20}, "pilot"),
         ({"title": ""}, "title"),
         ({"starts_on": "2026-13-01"}, "starts_on"),

@@ -57,7 +57,7 @@ def test_a_provider_files_a_draft_through_the_form(cast: Cast) -> None:
 
 def test_bad_filing_input_is_named_and_kept(cast: Cast) -> None:
     c = client(cast, "provider")
-    response = c.post(reverse("projects:project_create"), filing_post(cast, uscc="91440101MA59XXXX0X"))
+    response = c.post(reverse("projects:project_create"), filing_post(cast, uscc="91440101MA59ABCD0Y"))
     assert response.status_code == 200 and not Project.objects.exists()
     page = response.content.decode()
     assert "没有统一社会信用代码为" in page or "统一社会信用代码" in page
