@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 SCALE ?= demo
+# The suite runs on both cores (pytest-xdist): CI runs it twice, on SQLite and on PostgreSQL, within its 30
+# minutes. `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test setup venv frontend system-test-deps reference ci lint clean
 
