@@ -53,8 +53,14 @@ class FilingForm(forms.Form):
                 required=False,
                 min_value=0,
                 max_value=1_000_000,
+                # Named by the product's cell (aria-labelledby): the name is data, in the language it was
+                # typed, so it is not a <label> of the interface.
                 widget=forms.NumberInput(
-                    attrs={"class": "form-control form-control-sm", "inputmode": "numeric"}
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        "inputmode": "numeric",
+                        "aria-labelledby": f"id_qty_{product.pk}-name",
+                    }
                 ),
             )
         for field in self.fields.values():
