@@ -238,8 +238,11 @@ def _wipe_projects() -> None:
     """Remove the seeded projects so the programmes can be seeded again beneath them. The ledger refuses
     deletion (its model, and a trigger on PostgreSQL): the trigger is disabled inside the module's
     transaction, which is rolled back with everything else."""
-    if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
         with connection.cursor() as cursor:
+            # The deferred foreign-key checks of the seed must fire before the table can be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "ALTER TABLE projects_ledgerentry DISABLE TRIGGER projects_ledgerentry_append_only"
             )
@@ -259,6 +262,10 @@ def _wipe_projects() -> None:
     ):
         queryset = model._default_manager.all()
         queryset._raw_delete(queryset.db)
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE projects_ledgerentry ENABLE TRIGGER projects_ledgerentry_append_only")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def test_projects_in_every_state_with_ledgers_that_reconcile(seeded: list[str]):
