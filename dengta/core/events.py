@@ -88,7 +88,8 @@ def _normalise_payload(payload: dict[str, Any] | None) -> Any:
     return json.loads(json.dumps(_clean(payload or {}), ensure_ascii=False, default=str))
 
 
-@transaction.atomic
+# No savepoint of its own: the event belongs to the caller's transaction, and a failure here must undo it all.
+@transaction.atomic(savepoint=False)
 def record_event(
     *,
     actor: Actor,

@@ -1,9 +1,9 @@
 """Workflows as tables (ARCHITECTURE.md convention 6): states, and transitions as data.
 
 An app's ``workflows.py`` lists its ``Transition`` rows; ``run_transition`` is the one place that changes a
-status: it locks the row, checks the source state and the guard, sets the target state (and any fields the
-caller passes), saves after ``full_clean`` of what changed and writes the event — all in the caller's
-transaction.
+status: it locks the row (unless the caller hands over the row it has locked), checks the source state and
+the guard, sets the target state (and any fields the caller passes), saves what changed after ``full_clean``
+of it and writes the event — all in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ def transition_named(transitions: Iterable[Transition], name: str) -> Transition
     raise KeyError(name)
 
 
-@transaction.atomic
 def run_transition(
     obj: M,
     transition: Transition,
@@ -58,32 +57,63 @@ def run_transition(
     payload: dict[str, Any] | None = None,
     organization_id: int | None = None,
     scope_path: str = "",
+    locked: bool = False,
 ) -> M:
-    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    current = getattr(locked, state_field)
-    if current not in transition.sources:
-        raise TransitionRefused(
-            _("当前状态（%(state)s）不能执行此操作")
-            % {"state": locked.get_state_display() if hasattr(locked, "get_state_display") else current}
-        )
-    decision = transition.guard(locked)
-    if not decision:
-        raise TransitionRefused(decision.reason)
-    for name, value in (changes or {}).items():
-        setattr(locked, name, value)
-    setattr(locked, state_field, transition.target)
-    # Validate what the transition changes: the other fields were valid when the row was saved, and checking
-    # them again costs a query per foreign key and per constraint (Django skips the constraints and fields
-    # that ``exclude`` names) on the busiest writes, the ledger's approvals and payments among them.
-    changed = {state_field, *(changes or {})}
-    locked.full_clean(exclude=[f.name for f in locked._meta.concrete_fields if f.name not in changed])
-    locked.save()
+    """``locked=True``: ``obj`` is the row the caller read with ``select_for_update`` in this transaction
+    (read again, it would cost a query on the ledger's busiest writes for the same values)."""
+    if not locked:
+        with transaction.atomic():
+            row = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            return run_transition(
+                row,
+                transition,
+                actor=actor,
+                state_field=state_field,
+                changes=changes,
+                payload=payload,
+                locked=True,
+                organization_id=organization_id,
+                scope_path=scope_path,
+            )
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("run_transition(locked=True) needs the caller's transaction, which holds the lock")
+    current = getattr(obj, state_field)
+    touched = _prepare(obj, transition, state_field, changes)
+    # Written without a savepoint of its own: the checks above write nothing, and a failure from here on
+    # must undo the caller's whole transaction, which holds the row's lock.
+    obj.save(update_fields=touched)
     record_event(
         actor=actor,
         verb=transition.verb,
-        target=locked,
+        target=obj,
         payload={"from": current, "to": transition.target, **(payload or {})},
         organization_id=organization_id,
         scope_path=scope_path,
     )
-    return locked
+    return obj
+
+
+def _prepare(obj: M, transition: Transition, state_field: str, changes: dict[str, Any] | None) -> list[str]:
+    """Check the source state and the guard, set the target state and the changes, validate them; the
+    fields to write. Writes nothing."""
+    current = getattr(obj, state_field)
+    if current not in transition.sources:
+        raise TransitionRefused(
+            _("当前状态（%(state)s）不能执行此操作")
+            % {"state": obj.get_state_display() if hasattr(obj, "get_state_display") else current}
+        )
+    decision = transition.guard(obj)
+    if not decision:
+        raise TransitionRefused(decision.reason)
+    for name, value in (changes or {}).items():
+        setattr(obj, name, value)
+    setattr(obj, state_field, transition.target)
+    # Validate what the transition changes: the other fields were valid when the row was saved, and checking
+    # them again costs a query per foreign key and per constraint (Django skips the constraints and fields
+    # that ``exclude`` names) on the busiest writes, the ledger's approvals and payments among them.
+    changed = {state_field, *(changes or {})}
+    fields = obj._meta.concrete_fields
+    obj.full_clean(exclude=[f.name for f in fields if f.name not in changed])
+    # Only what changed is written (and the timestamps that change on every save): the rest of the row is as
+    # it was read, under the lock.
+    return [f.name for f in fields if f.name in changed or getattr(f, "auto_now", False)]

@@ -133,6 +133,13 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             | Q(enterprise__organization_id=viewer.organization_id)
         )
 
+    def with_place(self) -> ProjectQuerySet:
+        """Annotate what every event of a project records (the provider's organisation and the enterprise's
+        region path; Project.event_place), so that the services' locked reads need not join whole rows."""
+        return self.annotate(
+            place_organization=F("provider__organization_id"), place_path=F("enterprise__region__path")
+        )
+
     def funded(self) -> ProjectQuerySet:
         return self.filter(state__in=FUNDED_STATES)
 
@@ -252,6 +259,16 @@ class Project(TimeStampedModel):
     def scope_path(self) -> str:
         region = self.enterprise.region
         return region.path if region is not None else ""
+
+    def event_place(self) -> dict[str, Any]:
+        """The organisation and region path of the project's events: from the row's with_place()
+        annotations when it was read with them, from the related rows otherwise."""
+        if "place_organization" in self.__dict__:
+            return {
+                "organization_id": self.__dict__["place_organization"],
+                "scope_path": self.__dict__["place_path"] or "",
+            }
+        return {"organization_id": self.provider.organization_id, "scope_path": self.scope_path}
 
 
 class ProjectLine(models.Model):

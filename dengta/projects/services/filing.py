@@ -59,6 +59,14 @@ def rules_for(pilot: Pilot, *, actor: Actor = None) -> ProjectRules:
     return _rules_create(pilot, actor)
 
 
+def rules_of(project: Project, *, actor: Actor = None) -> ProjectRules:
+    """The rules of the project's pilot, found by its id (the pilot's row is read only to create them)."""
+    existing = ProjectRules.objects.filter(pilot_id=project.pilot_id).first()
+    if existing is not None:
+        return existing
+    return _rules_create(project.pilot, actor)
+
+
 @transaction.atomic
 def _rules_create(pilot: Pilot, actor: Actor) -> ProjectRules:
     Pilot.objects.select_for_update().get(pk=pilot.pk)
@@ -396,8 +404,7 @@ def project_update(
         actor=actor,
         verb="project.updated",
         target=locked,
-        organization_id=locked.provider.organization_id,
-        scope_path=locked.scope_path,
+        **locked.event_place(),
         payload={"contract_yuan": str(locked.contract_yuan)},
     )
     return locked
@@ -430,6 +437,6 @@ def project_file(*, actor: Actor, project: Project) -> Project:
             "filed_at": timezone.now(),
         },
         payload={"rules_version": locked.rules_version, "subsidy_yuan": str(locked.subsidy_yuan)},
-        organization_id=locked.provider.organization_id,
-        scope_path=locked.scope_path,
+        **locked.event_place(),
+        locked=True,
     )

@@ -106,8 +106,7 @@ def _event(actor: Actor, verb: str, project: Project, payload: dict[str, object]
         actor=actor,
         verb=verb,
         target=project,
-        organization_id=project.provider.organization_id,
-        scope_path=project.scope_path,
+        **project.event_place(),
         payload=payload,
     )
 
@@ -141,15 +140,11 @@ def commit(*, actor: Actor, project: Project) -> list[Funding]:
     ]
     if short:
         raise LedgerRefused("；".join(short))
-    # A project is approved once (only a filed project is), so its funding rows are new: written together
+    # A project is approved once (only a filed project is, and none returns to filed: workflows.py), so its
+    # funding rows are new (the unique project-and-envelope constraint stops a second set): written together
     # with what they hold, beside the commitment entries, then each envelope's running total.
-    held = {f.envelope_id: f for f in Funding.objects.select_for_update().filter(project=project)}
-    Funding.objects.bulk_create(
-        [
-            Funding(project=project, envelope=envelope, committed_yuan=amount)
-            for envelope, amount in wanted
-            if envelope.pk not in held
-        ]
+    funding = Funding.objects.bulk_create(
+        [Funding(project=project, envelope=envelope, committed_yuan=amount) for envelope, amount in wanted]
     )
     LedgerEntry.objects.bulk_create(
         [
@@ -166,14 +161,9 @@ def commit(*, actor: Actor, project: Project) -> list[Funding]:
         ]
     )
     for envelope, amount in wanted:
-        if amount <= 0:
-            continue
-        if envelope.pk in held:
-            Funding.objects.filter(pk=held[envelope.pk].pk).update(
-                committed_yuan=F("committed_yuan") + amount
-            )
-        Envelope.objects.filter(pk=envelope.pk).update(committed_yuan=F("committed_yuan") + amount)
-    return list(Funding.objects.filter(project=project).order_by("id"))
+        if amount > 0:
+            Envelope.objects.filter(pk=envelope.pk).update(committed_yuan=F("committed_yuan") + amount)
+    return funding
 
 
 def release(*, actor: Actor, project: Project, memo: str) -> Decimal:
@@ -255,9 +245,10 @@ def pay(*, actor: Actor, project: Project, idempotency_key: str, batch: PaymentB
             for row in due
         ]
     )
+    # Nothing of these rows was paid (checked above, under their locks): each is now paid what it holds.
+    Funding.objects.filter(pk__in=[row.pk for row in due]).update(paid_yuan=F("committed_yuan"))
     total = ZERO
     for row in due:
-        Funding.objects.filter(pk=row.pk).update(paid_yuan=F("paid_yuan") + row.committed_yuan)
         Envelope.objects.filter(pk=row.envelope_id).update(paid_yuan=F("paid_yuan") + row.committed_yuan)
         total += row.committed_yuan
     return Paid(project, total, replayed=False)

@@ -40,7 +40,7 @@ from dengta.projects.models import (
     ProjectState,
 )
 from dengta.projects.services import ledger
-from dengta.projects.services.filing import prior_subsidy, rules_for
+from dengta.projects.services.filing import prior_subsidy, rules_of
 
 ZERO = Decimal("0.00")
 
@@ -53,10 +53,13 @@ def _add_months(day: date, months: int) -> date:
 
 def _lock(project: Project) -> Project:
     """The project's row, locked (and only it: ``of=("self",)``; locking the joined pilot, enterprise and
-    provider rows too would make every request of one pilot or one provider wait for the previous one)."""
+    provider rows too would make every request of one pilot or one provider wait for the previous one).
+    With its pilot, which most steps read the rules of, and what its events record (with_place()); the
+    enterprise and provider, which only some refusals and the rating name, are read when asked for."""
     return (
         Project.objects.select_for_update(of=("self",))
-        .select_related("pilot", "enterprise__region", "provider")
+        .select_related("pilot")
+        .with_place()
         .get(pk=project.pk)
     )
 
@@ -75,8 +78,8 @@ def _step(
         actor=actor,
         changes=changes,
         payload=payload,
-        organization_id=project.provider.organization_id,
-        scope_path=project.scope_path,
+        **project.event_place(),
+        locked=True,  # every step reads its project through _lock() first
     )
 
 
@@ -107,7 +110,7 @@ def project_approve(*, actor: Actor, project: Project) -> Project:
     or the enterprise's cap would be passed)."""
     locked = _lock(project)
     _require_state(locked, frozenset({ProjectState.FILED}), _("只有已备案待审核的项目可以批准"))
-    rules = rules_for(locked.pilot, actor=actor)
+    rules = rules_of(locked, actor=actor)
     held = prior_subsidy(locked)
     if held + locked.subsidy_yuan > rules.cap_per_enterprise_yuan:
         raise ledger.LedgerRefused(
@@ -150,7 +153,7 @@ def contract_record(*, actor: Actor, project: Project, signed_on: date) -> Proje
     """The day the retrofit contract was signed: not before filing where the pilot's rules say so."""
     locked = _lock(project)
     _require_state(locked, workflows.RECORDING, _("项目当前状态不能登记合同"))
-    rules = rules_for(locked.pilot)
+    rules = rules_of(locked)
     if rules.filing_before_contract and signed_on < _filed_on(locked):
         raise ValidationError(
             {
@@ -168,8 +171,7 @@ def contract_record(*, actor: Actor, project: Project, signed_on: date) -> Proje
         actor=actor,
         verb="project.contract_recorded",
         target=locked,
-        organization_id=locked.provider.organization_id,
-        scope_path=locked.scope_path,
+        **locked.event_place(),
         payload={"signed_on": signed_on.isoformat()},
     )
     return locked
@@ -195,8 +197,7 @@ def milestone_add(*, actor: Actor, project: Project, title: str, due_on: date) -
         actor=actor,
         verb="project.milestone_added",
         target=locked,
-        organization_id=locked.provider.organization_id,
-        scope_path=locked.scope_path,
+        **locked.event_place(),
         payload={"milestone": milestone.pk, "title": text, "due_on": due_on.isoformat()},
     )
     return milestone
@@ -216,8 +217,7 @@ def milestone_done(*, actor: Actor, milestone: Milestone, done_on: date, note: s
         actor=actor,
         verb="project.milestone_done",
         target=locked,
-        organization_id=locked.provider.organization_id,
-        scope_path=locked.scope_path,
+        **locked.event_place(),
         payload={"milestone": row.pk, "done_on": done_on.isoformat(), "on_time": row.on_time},
     )
     return row
@@ -290,8 +290,7 @@ def dossier_add(
         actor=actor,
         verb="project.document_added",
         target=locked,
-        organization_id=locked.provider.organization_id,
-        scope_path=locked.scope_path,
+        **locked.event_place(),
         payload={"kind": kind, "version": version, "sha256": row.sha256, "size": row.size},
     )
     return row
@@ -341,7 +340,7 @@ def invoice_add(
                 ]
             }
         )
-    rules = rules_for(locked.pilot)
+    rules = rules_of(locked)
     before = Invoice.objects.filter(project=locked).aggregate(total=Sum("amount_yuan"))["total"] or ZERO
     if before + amount_yuan > locked.contract_yuan + rules.tolerance_yuan:
         raise ValidationError(
@@ -378,8 +377,7 @@ def invoice_add(
         actor=actor,
         verb="project.invoice_recorded",
         target=locked,
-        organization_id=locked.provider.organization_id,
-        scope_path=locked.scope_path,
+        **locked.event_place(),
         payload={"number": code, "amount_yuan": str(amount_yuan)},
     )
     return invoice
@@ -398,7 +396,7 @@ def enterprise_payment_add(
         raise ValidationError({"reference": [_("请填写付款凭证号（最多 60 个字符）")]})
     if not _is_money(amount_yuan):
         raise ValidationError({"amount_yuan": [_("金额须大于 0，最多两位小数")]})
-    rules = rules_for(locked.pilot)
+    rules = rules_of(locked)
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": [_("付款日期不能晚于今天")]})
     if rules.filing_before_contract and paid_on < _filed_on(locked):
@@ -440,8 +438,7 @@ def enterprise_payment_add(
         actor=actor,
         verb="project.payment_recorded",
         target=locked,
-        organization_id=locked.provider.organization_id,
-        scope_path=locked.scope_path,
+        **locked.event_place(),
         payload={"reference": ref, "amount_yuan": str(amount_yuan)},
     )
     return payment
@@ -454,7 +451,7 @@ def project_complete(*, actor: Actor, project: Project, completed_on: date) -> P
         raise ValidationError({"completed_on": [_("完工日期不能晚于今天")]})
     if locked.filed_at and completed_on < _filed_on(locked):
         raise ValidationError({"completed_on": [_("完工日期不能早于备案日期")]})
-    rules = rules_for(locked.pilot)
+    rules = rules_of(locked)
     due = _add_months(completed_on, rules.acceptance_deadline_months)
     return _step(
         locked,
@@ -471,7 +468,7 @@ def project_complete(*, actor: Actor, project: Project, completed_on: date) -> P
 def evidence_problems(project: Project) -> list[str]:
     """What keeps the evidence from matching the contract (DOMAIN.md 2.7, 6.4, 8.11): the required documents,
     the invoices against the contract, the enterprise's payments against its share, within the tolerance."""
-    rules = rules_for(project.pilot)
+    rules = rules_of(project)
     spec = dossier.load_spec()
     english = in_english()
     problems = []
@@ -596,8 +593,7 @@ def evaluation_record(
         actor=actor,
         verb="project.evaluated",
         target=project,
-        organization_id=project.provider.organization_id,
-        scope_path=project.scope_path,
+        **project.event_place(),
         payload={"evaluation": row.pk, "level": row.level, "outcome": outcome, "assessment": assessment.pk},
     )
     return row
@@ -693,8 +689,8 @@ def project_pay(
     paid = ledger.pay(actor=actor, project=locked, idempotency_key=key, batch=batch)  # type: ignore[arg-type]
     if paid.replayed:
         return paid
-    _step(locked, workflows.PAY, actor=actor, payload={"amount": str(paid.amount_yuan), "key": key})
-    return ledger.Paid(Project.objects.get(pk=locked.pk), paid.amount_yuan, replayed=False)
+    done = _step(locked, workflows.PAY, actor=actor, payload={"amount": str(paid.amount_yuan), "key": key})
+    return ledger.Paid(done, paid.amount_yuan, replayed=False)
 
 
 @transaction.atomic
