@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dengta.core.actors import Actor
@@ -93,6 +95,28 @@ def run_transition(
     return obj
 
 
+@cache
+def _constrained_fields(model: type[models.Model]) -> frozenset[str] | None:
+    """The fields the model's constraints read (None when one of them reads an expression): a transition
+    that changes none of them skips the constraint checks, which Django would prepare for every constraint
+    only to skip each one for reading a field the transition did not change."""
+    names: set[str] = set()
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint) and isinstance(constraint.condition, Q):
+            names |= constraint.condition.referenced_base_fields
+        elif (
+            isinstance(constraint, models.UniqueConstraint)
+            and constraint.fields
+            and not constraint.expressions
+        ):
+            names |= set(constraint.fields)
+            if constraint.condition is not None:
+                names |= constraint.condition.referenced_base_fields
+        else:
+            return None
+    return frozenset(names)
+
+
 def _prepare(obj: M, transition: Transition, state_field: str, changes: dict[str, Any] | None) -> list[str]:
     """Check the source state and the guard, set the target state and the changes, validate them; the
     fields to write. Writes nothing."""
@@ -113,7 +137,11 @@ def _prepare(obj: M, transition: Transition, state_field: str, changes: dict[str
     # that ``exclude`` names) on the busiest writes, the ledger's approvals and payments among them.
     changed = {state_field, *(changes or {})}
     fields = obj._meta.concrete_fields
-    obj.full_clean(exclude=[f.name for f in fields if f.name not in changed])
+    constrained = _constrained_fields(type(obj))
+    obj.full_clean(
+        exclude=[f.name for f in fields if f.name not in changed],
+        validate_constraints=constrained is None or bool(constrained & changed),
+    )
     # Only what changed is written (and the timestamps that change on every save): the rest of the row is as
     # it was read, under the lock.
     return [f.name for f in fields if f.name in changed or getattr(f, "auto_now", False)]

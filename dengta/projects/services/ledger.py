@@ -212,6 +212,16 @@ def check_key(key: str) -> str:
     return key
 
 
+def _payable(rows: list[Funding]) -> list[Funding]:
+    """The project's funding rows that hold money to pay; refused when any was paid or none holds any."""
+    if any(row.paid_yuan > 0 for row in rows):
+        raise LedgerRefused(_("该项目的补贴已经拨付，不能重复拨付"))
+    due = [row for row in rows if row.committed_yuan > 0]
+    if not due:
+        raise LedgerRefused(_("该项目没有已承诺的补贴，无法拨付"))
+    return due
+
+
 def pay(*, actor: Actor, project: Project, idempotency_key: str, batch: PaymentBatch | None = None) -> Paid:
     """Pay what the project holds, once. The caller holds the project's row lock (the pay transition) and
     has checked its state; its event records the amount and the key. A key already used for this project
@@ -223,13 +233,11 @@ def pay(*, actor: Actor, project: Project, idempotency_key: str, batch: PaymentB
         if any(entry.project_id != project.pk for entry in earlier):
             raise LedgerRefused(_("该付款请求编号已用于另一个项目"))
         return Paid(project, sum((e.amount_yuan for e in earlier), ZERO), replayed=True)
+    # A refusal writes nothing, so it is decided on the rows as they are, without waiting for the pilot's
+    # envelopes (which every payment of the pilot locks); a payment decides again under the locks.
+    _payable(list(Funding.objects.filter(project=project)))
     _locked_envelopes(project.pilot_id)
-    rows = list(Funding.objects.select_for_update().filter(project=project).order_by("id"))
-    if any(row.paid_yuan > 0 for row in rows):
-        raise LedgerRefused(_("该项目的补贴已经拨付，不能重复拨付"))
-    due = [row for row in rows if row.committed_yuan > 0]
-    if not due:
-        raise LedgerRefused(_("该项目没有已承诺的补贴，无法拨付"))
+    due = _payable(list(Funding.objects.select_for_update().filter(project=project).order_by("id")))
     LedgerEntry.objects.bulk_create(
         [
             LedgerEntry(

@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dengta.catalog.models import ProviderRating
 from dengta.core.models import Event
-from dengta.core.workflows import TransitionRefused, transition_named
+from dengta.core.workflows import TransitionRefused, _constrained_fields, run_transition, transition_named
 from dengta.projects import dossier
 from dengta.projects.models import (
     CLOSED_STATES,
@@ -553,3 +555,53 @@ def test_the_enterprise_cannot_rate_before_acceptance(cast: Cast) -> None:
         steps.project_rate(actor=cast.user("enterprise"), project=project, stars=5)
     assert db_state() == before
     assert fresh(project).rated_stars is None
+
+
+# ------------------------------------------------------------------------------------------------ the engine
+
+
+def test_a_step_writes_what_it_changes_and_nothing_else_of_the_row(cast: Cast) -> None:
+    """run_transition(locked=True) writes the state and the changes of the row the caller locked; an
+    attribute the caller set on that object without passing it as a change is not written."""
+    project = cast.filed()
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        locked.title = "未作为变更传入的标题"
+        run_transition(
+            locked,
+            transition_named(PROJECT_TRANSITIONS, "return"),
+            actor=cast.user("provider"),
+            changes={"reason": "缺少合同"},
+            locked=True,
+        )
+    row = Project.objects.get(pk=project.pk)
+    assert (row.state, row.reason, row.title) == (S.DRAFT, "缺少合同", project.title)
+    assert row.updated_at > project.updated_at
+
+
+def test_a_step_that_changes_constrained_fields_checks_the_constraints(cast: Cast) -> None:
+    """A transition whose changes are read by the model's constraints is validated against them (here the
+    schedule: start no later than end), with nothing written; one that changes none of them skips them."""
+    project = cast.filed()
+    assert {"starts_on", "ends_on", "subsidy_yuan"} <= (_constrained_fields(Project) or set())
+    assert "state" not in (_constrained_fields(Project) or set())
+    late = project.ends_on + timedelta(days=30)
+    with pytest.raises(ValidationError), transaction.atomic():
+        run_transition(
+            project,
+            transition_named(PROJECT_TRANSITIONS, "return"),
+            actor=cast.user("provider"),
+            changes={"reason": "改期", "starts_on": late, "ends_on": late - timedelta(days=1)},
+        )
+    assert Project.objects.get(pk=project.pk).state == S.FILED
+
+
+def test_a_payment_refused_as_paid_does_not_wait_for_the_envelopes(cast: Cast) -> None:
+    """A second payment under another key is refused from the funding rows as they are, before the pilot's
+    envelopes are locked: the refusal reads no envelope."""
+    project = cast.claimed()
+    steps.project_pay(actor=cast.user("guangzhou"), project=project, idempotency_key="first")
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ledger.LedgerRefused) as refused:
+        steps.project_pay(actor=cast.user("guangzhou"), project=project, idempotency_key="second")
+    assert "已经拨付" in refused.value.messages[0]
+    assert not [q for q in queries.captured_queries if "projects_envelope" in q["sql"]]
