@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dengta.core.access import Viewer, get_visible_or_404, request_viewer
+from dengta.core.capabilities import Capability
 from dengta.core.decisions import Outcome, require
 from dengta.core.language import in_english
 from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, render_list
@@ -225,6 +226,10 @@ def detail_context(
         "providers": list(selectors.admitted_providers()) if can_edit else [],
         "window_open": permissions.window_open(application.batch),
         "pilot": _pilot_of(application),
+        # The pilot's project rules and ledger live with the projects (dengta/projects): linked for the
+        # people whose role opens them.
+        "pilot_rules_link": viewer.can(Capability.VIEW_PROJECTS),
+        "pilot_ledger_link": viewer.can(Capability.VIEW_LEDGER),
         "english": in_english(),
         "summary": checks.pool_summary(application),
         **assignment_context(viewer, application),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dengta.catalog.models import Category
 from dengta.projects import dossier
-from dengta.projects.models import EvaluationOutcome
+from dengta.projects.models import EvaluationOutcome, ProjectRules
 
 LEVELS = [("1", _("一级")), ("2", _("二级")), ("3", _("三级")), ("4", _("四级"))]
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
@@ -169,3 +171,95 @@ class RatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             _small(field)
+
+
+PERCENT = Decimal(100)
+
+
+def percent_text(share: Decimal) -> str:
+    """A fraction as the per cent people type and read: 0.8 → "80", 0.333333 → "33.3333" (never "8E+1")."""
+    return f"{(Decimal(share) * PERCENT).normalize():f}"
+
+
+def _percent(label: Any, help_text: Any) -> forms.DecimalField:
+    """A share typed as a percentage (50 for 50 %), stored as a fraction with 6 decimals."""
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        max_digits=8,
+        decimal_places=4,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class ProjectRulesForm(forms.Form):
+    """The pilot's project rules as its authority edits them; the service checks them again and writes the
+    revision (services/filing.rules_update)."""
+
+    subsidy_percent = _percent(_("补贴比例（%）"), _("按可补贴投入计，如 50 表示补贴 50%"))
+    cap_per_enterprise_yuan = forms.DecimalField(
+        label=_("单户补贴上限（元）"), min_value=0, max_digits=16, decimal_places=2
+    )
+    central_percent = _percent(
+        _("中央资金分担比例（%）"),
+        _("补贴中由中央奖补资金（企业改造资金）承担的比例，其余由地方配套资金承担"),
+    )
+    eligible_categories = forms.MultipleChoiceField(
+        label=_("可补贴的产品类别"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个可补贴的产品类别")},
+    )
+    acceptance_deadline_months = forms.IntegerField(
+        label=_("完工后申请验收期限（月）"), min_value=1, max_value=24
+    )
+    tolerance_yuan = forms.DecimalField(
+        label=_("票据核对容差（元）"), min_value=0, max_value=10000, max_digits=16, decimal_places=2
+    )
+    filing_before_contract = forms.BooleanField(label=_("须先备案后签约付款"), required=False)
+    one_project_per_enterprise = forms.BooleanField(
+        label=_("每家企业在同一试点项目中限一个补贴项目"), required=False
+    )
+    reason = forms.CharField(
+        label=_("修改理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}), strip=True
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("eligible_categories", "filing_before_contract", "one_project_per_enterprise"):
+                _small(field)
+
+    @staticmethod
+    def initial_for(rules: ProjectRules) -> dict[str, Any]:
+        return {
+            "subsidy_percent": percent_text(rules.subsidy_rate),
+            "cap_per_enterprise_yuan": rules.cap_per_enterprise_yuan,
+            "central_percent": percent_text(rules.central_share),
+            "eligible_categories": list(rules.eligible_categories),
+            "acceptance_deadline_months": rules.acceptance_deadline_months,
+            "tolerance_yuan": rules.tolerance_yuan,
+            "filing_before_contract": rules.filing_before_contract,
+            "one_project_per_enterprise": rules.one_project_per_enterprise,
+        }
+
+    def changes(self, rules: ProjectRules) -> dict[str, Any]:
+        """The rules that differ from the pilot's current ones, as ``rules_update`` takes them."""
+        data = self.cleaned_data
+        wanted = {
+            "subsidy_rate": data["subsidy_percent"] / PERCENT,
+            "cap_per_enterprise_yuan": data["cap_per_enterprise_yuan"],
+            "central_share": data["central_percent"] / PERCENT,
+            "eligible_categories": [c for c, _label in Category.choices if c in data["eligible_categories"]],
+            "acceptance_deadline_months": data["acceptance_deadline_months"],
+            "tolerance_yuan": data["tolerance_yuan"],
+            "filing_before_contract": data["filing_before_contract"],
+            "one_project_per_enterprise": data["one_project_per_enterprise"],
+        }
+        current = {name: getattr(rules, name) for name in wanted}
+        current["eligible_categories"] = [
+            c for c, _label in Category.choices if c in rules.eligible_categories
+        ]
+        return {name: value for name, value in wanted.items() if value != current[name]}

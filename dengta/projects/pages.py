@@ -55,6 +55,17 @@ def act(
     return back(project, anchor)
 
 
+def errors_to_form(form: Any, error: ValidationError, names: dict[str, str] | None = None) -> None:
+    """A service's refusal on the form that sent it: each field's problems under the form's field (``names``
+    maps the service's field names to the form's), the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            name = (names or {}).get(field, field)
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
 def form_problems(form: Any) -> list[str]:
     """Each of the form's errors as a sentence naming its field."""
     out = []

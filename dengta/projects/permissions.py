@@ -13,6 +13,7 @@ from dengta.core.access import Viewer
 from dengta.core.capabilities import Capability
 from dengta.core.decisions import Decision
 from dengta.core.workflows import transition_named
+from dengta.programmes.models import Pilot
 from dengta.projects import workflows
 from dengta.projects.models import Evaluation, Project, ProjectState
 
@@ -161,3 +162,12 @@ def can_pay(viewer: Viewer, project: Project | None = None) -> Decision:
 
 def can_view_ledger(viewer: Viewer) -> Decision:
     return _capability(viewer, Capability.VIEW_LEDGER, _("资金台账对部委、地方主管部门和监督机构开放"))
+
+
+def can_set_rules(viewer: Viewer, pilot: Pilot) -> Decision:
+    """A pilot's project rules are set by its own authority (DOMAIN.md 2.7: the subsidy standard is local);
+    other authorities that see the pilot read them."""
+    decision = can_decide(viewer)
+    if decision and pilot.authority_id != viewer.organization_id:
+        return Decision.deny(_("只有该试点的主管部门可以修改项目规则"))
+    return decision

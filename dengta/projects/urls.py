@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dengta.projects import gain_views, views
+from dengta.projects import gain_views, rules_views, views
 
 app_name = "projects"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("gain/statements/<int:pk>/dispute/", gain_views.gain_dispute, name="gain_dispute"),
     path("gain/statements/<int:pk>/settle/", gain_views.gain_settle, name="gain_settle"),
     path("pilots/<int:pk>/ledger/", views.pilot_ledger, name="pilot_ledger"),
+    path("pilots/<int:pk>/rules/", rules_views.pilot_rules, name="pilot_rules"),
     path("ledger-entries/<int:pk>/reverse/", views.ledger_entry_reverse, name="ledger_entry_reverse"),
     path("payments/", views.payment_queue, name="payment_queue"),
     path("payments/pay/", views.payment_batch_pay, name="payment_batch_pay"),

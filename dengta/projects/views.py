@@ -181,7 +181,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         try:
             project = _file(request, form)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            pages.errors_to_form(form, error, names={"enterprise": "uscc"})
         else:
             messages.success(request, _("项目草稿已保存：核对投入明细和补贴测算后提交备案"))
             return pages.back(project)
@@ -213,16 +213,6 @@ def _file(request: HttpRequest, form: FilingForm) -> Project:
         ends_on=data["ends_on"],
         target_level=data["target_level"],
     )
-
-
-def _errors_to_form(form: Any, error: ValidationError) -> None:
-    names = {"enterprise": "uscc"}
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            name = names.get(field, field)
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 # ------------------------------------------------------------------------------------------------ one project

@@ -225,7 +225,14 @@ def test_a_project_from_filing_to_payment_reconciles_and_rates_the_provider(
 
     from dengta.catalog.models import ProviderRating
     from dengta.projects import dossier
-    from dengta.projects.models import EntryKind, EnvelopeKind, LedgerEntry, Project, ProjectState
+    from dengta.projects.models import (
+        EntryKind,
+        EnvelopeKind,
+        LedgerEntry,
+        Project,
+        ProjectRules,
+        ProjectState,
+    )
     from dengta.projects.services import ledger
 
     world = setting(tmp_path / "batches")
@@ -368,5 +375,19 @@ def test_a_project_from_filing_to_payment_reconciles_and_rates_the_provider(
     city.goto(f"{demo_site}/projects/pilots/{pilot.pk}/ledger/")
     assert "账实相符" in city.locator("h1").locator("xpath=..").inner_text()
     city.screenshot(path=str(screenshots / "projects-08-ledger.png"), full_page=True)
+    violations = run_axe(city)
+    assert not violations, violations
+
+    # 9. The pilot's project rules: the city changes the subsidy rate with a reason; the revision is listed
+    # and the project paid above keeps the version it was split with.
+    city.get_by_role("link", name="项目规则").click()
+    city.get_by_label("补贴比例（%）").fill("45")
+    city.get_by_label("修改理由").fill("2027年度补贴标准调整")
+    city.get_by_role("button", name="保存为新版本").click()
+    history = city.locator("#r-history").locator("xpath=..").inner_text()
+    assert "补贴比例（%）：50% → 45%" in history and "2027年度补贴标准调整" in history, history
+    project.refresh_from_db()
+    assert not project.rules_version.endswith(f"/r{ProjectRules.objects.get(pilot=pilot).revision}")
+    city.screenshot(path=str(screenshots / "projects-09-rules.png"), full_page=True)
     violations = run_axe(city)
     assert not violations, violations

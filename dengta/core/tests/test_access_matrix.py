@@ -366,6 +366,7 @@ ROUTES: dict[str, Route] = {
     ),
     "projects:project_pay": Route(C.PAY_SUBSIDIES, sample="project", post=True),
     "projects:pilot_ledger": Route(C.VIEW_LEDGER, sample="pilot"),
+    "projects:pilot_rules": Route(C.VIEW_PROJECTS, sample="pilot"),
     "projects:dossier_zip": Route(C.VIEW_PROJECTS, sample="project"),
     "projects:gain_contract": Route(C.FILE_PROJECTS, sample="project", post=True, owner=True),
     "projects:gain_statement": Route(C.FILE_PROJECTS, sample="project", post=True, owner=True),

@@ -73,9 +73,25 @@ def _rules_create(pilot: Pilot, actor: Actor) -> ProjectRules:
     existing = ProjectRules.objects.filter(pilot=pilot).first()
     if existing is not None:
         return existing
+    rules = rules_defaults(pilot)
+    rules.save()
+    record_event(
+        actor=actor,
+        verb="project_rules.created",
+        target=pilot,
+        organization_id=pilot.authority_id,
+        scope_path=_pilot_scope(pilot),
+        payload={"version": rules.version},
+    )
+    return rules
+
+
+def rules_defaults(pilot: Pilot) -> ProjectRules:
+    """The rules the pilot starts from, unsaved: its batch file's defaults (the central share, when the file
+    sets none, in proportion to the pilot's budget). Shown as they stand until a project first needs them."""
     defaults = pilot.batch.parsed_rules().project_rules
     central = defaults.central_share
-    rules = ProjectRules.objects.create(
+    return ProjectRules(
         pilot=pilot,
         subsidy_rate=defaults.subsidy_rate,
         cap_per_enterprise_yuan=defaults.cap_per_enterprise_yuan,
@@ -87,17 +103,14 @@ def _rules_create(pilot: Pilot, actor: Actor) -> ProjectRules:
         one_project_per_enterprise=defaults.one_project_per_enterprise,
         source_version=pilot.batch.rules_version,
     )
-    record_event(
-        actor=actor,
-        verb="project_rules.created",
-        target=pilot,
-        organization_id=pilot.authority_id,
-        scope_path=region.path if (region := pilot.authority.region) is not None else "",
-        payload={"version": rules.version},
-    )
-    return rules
 
 
+def _pilot_scope(pilot: Pilot) -> str:
+    region = pilot.authority.region
+    return region.path if region is not None else ""
+
+
+RULE_VERBS = ("project_rules.created", "project_rules.changed")
 RULE_CHANGES = (
     "subsidy_rate",
     "cap_per_enterprise_yuan",
@@ -111,13 +124,16 @@ RULE_CHANGES = (
 
 
 @transaction.atomic
-def rules_update(*, actor: Actor, rules: ProjectRules, **changes: Any) -> ProjectRules:
+def rules_update(*, actor: Actor, rules: ProjectRules, reason: str = "", **changes: Any) -> ProjectRules:
     """The authority changes its pilot's project rules: a new revision, an event with the values before and
-    after. Projects already filed keep the version they were split with."""
+    after and the reason given. Projects already filed keep the version they were split with; approvals check
+    the enterprise cap as it is now."""
     unknown = set(changes) - set(RULE_CHANGES)
     if unknown:
         raise ValueError(f"unknown project rules {sorted(unknown)}")
-    locked = ProjectRules.objects.select_for_update().get(pk=rules.pk)
+    locked = (
+        ProjectRules.objects.select_for_update().select_related("pilot__authority__region").get(pk=rules.pk)
+    )
     before = {name: _plain(getattr(locked, name)) for name in changes}
     for name, value in changes.items():
         setattr(locked, name, value)
@@ -132,10 +148,12 @@ def rules_update(*, actor: Actor, rules: ProjectRules, **changes: Any) -> Projec
         verb="project_rules.changed",
         target=locked.pilot,
         organization_id=locked.pilot.authority_id,
+        scope_path=_pilot_scope(locked.pilot),
         payload={
             "version": locked.version,
             "before": before,
             "after": {name: _plain(getattr(locked, name)) for name in changes},
+            "reason": (reason or "").strip()[:500],
         },
     )
     return locked
