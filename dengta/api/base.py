@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,9 +21,17 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from dengta.core.access import Viewer
 from dengta.core.decisions import Conflict, Decision
 from dengta.core.decisions import require as require_decision
+from dengta.core.errors import number_out_of_range, out_of_range_reason
 from dengta.orgs.viewer import SESSION_KEY, viewer_for
 
 ORG_HEADER = "X-Dengta-Organization"
+
+
+# The largest id a row can have (a 64-bit signed integer in both databases): a larger one in a filter is
+# refused with the field's reason instead of reaching the database.
+MAX_ID = 2**63 - 1
+# A questionnaire has a few dozen steps; the column is a small integer (assessment.Assessment.current_step).
+MAX_STEP = 999
 
 
 class ViewerMixin:
@@ -72,7 +80,7 @@ def require(decision: Decision) -> None:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST_FRAMEWORK's EXCEPTION_HANDLER: keep the Decision's reason (DRF's own handler drops the message of
-    Django's PermissionDenied) and answer a Conflict with 409."""
+    Django's PermissionDenied), answer a Conflict with 409 and a number the database cannot hold with 400."""
     if isinstance(exc, Conflict):
         exc = StateConflict(exc.reason or None)
     elif isinstance(exc, DjangoPermissionDenied):
@@ -80,4 +88,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = PermissionDenied(reason)
     elif isinstance(exc, Http404):
         exc = NotFound()
+    elif number_out_of_range(exc):
+        exc = ValidationError({"detail": out_of_range_reason()})
     return drf_exception_handler(exc, context)

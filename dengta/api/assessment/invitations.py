@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dengta.api.base import ViewerMixin, require
+from dengta.api.base import MAX_ID, ViewerMixin, require
 from dengta.assessment import invitations, permissions, selectors
 from dengta.assessment.models import DiagnosisInvitation
 from dengta.core.access import get_visible_or_404
@@ -54,7 +54,7 @@ class InvitationSerializer(serializers.ModelSerializer[DiagnosisInvitation]):
 
 class InviteSerializer(serializers.Serializer[Any]):
     provider = serializers.IntegerField(
-        min_value=1, help_text="id of a provider organisation of your province"
+        min_value=1, max_value=MAX_ID, help_text="id of a provider organisation of your province"
     )
 
 

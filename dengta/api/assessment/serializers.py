@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from dengta.api.assessment.fields import DecimalMap, DecimalString
+from dengta.api.base import MAX_STEP
 from dengta.assessment import permissions, selectors, texts
 from dengta.assessment.dma import DmaReport, is_dma
 from dengta.assessment.models import Assessment, Framework, Kind, Phase, State
@@ -350,7 +351,9 @@ class AnswersInputSerializer(serializers.Serializer[Any]):
         '(list or "a;b"; [] or "" = none ticked); "q1.<row>" → columns ("invested", "planned"); '
         '"q4.<row>" → scale value ("0"–"5"; q11: "0", "0.5", "1"); null clears an answer',
     )
-    step = serializers.IntegerField(required=False, min_value=0, help_text="questionnaire step to resume at")
+    step = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_STEP, help_text="questionnaire step to resume at"
+    )
 
 
 class ProblemSerializer(serializers.Serializer[Any]):

@@ -38,7 +38,7 @@ from dengta.api.assessment.serializers import (
     report_data,
     stored_answers,
 )
-from dengta.api.base import ViewerMixin, require
+from dengta.api.base import MAX_ID, ViewerMixin, require
 from dengta.assessment import permissions, selectors, services
 from dengta.assessment.dma import build_dma_report, is_dma
 from dengta.assessment.models import Assessment, Kind, Phase, State
@@ -52,7 +52,7 @@ from dengta.registry.text import to_half_width
 
 
 class AssessmentFilterSerializer(serializers.Serializer[Any]):
-    enterprise = serializers.IntegerField(required=False, min_value=1)
+    enterprise = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     state = serializers.ChoiceField(choices=State.choices, required=False)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     phase = serializers.ChoiceField(choices=Phase.choices, required=False)

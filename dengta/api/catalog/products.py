@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dengta.api.assessment.serializers import ErrorSerializer
-from dengta.api.base import require
+from dengta.api.base import MAX_ID, require
 from dengta.api.catalog.serializers import (
     ProductSerializer,
     ProductWriteSerializer,
@@ -70,7 +70,9 @@ class CatalogueQuerySerializer(serializers.Serializer[Any]):
     rating_min = serializers.IntegerField(
         min_value=1, max_value=5, required=False, help_text="provider stars"
     )
-    provider = serializers.IntegerField(min_value=1, required=False, help_text="provider id")
+    provider = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="provider id"
+    )
     mine = serializers.BooleanField(
         required=False, default=False, help_text="a provider's own products in every state (signed in)"
     )

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from dengta.api.assessment.serializers import ErrorSerializer
-from dengta.api.base import StateConflict, ViewerMixin, require
+from dengta.api.base import MAX_ID, StateConflict, ViewerMixin, require
 from dengta.api.catalog.serializers import (
     AdmissionCreateSerializer,
     AdmissionDetailSerializer,
@@ -183,7 +183,7 @@ class PoolViewSet(
 
 
 class AdmissionFilterSerializer(serializers.Serializer[Any]):
-    pool = serializers.IntegerField(required=False, min_value=1)
+    pool = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     state = Plain(AdmissionState.choices, required=False)
 
 

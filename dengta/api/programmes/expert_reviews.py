@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dengta.api.assessment.serializers import ErrorSerializer
-from dengta.api.base import ViewerMixin, require
+from dengta.api.base import MAX_ID, ViewerMixin, require
 from dengta.api.catalog.views import INVALID, REFUSED, STEP
 from dengta.api.programmes import access
 from dengta.api.programmes.review_serializers import (
@@ -30,7 +30,9 @@ from dengta.programmes.models import ReviewAssignment
 
 
 class ExpertReviewFilterSerializer(serializers.Serializer[Any]):
-    application = serializers.IntegerField(required=False, min_value=1, help_text="an application id")
+    application = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="an application id"
+    )
     submitted = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 

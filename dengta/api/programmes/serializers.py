@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from dengta.api.assessment.fields import DecimalString, plain
 from dengta.api.assessment.serializers import DecisionSerializer
+from dengta.api.base import MAX_ID
 from dengta.api.catalog.serializers import Plain, SubIndustryCodes, money, shown
 from dengta.core.access import Viewer
 from dengta.core.language import in_english
@@ -400,7 +401,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 
 class ApplicationFilterSerializer(serializers.Serializer[Any]):
-    batch = serializers.IntegerField(required=False, min_value=1, help_text="a batch id")
+    batch = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="a batch id")
     state = Plain(ApplicationState.choices, required=False)
     q = serializers.CharField(required=False, max_length=100, help_text="part of the applicant's name")
 
