@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 
 class ChineseFirstLocaleMiddleware:
@@ -45,3 +45,28 @@ class ChineseFirstLocaleMiddleware:
             if tag.startswith("en"):
                 return "en"
         return ""
+
+
+class PrivateResponseMiddleware:
+    """Nothing a signed-in person or an API client receives is kept by a browser's or a proxy's cache
+    (``Cache-Control: no-store, private``): enterprises' figures, evidence and payments would otherwise
+    stay on a shared office computer after logout, or in a proxy (MLPS 2.0 level 3, residual information
+    protection; OWASP ASVS 8.2.1). What a view marked ``public`` for an anonymous caller (the catalogue, its
+    API, a report's public verification) keeps the caching its view chose."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        # An API client signs in per request (a token DRF reads in the view, after this middleware's view of
+        # the user): an API answer is private unless its view said it is public.
+        public = "public" in {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        if signed_in or (request.path.startswith("/api/") and not public):
+            if public:
+                del response["Cache-Control"]
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

@@ -413,7 +413,8 @@ def test_mine_lists_a_providers_own_products_in_every_state(market: Market):
     market.product()
     market.product(name="草稿产品", listed=False)
     mine = as_(world, "provider").get(f"{API}/products/", {"mine": "1"})
-    assert mine.status_code == 200 and mine["Cache-Control"].startswith("private")
+    # Private to the provider, and not stored at all (dengta.core.middleware.PrivateResponseMiddleware).
+    assert mine.status_code == 200 and {"private", "no-store"} <= set(mine["Cache-Control"].split(", "))
     assert {(p["name"], p["state"]) for p in mine.json()["results"]} == {
         ("质量追溯SaaS", "listed"),
         ("草稿产品", "draft"),
