@@ -33,7 +33,7 @@ from dengta.registry import plausibility, rules, uscc, workflows
 from dengta.registry.models import ChangeState, Enterprise, EnterpriseChange, Provider, Tier
 from dengta.registry.sizing import size_for
 from dengta.registry.tallies import CHANGES, ENTERPRISE_REGIONS, ENTERPRISES
-from dengta.registry.text import clean_text
+from dengta.registry.text import clean_text, hidden_characters
 
 
 class DuplicateUscc(ValidationError):
@@ -54,7 +54,16 @@ def clean_name(name: str) -> str:
     cleaned = clean_text(name or "")
     if not cleaned:
         raise ValidationError({"name": [_("请填写名称")]})
+    hidden = hidden_characters(cleaned)
+    if hidden:
+        raise ValidationError({"name": [hidden_message(hidden)]})
     return cleaned
+
+
+def hidden_message(codes: list[str]) -> str:
+    return _("名称中有看不见的字符或改变文字方向的控制字符（%(codes)s），请删除后重新填写") % {
+        "codes": "、".join(codes)
+    }
 
 
 def _render(problem: Problem) -> str:

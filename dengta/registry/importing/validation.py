@@ -30,7 +30,7 @@ from dengta.reference.sizing import normalise_industry_code
 from dengta.registry import rules, uscc
 from dengta.registry.importing.columns import COLUMN_BY_KEY, COLUMNS
 from dengta.registry.models import Enterprise
-from dengta.registry.text import clean_text, compact_code
+from dengta.registry.text import clean_text, compact_code, hidden_characters
 
 Progress = Callable[[int, str], None]
 NAME_MAX = 200
@@ -185,6 +185,9 @@ class RowValidator:
             fail("name", raw, NAME_REQUIRED)
         elif len(name) > NAME_MAX:
             fail("name", raw, NAME_TOO_LONG)
+            return ""
+        elif hidden := hidden_characters(name):
+            fail("name", raw, Problem("name_hidden", NAME_HIDDEN, {"codes": "、".join(hidden)}))
             return ""
         return name
 
@@ -353,6 +356,7 @@ DUPLICATE_IN_FILE = gettext_noop("与第 %(row)d 行的统一社会信用代码�
 ALREADY_REGISTERED = gettext_noop("该统一社会信用代码已登记，不能重复导入")
 NAME_REQUIRED = Problem("name_required", gettext_noop("请填写企业名称"))
 NAME_TOO_LONG = Problem("name_too_long", gettext_noop("企业名称不能超过200个字"))
+NAME_HIDDEN = gettext_noop("企业名称中有看不见的字符或改变文字方向的控制字符（%(codes)s），请删除后重新填写")
 REGION_REQUIRED = Problem("region_required", gettext_noop("请填写行政区划代码，如 440106"))
 REGION_FORMAT = gettext_noop("行政区划代码应为6位数字，不能是 %(value)s")
 REGION_UNKNOWN = gettext_noop("行政区划代码 %(value)s 不在行政区划表中")

@@ -212,6 +212,8 @@ BAD_ROWS: list[tuple[str, dict[str, Any], str, str]] = [
     ("unknown tier", {"tier": "隐形冠军"}, "专精特新", "隐形冠军"),
     ("missing name", {"name": "  "}, "企业名称", "请填写"),
     ("name too long", {"name": "长" * 201}, "企业名称", "200"),
+    ("direction override in name", {"name": "天河精工\u202e有限公司"}, "企业名称", "U+202E"),
+    ("zero-width space in name", {"name": "天河\u200b精工有限公司"}, "企业名称", "U+200B"),
 ]
 
 

@@ -86,6 +86,11 @@ def test_duplicate_code_is_refused_and_carries_the_existing_profile(sized: Any) 
         ({"revenue_10k_yuan": "1.1234567"}, "revenue_10k_yuan", "6位小数"),
         ({"tier": "隐形冠军"}, "tier", "创新型"),
         ({"name": "   "}, "name", "名称"),
+        # Displayed as "天河精工司公限有" — a name that reads as another (Unicode TR 36).
+        ({"name": "天河精工\u202e有限公司"}, "name", "U+202E"),
+        ({"name": "天河\u200b精工有限公司"}, "name", "U+200B"),
+        ({"name": "\ufeff天河精工有限公司"}, "name", "U+FEFF"),
+        ({"name": "天河精工\x07有限公司"}, "name", "U+0007"),
     ],
 )
 def test_bad_input_is_refused_per_field_and_nothing_is_written(
@@ -185,3 +190,8 @@ def test_provider_register_and_duplicate(sized: Any) -> None:
         )
     assert "kind" in unknown_kind.value.message_dict
     assert not Provider.objects.filter(uscc=code_for("440106", body(11))).exists()
+
+
+def test_names_with_brackets_and_full_width_characters_stay_allowed(sized: Any) -> None:
+    enterprise = register(sized, "440106", 8, "广州天河（集团）精工ＡＢ有限公司·二厂")
+    assert enterprise.name == "广州天河（集团）精工ＡＢ有限公司·二厂"
