@@ -132,7 +132,9 @@ def rules_update(*, actor: Actor, rules: ProjectRules, reason: str = "", **chang
     if unknown:
         raise ValueError(f"unknown project rules {sorted(unknown)}")
     locked = (
-        ProjectRules.objects.select_for_update().select_related("pilot__authority__region").get(pk=rules.pk)
+        ProjectRules.objects.select_for_update(of=("self",))
+        .select_related("pilot__authority__region")
+        .get(pk=rules.pk)
     )
     before = {name: _plain(getattr(locked, name)) for name in changes}
     for name, value in changes.items():
