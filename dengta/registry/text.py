@@ -44,6 +44,8 @@ _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
 def hidden_characters(value: str) -> list[str]:
     """The characters of ``value`` that cannot be seen or that change how the text around them is shown,
     each once, as "U+202E" (the only way to name an invisible character to the person who typed it)."""
+    if value.isprintable():  # no character of the categories below is printable: one pass in C for most names
+        return []
     found: list[str] = []
     for ch in value:
         if unicodedata.category(ch) in _HIDDEN_CATEGORIES and ch not in "\t\n\r":
