@@ -32,7 +32,8 @@ from dengta.core.notifications import notify
 from dengta.core.workflows import run_transition
 from dengta.reference.models import SubIndustry
 from dengta.registry.models import Provider
-from dengta.registry.text import clean_text
+from dengta.registry.services import hidden_message
+from dengta.registry.text import clean_text, hidden_characters
 
 MAX_PRICE = Decimal("100000000")  # 1 亿元: above it a 小快轻准 product is a typing error
 FIELDS = (
@@ -139,6 +140,9 @@ def _write(product: Product, data: dict[str, Any], fw: Compiled) -> list[matchin
         if name in data:
             value = data[name]
             setattr(product, name, clean_text(value) if name == "name" else value)
+    hidden = hidden_characters(product.name or "")
+    if hidden:  # a product name that displays as another (Unicode TR 36), as for enterprise names
+        raise ValidationError({"name": [hidden_message(hidden)]})
     if "list_price" in data:
         product.list_price = parse_price(data["list_price"], "list_price")
     if "pilot_price" in data:

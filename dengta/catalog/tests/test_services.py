@@ -347,6 +347,8 @@ def test_a_provider_not_admitted_cannot_submit_a_product(market: Market) -> None
         ({"lifts": [{"kind": "item", "code": "no.such.item", "options": ["A"]}]}, "lifts", "没有评测项"),
         ({"lifts": [{"kind": "scenario", "code": "quality", "level": "二"}]}, "lifts", "1 到 4 的整数"),
         ({"lifts": []}, "lifts", "至少填写一个"),
+        ({"name": "质量追溯\u202eSaaS"}, "name", "U+202E"),
+        ({"name": "质量\u200b追溯SaaS"}, "name", "U+200B"),
     ],
 )
 def test_bad_product_data_is_refused_with_the_reason_and_nothing_is_saved(
