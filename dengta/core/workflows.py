@@ -60,9 +60,12 @@ def run_transition(
     organization_id: int | None = None,
     scope_path: str = "",
     locked: bool = False,
+    event_target: models.Model | None = None,
 ) -> M:
     """``locked=True``: ``obj`` is the row the caller read with ``select_for_update`` in this transaction
-    (read again, it would cost a query on the ledger's busiest writes for the same values)."""
+    (read again, it would cost a query on the ledger's busiest writes for the same values).
+    ``event_target``: the record whose history the step belongs to, when not the row itself (a project's
+    gain statement is a step of the project's timeline); the payload then names the row."""
     if not locked:
         with transaction.atomic():
             row = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -76,6 +79,7 @@ def run_transition(
                 locked=True,
                 organization_id=organization_id,
                 scope_path=scope_path,
+                event_target=event_target,
             )
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("run_transition(locked=True) needs the caller's transaction, which holds the lock")
@@ -87,7 +91,7 @@ def run_transition(
     record_event(
         actor=actor,
         verb=transition.verb,
-        target=obj,
+        target=obj if event_target is None else event_target,
         payload={"from": current, "to": transition.target, **(payload or {})},
         organization_id=organization_id,
         scope_path=scope_path,
@@ -135,8 +139,10 @@ def _prepare(obj: M, transition: Transition, state_field: str, changes: dict[str
     # Validate what the transition changes: the other fields were valid when the row was saved, and checking
     # them again costs a query per foreign key and per constraint (Django skips the constraints and fields
     # that ``exclude`` names) on the busiest writes, the ledger's approvals and payments among them.
-    changed = {state_field, *(changes or {})}
     fields = obj._meta.concrete_fields
+    # A change may name a foreign key by its column ("disputed_by_id"): validated and written as its field.
+    given = {state_field, *(changes or {})}
+    changed = {f.name for f in fields if f.name in given or f.attname in given}
     constrained = _constrained_fields(type(obj))
     obj.full_clean(
         exclude=[f.name for f in fields if f.name not in changed],

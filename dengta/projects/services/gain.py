@@ -27,7 +27,7 @@ from dengta.assessment.models import Assessment, Phase
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.language import in_english
-from dengta.core.workflows import Transition, TransitionRefused
+from dengta.core.workflows import TransitionRefused, run_transition
 from dengta.projects import gain_share
 from dengta.projects.gain_models import (
     CONTRACT_PROJECT_STATES,
@@ -38,7 +38,6 @@ from dengta.projects.gain_models import (
     GainContract,
     GainContractState,
     GainStatement,
-    GainStatementState,
     KpiCode,
     PeriodMonths,
 )
@@ -130,18 +129,7 @@ def _measured(raw: Any, field: str) -> Decimal:
 def _on(project: Project) -> dict[str, Any]:
     """Where a gain-sharing event is written: on the project, so the steps appear in the project's timeline
     with its other steps, under the provider's organisation and the enterprise's region."""
-    return {
-        "target": project,
-        "organization_id": project.provider.organization_id,
-        "scope_path": project.scope_path,
-    }
-
-
-def _check_source(statement: GainStatement, transition: Transition) -> None:
-    if statement.state not in transition.sources:
-        raise TransitionRefused(
-            _("收益报表当前状态（%(state)s）不能办理此事项") % {"state": statement.get_state_display()}
-        )
+    return {"target": project, **project.event_place()}
 
 
 # ------------------------------------------------------------------------------------------------ baseline
@@ -442,25 +430,20 @@ def statement_dispute(*, actor: Actor, statement: GainStatement, reason: str) ->
     """The enterprise contests a submitted statement, with its reason; the authority settles it."""
     project, _contract, statements = _lock_statement(statement)
     row = next(s for s in statements if s.pk == statement.pk)
-    _check_source(row, DISPUTE)
-    row.dispute_reason = _reason(reason)
-    row.disputed_by_id = actor_id(actor)
-    row.disputed_at = timezone.now()
-    row.state = DISPUTE.target
-    row.full_clean()
-    row.save()
-    record_event(
+    return run_transition(
+        row,
+        DISPUTE,
         actor=actor,
-        verb=DISPUTE.verb,
-        **_on(project),
-        payload={
-            "statement": row.pk,
-            "period": row.period,
-            "from": GainStatementState.SUBMITTED,
-            "to": row.state,
+        changes={
+            "dispute_reason": _reason(reason),
+            "disputed_by_id": actor_id(actor),
+            "disputed_at": timezone.now(),
         },
+        payload={"statement": row.pk, "period": row.period},
+        locked=True,
+        event_target=project,
+        **project.event_place(),
     )
-    return row
 
 
 @transaction.atomic
@@ -472,7 +455,6 @@ def statement_settle(
     the room under the cap change with it); without one, the statement stands as computed."""
     project, contract, statements = _lock_statement(statement)
     row = next(s for s in statements if s.pk == statement.pk)
-    _check_source(row, SETTLE)
     text = _reason(reason)
     blank = corrected_measured is None or (
         isinstance(corrected_measured, str) and not corrected_measured.strip()
@@ -481,6 +463,7 @@ def statement_settle(
     if corrected == row.measured:
         corrected = None  # the measurement as submitted: nothing to correct
     recomputed: list[dict[str, Any]] = []
+    figures: dict[str, Any] = {}  # the settled statement's own, when its measurement is corrected
     if corrected is not None:
         measured = [corrected if s.pk == row.pk else s.effective_measured for s in statements]
         settlement = _settle(contract, measured, "corrected_measured")
@@ -491,33 +474,36 @@ def statement_settle(
                 recomputed.append(
                     {"period": s.period, "fee_before": str(s.fee_yuan), "fee_after": str(fee.fee_yuan)}
                 )
+            if s.pk == row.pk:
+                figures = _figures(fee)
+                continue
             for name, value in _figures(fee).items():
                 setattr(s, name, value)
-            if s.pk != row.pk:
-                s.full_clean()
-                s.save(update_fields=["gain_yuan", "fee_yuan", "explanation", "updated_at"])
-    row.corrected_measured = corrected
-    row.settlement_reason = text
-    row.settled_by_id = actor_id(actor)
-    row.settled_at = timezone.now()
-    row.state = SETTLE.target
-    row.full_clean()
-    row.save()
-    record_event(
+            s.full_clean()
+            s.save(update_fields=["gain_yuan", "fee_yuan", "explanation", "updated_at"])
+    settled = run_transition(
+        row,
+        SETTLE,
         actor=actor,
-        verb=SETTLE.verb,
-        **_on(project),
+        changes={
+            "corrected_measured": corrected,
+            "settlement_reason": text,
+            "settled_by_id": actor_id(actor),
+            "settled_at": timezone.now(),
+            **figures,
+        },
         payload={
             "statement": row.pk,
             "period": row.period,
-            "from": GainStatementState.DISPUTED,
-            "to": row.state,
             "corrected_measured": str(corrected) if corrected is not None else None,
-            "fee_yuan": str(row.fee_yuan),
+            "fee_yuan": str(figures.get("fee_yuan", row.fee_yuan)),
             "recomputed": recomputed,
         },
+        locked=True,
+        event_target=project,
+        **project.event_place(),
     )
-    return row
+    return settled
 
 
 def total_fee(contract: GainContract) -> Decimal:
