@@ -245,10 +245,10 @@ class ProjectRulesForm(forms.Form):
             "one_project_per_enterprise": rules.one_project_per_enterprise,
         }
 
-    def changes(self, rules: ProjectRules) -> dict[str, Any]:
-        """The rules that differ from the pilot's current ones, as ``rules_update`` takes them."""
+    def values(self) -> dict[str, Any]:
+        """The rules as ``rules_update`` takes them (it keeps the ones that differ from those in force)."""
         data = self.cleaned_data
-        wanted = {
+        return {
             "subsidy_rate": data["subsidy_percent"] / PERCENT,
             "cap_per_enterprise_yuan": data["cap_per_enterprise_yuan"],
             "central_share": data["central_percent"] / PERCENT,
@@ -258,8 +258,3 @@ class ProjectRulesForm(forms.Form):
             "filing_before_contract": data["filing_before_contract"],
             "one_project_per_enterprise": data["one_project_per_enterprise"],
         }
-        current = {name: getattr(rules, name) for name in wanted}
-        current["eligible_categories"] = [
-            c for c, _label in Category.choices if c in rules.eligible_categories
-        ]
-        return {name: value for name, value in wanted.items() if value != current[name]}

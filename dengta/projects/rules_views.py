@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -103,24 +104,20 @@ def pilot_rules(request: HttpRequest, pk: int) -> HttpResponse:
         require(can_set)
         form = ProjectRulesForm(request.POST)
         if form.is_valid():
-            changes = form.changes(rules)
-            if not changes:
-                form.add_error(None, _("没有修改任何规则"))
-            else:
-                try:
+            try:
+                # One transaction: rules first stored for this change are not kept when the change is refused.
+                with transaction.atomic():
                     saved = filing.rules_update(
                         actor=request.user,
                         rules=stored or filing.rules_for(pilot, actor=request.user),
                         reason=form.cleaned_data["reason"],
-                        **changes,
+                        **form.values(),
                     )
-                except ValidationError as error:
-                    pages.errors_to_form(form, error, names=FORM_NAMES)
-                else:
-                    messages.success(
-                        request, _("项目规则已修改为版本 %(version)s") % {"version": saved.version}
-                    )
-                    return redirect("projects:pilot_rules", pk=pilot.pk)
+            except ValidationError as error:
+                pages.errors_to_form(form, error, names=FORM_NAMES)
+            else:
+                messages.success(request, _("项目规则已修改为版本 %(version)s") % {"version": saved.version})
+                return redirect("projects:pilot_rules", pk=pilot.pk)
     context = {
         "pilot": pilot,
         "rules": rules,

@@ -126,8 +126,9 @@ RULE_CHANGES = (
 @transaction.atomic
 def rules_update(*, actor: Actor, rules: ProjectRules, reason: str = "", **changes: Any) -> ProjectRules:
     """The authority changes its pilot's project rules: a new revision, an event with the values before and
-    after and the reason given. Projects already filed keep the version they were split with; approvals check
-    the enterprise cap as it is now."""
+    after and the reason given. Only the rules whose value differs count as changed (the categories in any
+    order); none is refused, with nothing written. Projects already filed keep the version they were split
+    with; approvals check the enterprise cap as it is now."""
     unknown = set(changes) - set(RULE_CHANGES)
     if unknown:
         raise ValueError(f"unknown project rules {sorted(unknown)}")
@@ -136,6 +137,11 @@ def rules_update(*, actor: Actor, rules: ProjectRules, reason: str = "", **chang
         .select_related("pilot__authority__region")
         .get(pk=rules.pk)
     )
+    changes = {
+        name: value for name, value in changes.items() if not _same(name, value, getattr(locked, name))
+    }
+    if not changes:
+        raise ValidationError(_("没有修改任何规则"))
     before = {name: _plain(getattr(locked, name)) for name in changes}
     for name, value in changes.items():
         setattr(locked, name, value)
@@ -159,6 +165,12 @@ def rules_update(*, actor: Actor, rules: ProjectRules, reason: str = "", **chang
         },
     )
     return locked
+
+
+def _same(name: str, value: Any, current: Any) -> bool:
+    if name == "eligible_categories" and isinstance(value, list) and isinstance(current, list):
+        return sorted(value) == sorted(current)
+    return bool(value == current)
 
 
 def _plain(value: Any) -> Any:

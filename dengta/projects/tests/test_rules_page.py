@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -145,3 +146,37 @@ def test_the_page_reads_in_english(cast: Cast) -> None:
 )
 def test_shares_are_typed_and_read_in_plain_per_cent(share: str, text: str) -> None:
     assert percent_text(Decimal(share)) == text  # never "8E+1", which Decimal.normalize() gives for 80
+
+
+def test_the_service_refuses_a_change_that_changes_nothing(cast: Cast) -> None:
+    """The rule lives in rules_update: values equal to those in force (the categories in any order) are no
+    change, refused with nothing written, whoever calls it."""
+    rules = filing.rules_for(cast.pilot)
+    events = len(rules_events())
+    with pytest.raises(ValidationError) as refused:
+        filing.rules_update(
+            actor=cast.user("guangzhou"),
+            rules=rules,
+            reason="重复提交",
+            subsidy_rate=Decimal("0.500"),
+            eligible_categories=list(reversed(rules.eligible_categories)),
+        )
+    assert "没有修改任何规则" in refused.value.messages[0]
+    assert ProjectRules.objects.get().revision == 1 and len(rules_events()) == events
+
+
+def test_an_unchanged_save_of_the_defaults_stores_nothing(cast: Cast) -> None:
+    """The defaults are stored by the first change; a save that changes nothing is refused before they are."""
+    defaults = filing.rules_defaults(cast.pilot)
+    same = post_data(
+        subsidy_percent="50",
+        cap_per_enterprise_yuan=str(defaults.cap_per_enterprise_yuan),
+        central_percent=percent_text(defaults.central_share),
+        eligible_categories=list(defaults.eligible_categories),
+        acceptance_deadline_months="3",
+        tolerance_yuan="1",
+    )
+    url = reverse("projects:pilot_rules", args=[cast.pilot.pk])
+    text = client(cast, "guangzhou").post(url, same).content.decode()
+    assert "没有修改任何规则" in text
+    assert not ProjectRules.objects.exists() and not rules_events()
