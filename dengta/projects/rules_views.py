@@ -22,6 +22,7 @@ from dengta.catalog.models import Category
 from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.decisions import require
 from dengta.core.events import shown_events
+from dengta.core.language import name_separator
 from dengta.core.models import Event
 from dengta.programmes.models import Pilot
 from dengta.projects import pages, permissions
@@ -54,7 +55,9 @@ def shown_value(name: str, value: Any) -> str:
         return f"{Decimal(str(value)):,.2f}"
     if name == "eligible_categories":
         known = [str(label) for code, label in Category.choices if code in value]
-        return "、".join(known + [str(code) for code in value if code not in Category.values]) or "—"
+        return (
+            name_separator().join(known + [str(code) for code in value if code not in Category.values]) or "—"
+        )
     if isinstance(value, bool):
         return str(_("是") if value else _("否"))
     return str(value)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from dengta.core import tallies
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
+from dengta.core.language import name_separator
 from dengta.core.notifications import notify
 from dengta.core.problems import Problem
 from dengta.core.workflows import run_transition
@@ -62,7 +63,7 @@ def clean_name(name: str) -> str:
 
 def hidden_message(codes: list[str]) -> str:
     return _("名称中有看不见的字符或改变文字方向的控制字符（%(codes)s），请删除后重新填写") % {
-        "codes": "、".join(codes)
+        "codes": name_separator().join(codes)
     }
 
 

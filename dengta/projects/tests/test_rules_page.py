@@ -138,6 +138,7 @@ def test_the_page_reads_in_english(cast: Cast) -> None:
     text = client(cast, "guangzhou", english=True).get(url).content.decode()
     assert "Project rules" in text and "Subsidy rate (%)" in text and "50% → 40%" in text
     assert "补贴比例" not in text and "修改理由" not in text
+    assert "、" not in text.split("<main", 1)[-1]  # the categories run with English commas
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from dengta.core.importing import header
 from dengta.core.importing.reading import Cell, FileRefused, Sheet
 from dengta.core.importing.rows import RowError, first_non_blank, is_blank_row, shown
 from dengta.core.importing.scope import ImportScope
+from dengta.core.language import name_separator
 from dengta.core.problems import Problem, gettext_noop
 from dengta.reference.models import Industry, Region
 from dengta.reference.sizing import normalise_industry_code
@@ -187,7 +188,7 @@ class RowValidator:
             fail("name", raw, NAME_TOO_LONG)
             return ""
         elif hidden := hidden_characters(name):
-            fail("name", raw, Problem("name_hidden", NAME_HIDDEN, {"codes": "、".join(hidden)}))
+            fail("name", raw, Problem("name_hidden", NAME_HIDDEN, {"codes": name_separator().join(hidden)}))
             return ""
         return name
 
