@@ -209,7 +209,7 @@ class ProjectRulesForm(forms.Form):
     eligible_categories = forms.MultipleChoiceField(
         label=_("可补贴的产品类别"),
         choices=Category.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": _("请至少选择一个可补贴的产品类别")},
     )
     acceptance_deadline_months = forms.IntegerField(
