@@ -96,7 +96,7 @@ def run_job(job_id: int) -> None:
     )
 
 
-def _run_in_thread(job_id: int) -> None:
+def _run_in_thread(job_id: int, delay: float = 0) -> None:
     def target() -> None:
         close_old_connections()
         try:
@@ -104,19 +104,31 @@ def _run_in_thread(job_id: int) -> None:
         finally:
             close_old_connections()
 
+    if delay > 0:
+        timer = threading.Timer(delay, target)
+        timer.name = f"dengta-job-{job_id}"
+        timer.daemon = True
+        timer.start()
+        return
     threading.Thread(target=target, name=f"dengta-job-{job_id}", daemon=True).start()
 
 
-def job_enqueue(job: Job) -> None:
+def job_enqueue(job: Job, *, delay: float = 0) -> None:
+    """Run the job after the commit: in a Celery worker, or in-process in the embedded default. ``delay``
+    (seconds) holds it back that long; the in-process test mode ("sync") runs it at once regardless."""
+
     def dispatch() -> None:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             if settings.DENGTA_EAGER_JOBS == "thread":
-                _run_in_thread(job.pk)
+                _run_in_thread(job.pk, delay)
             else:
                 run_job(job.pk)
             return
         from dengta.core.tasks import run_job_task
 
-        run_job_task.delay(job.pk)
+        if delay > 0:
+            run_job_task.apply_async((job.pk,), countdown=delay)
+        else:
+            run_job_task.delay(job.pk)
 
     transaction.on_commit(dispatch)

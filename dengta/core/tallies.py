@@ -53,13 +53,18 @@ class Topic:
     compute: Callable[[], Counts]
     # The kinds of change that alter the counts (names the writers pass to ``changed``).
     sources: frozenset[str]
+    # How long a refresh waits after the change that queued it, so that a stream of writes (payments at a
+    # few hundred a second) is counted once per interval instead of keeping a recount running all the time.
+    settle: timedelta = timedelta(0)
 
 
 _TOPICS: dict[str, Topic] = {}
 
 
-def register_topic(name: str, compute: Callable[[], Counts], *, sources: Iterable[str]) -> None:
-    _TOPICS[name] = Topic(name, compute, frozenset(sources))
+def register_topic(
+    name: str, compute: Callable[[], Counts], *, sources: Iterable[str], settle: timedelta = timedelta(0)
+) -> None:
+    _TOPICS[name] = Topic(name, compute, frozenset(sources), settle)
 
 
 def topic_names() -> list[str]:
@@ -126,12 +131,40 @@ def read(name: str, viewer: Viewer) -> Figures:
 
     A topic never computed (a database just migrated) is computed now, once, so figures are never missing.
     """
+    return read_parts(name, jurisdiction_parts(viewer))
+
+
+def region_parts(viewer: Viewer, path: str) -> tuple[list[str], list[str]] | None:
+    """The subtrees whose counts make up one region (its path, "" for the whole country) as the viewer may
+    see it: (added, subtracted) region paths, or None when the region is not the viewer's to see. Pure.
+
+    National staff see any region whole. Others see a region inside their jurisdiction (dengta.core.access:
+    under an included path and under no excluded one), less the excluded subtrees inside it (a province
+    without its 计划单列市); a region above or beside their jurisdiction is not theirs.
+    """
+    if not viewer.is_authenticated:
+        return None
+    if viewer.sees_all:
+        return [path], []
+    if not path or not viewer.covers_path(path):
+        return None
+    inside = [p for p in viewer.exclude_paths if p != path and p.startswith(path)]
+    return [path], _outermost(inside)
+
+
+def read_region(name: str, viewer: Viewer, path: str) -> Figures | None:
+    """The topic's counts for one region's subtree as the viewer may see it; None when it may not."""
+    parts = region_parts(viewer, path)
+    return None if parts is None else read_parts(name, parts)
+
+
+def read_parts(name: str, parts: tuple[list[str], list[str]] | None) -> Figures:
+    """The topic's counts over the subtrees ``parts`` names (``jurisdiction_parts``, ``region_parts``)."""
     state = TallyTopic.objects.filter(pk=name).first()
     if state is None or state.refreshed_at is None:
         refresh(name, only_if_never=True)
         state = TallyTopic.objects.get(pk=name)
     counts: Counter[str] = Counter()
-    parts = jurisdiction_parts(viewer)
     if parts is not None:
         added, subtracted = parts
         sign = {path_code(p) if p else NATIONAL: 1 for p in added}
@@ -309,9 +342,16 @@ def mark(names: Iterable[str]) -> None:
     """Record that the topics' data changed and enqueue one refresh per topic unless one is queued."""
     now = timezone.now()
     for name in sorted(set(names)):
-        if not TallyTopic.objects.filter(pk=name).update(changed_at=now):
-            TallyTopic.objects.get_or_create(pk=name, defaults={"changed_at": now})
         waiting = Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_PATIENCE)
-        # One UPDATE decides who enqueues: of two writers reporting at once, one claims the queue.
-        if TallyTopic.objects.filter(waiting, pk=name).update(queued_at=now):
-            job_enqueue(job_create(kind=REFRESH_JOB_KIND, actor=None, params={"topic": name}))
+        # One UPDATE decides who enqueues: of two writers reporting at once, one claims the queue. While a
+        # refresh waits in the queue, a change needs no mark: the writer that queued it marked the topic
+        # changed after the last refresh started, and the queued refresh will count this change too. So a
+        # stream of writes touches the topic's row once per refresh, not once per write.
+        claimed = TallyTopic.objects.filter(waiting, pk=name).update(changed_at=now, queued_at=now)
+        if not claimed:  # queued already, or a topic never counted nor marked (no row yet)
+            _row, claimed = TallyTopic.objects.get_or_create(
+                pk=name, defaults={"changed_at": now, "queued_at": now}
+            )
+        if claimed:
+            settle = _TOPICS[name].settle.total_seconds() if name in _TOPICS else 0
+            job_enqueue(job_create(kind=REFRESH_JOB_KIND, actor=None, params={"topic": name}), delay=settle)

@@ -217,11 +217,28 @@ def test_enqueue_dispatches_to_celery_when_not_eager(
 def test_enqueue_uses_a_thread_in_the_embedded_default(
     settings: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    threaded: list[int] = []
-    monkeypatch.setattr(jobs, "_run_in_thread", lambda job_id: threaded.append(job_id))
+    threaded: list[tuple[int, float]] = []
+    monkeypatch.setattr(jobs, "_run_in_thread", lambda job_id, delay=0: threaded.append((job_id, delay)))
     monkeypatch.setattr(jobs, "run_job", lambda job_id: pytest.fail("must not run inline"))
     settings.DENGTA_EAGER_JOBS = "thread"
     job = job_create(kind="tests.echo", actor=None, params={})
+    later = job_create(kind="tests.echo", actor=None, params={})
     with django_capture_on_commit_callbacks(execute=True):
         job_enqueue(job)
-    assert threaded == [job.pk]
+        job_enqueue(later, delay=2.5)
+    assert threaded == [(job.pk, 0), (later.pk, 2.5)]
+
+
+def test_a_delayed_job_waits_on_a_timer_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[tuple[float, bool]] = []
+
+    class Timer:
+        def __init__(self, interval: float, function: Any) -> None:
+            self.interval, self.name, self.daemon = interval, "", False
+
+        def start(self) -> None:
+            started.append((self.interval, self.daemon))
+
+    monkeypatch.setattr(jobs.threading, "Timer", Timer)
+    jobs._run_in_thread(1, delay=5.0)
+    assert started == [(5.0, True)]

@@ -198,6 +198,27 @@ def test_no_second_job_while_one_is_queued(widgets: Widgets, django_capture_on_c
     assert Job.objects.filter(kind=tallies.REFRESH_JOB_KIND, status=Job.Status.QUEUED).count() == 2
 
 
+def test_a_change_while_a_refresh_waits_writes_nothing_and_a_topic_s_settle_delays_its_job(
+    widgets: Widgets, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    tallies.refresh(TOPIC)
+    monkeypatch.setitem(
+        tallies._TOPICS,
+        TOPIC,
+        tallies.Topic(TOPIC, widgets.compute, frozenset({SOURCE}), settle=timedelta(seconds=7)),
+    )
+    delays: list[float] = []
+    monkeypatch.setattr(tallies, "job_enqueue", lambda job, delay=0: delays.append(delay))
+    tallies.mark({TOPIC})
+    first = TallyTopic.objects.get(pk=TOPIC)
+    assert first.is_stale and delays == [7.0]
+    with django_capture_on_commit_callbacks(execute=False):
+        tallies.mark({TOPIC})
+    # The queued refresh will count the second change: the row is as the first change left it.
+    assert TallyTopic.objects.get(pk=TOPIC).changed_at == first.changed_at
+    assert delays == [7.0]
+
+
 def test_the_job_table_keeps_only_the_latest_finished_refresh(
     widgets: Widgets, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -278,3 +299,29 @@ def test_a_branch_runs_from_the_nation_down_to_the_region() -> None:
     ]
     assert tallies.branch("") == [""]  # a region missing from the tree counts nationally only
     assert tallies.subtree_counts([("999999", "a", 2)], {}) == {("", "a"): 2}
+
+
+def test_a_region_is_read_whole_by_national_staff_and_inside_a_jurisdiction_only_by_others() -> None:
+    user = SimpleNamespace(is_authenticated=True)
+    national = Viewer(user=user, organization_id=1, include_paths=None)
+    province = Viewer(
+        user=user, organization_id=2, include_paths=("440000/",), exclude_paths=("440000/440300/",)
+    )
+    city = Viewer(user=user, organization_id=3, include_paths=("440000/440100/",))
+    assert tallies.region_parts(national, "") == ([""], [])
+    assert tallies.region_parts(national, "330000/") == (["330000/"], [])
+    # The province less the 计划单列市 it does not supervise; the city's own subtree whole.
+    assert tallies.region_parts(province, "440000/") == (["440000/"], ["440000/440300/"])
+    assert tallies.region_parts(province, "440000/440100/") == (["440000/440100/"], [])
+    assert tallies.region_parts(city, "440000/440100/440106/") == (["440000/440100/440106/"], [])
+    # Above, beside or excluded: not theirs.
+    for viewer, path in (
+        (province, ""),
+        (province, "440000/440300/"),
+        (province, "440000/440300/440305/"),
+        (province, "330000/"),
+        (city, "440000/"),
+        (city, "440000/440300/"),
+        (ANONYMOUS, ""),
+    ):
+        assert tallies.region_parts(viewer, path) is None, (viewer.organization_id, path)
