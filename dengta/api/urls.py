@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from dengta.api import assessment, calculators, projects, registry, views
+from dengta.api import assessment, calculators, dashboards, projects, registry, views
 from dengta.api.assessment.invitations import DiagnosisInvitationViewSet
 from dengta.api.catalog import insight as catalog_insight
 from dengta.api.catalog import products as catalog_products
@@ -43,6 +43,7 @@ urlpatterns = [
     path("v1/calculators/cost-split/", calculators.CostSplitView.as_view(), name="calculator-cost-split"),
     path("v1/calculators/gain-share/", calculators.GainShareView.as_view(), name="calculator-gain-share"),
     path("v1/pilots/<int:pk>/ledger/", projects.PilotLedgerView.as_view(), name="pilot-ledger"),
+    path("v1/dashboards/summary/", dashboards.SummaryView.as_view(), name="dashboard-summary"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -66,6 +66,8 @@ class Capability(StrEnum):
     EVALUATE_PROJECTS = "evaluate_projects"
     PAY_SUBSIDIES = "pay_subsidies"
     VIEW_LEDGER = "view_ledger"
+    # Dashboards and their figures (docs/dashboards.md)
+    VIEW_DASHBOARDS = "view_dashboards"
     # Oversight.
     VIEW_EVENTS = "view_events"
     # Reference data and the API documentation: everyone may read them; the staff, who work with the code

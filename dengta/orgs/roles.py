@@ -142,6 +142,7 @@ ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
     # The pilots' ledgers and reconciliation: the staff of the jurisdiction (the ministry's finance people
     # among them).
     Capability.VIEW_LEDGER: STAFF,
+    Capability.VIEW_DASHBOARDS: STAFF,
     # Oversight bodies read the event log; so does anyone holding the auditor platform role.
     Capability.VIEW_EVENTS: (
         _grant(OrgType.OVERSIGHT),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dengta.assessment.texts import list_separator
+from dengta.core import tallies
 from dengta.core.actors import Actor
 from dengta.core.events import record_event
 from dengta.core.language import in_english
@@ -38,6 +39,7 @@ from dengta.programmes.models import (
     Programme,
     ReviewMethod,
 )
+from dengta.programmes.tallies import PILOTS
 from dengta.reference.models import SubIndustry
 from dengta.registry.models import Enterprise, Provider
 
@@ -509,6 +511,7 @@ def application_approve(*, actor: Actor, application: Application, award_yuan: A
             "rules_version": parsed.version,
         },
     )
+    tallies.changed(PILOTS)
     return pilot
 
 

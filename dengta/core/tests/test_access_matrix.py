@@ -141,6 +141,7 @@ ROUTES: dict[str, Route] = {
     "verify:report": Route(public=True, sample="token"),
     "api:organization-list": Route(C.LIST_ORGANIZATIONS, api=True),
     "api:organization-detail": Route(api=True, sample="organization"),
+    "api:dashboard-summary": Route(C.VIEW_DASHBOARDS, api=True),
     "api:region-list": Route(C.VIEW_REFERENCE, api=True),
     "api:region-detail": Route(C.VIEW_REFERENCE, api=True, sample="region"),
     "api:industry-list": Route(C.VIEW_REFERENCE, api=True),

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 
+from dengta.core import tallies
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.programmes.models import Allocation, Pilot
@@ -37,6 +38,7 @@ from dengta.projects.models import (
     PaymentBatch,
     Project,
 )
+from dengta.projects.tallies import FUNDS
 
 ZERO = Decimal("0.00")
 # Which envelope pays which part of a project's subsidy: the central part from the retrofit envelope (≥ 80 %
@@ -93,6 +95,7 @@ def envelopes_open(*, actor: Actor, pilot: Pilot) -> list[Envelope]:
         scope_path=region.path if (region := pilot.authority.region) is not None else "",
         payload={kind: str(amount) for kind, amount in amounts.items()},
     )
+    tallies.changed(FUNDS)
     return envelopes
 
 
@@ -163,6 +166,7 @@ def commit(*, actor: Actor, project: Project) -> list[Funding]:
     for envelope, amount in wanted:
         if amount > 0:
             Envelope.objects.filter(pk=envelope.pk).update(committed_yuan=F("committed_yuan") + amount)
+    tallies.changed(FUNDS)
     return funding
 
 
@@ -190,6 +194,7 @@ def release(*, actor: Actor, project: Project, memo: str) -> Decimal:
         released += left
     if released:
         _event(actor, "ledger.released", project, {"amount": str(released)})
+        tallies.changed(FUNDS)
     return released
 
 
@@ -259,6 +264,7 @@ def pay(*, actor: Actor, project: Project, idempotency_key: str, batch: PaymentB
     for row in due:
         Envelope.objects.filter(pk=row.envelope_id).update(paid_yuan=F("paid_yuan") + row.committed_yuan)
         total += row.committed_yuan
+    tallies.changed(FUNDS)
     return Paid(project, total, replayed=False)
 
 
@@ -324,6 +330,7 @@ def reverse(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
         scope_path=region.path if (region := pilot.authority.region) is not None else "",
         payload={"entry": entry.pk, "kind": entry.kind, "amount": str(amount), "reason": text},
     )
+    tallies.changed(FUNDS)
     return reversal
 
 
