@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dengta.catalog",
     "dengta.programmes",
     "dengta.projects",
+    "dengta.cases",
     "dengta.analytics",
     "dengta.api",
     "dengta.demo",

@@ -66,6 +66,11 @@ class Capability(StrEnum):
     EVALUATE_PROJECTS = "evaluate_projects"
     PAY_SUBSIDIES = "pay_subsidies"
     VIEW_LEDGER = "view_ledger"
+    # Lighthouse cases (docs/cases.md)
+    VIEW_CASES = "view_cases"
+    WRITE_CASES = "write_cases"
+    REVIEW_CASES = "review_cases"
+    CONSENT_TO_CASES = "consent_to_cases"
     # Dashboards and their figures (docs/dashboards.md)
     VIEW_DASHBOARDS = "view_dashboards"
     # Oversight.

@@ -143,6 +143,15 @@ ROLE_TABLE: dict[Capability, tuple[Grant, ...]] = {
     # among them).
     Capability.VIEW_LEDGER: STAFF,
     Capability.VIEW_DASHBOARDS: STAFF,
+    # Cases: the pilot's authority and the project's provider write them, the programme writers review them,
+    # the enterprise says whether it may be named (docs/cases.md).
+    Capability.VIEW_CASES: (Grant(STAFF_ORG_TYPES), _grant(OrgType.PROVIDER), _grant(OrgType.ENTERPRISE)),
+    Capability.WRITE_CASES: (
+        _grant(OrgType.AUTHORITY, roles=WRITING_ROLES),
+        _grant(OrgType.PROVIDER, roles=WRITING_ROLES),
+    ),
+    Capability.REVIEW_CASES: PROGRAMME_WRITERS,
+    Capability.CONSENT_TO_CASES: (_grant(OrgType.ENTERPRISE, roles=WRITING_ROLES),),
     # Oversight bodies read the event log; so does anyone holding the auditor platform role.
     Capability.VIEW_EVENTS: (
         _grant(OrgType.OVERSIGHT),

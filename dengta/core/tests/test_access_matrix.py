@@ -377,6 +377,17 @@ ROUTES: dict[str, Route] = {
     "projects:ledger_entry_reverse": Route(C.PAY_SUBSIDIES, sample="ledger_entry", post=True),
     "projects:payment_batch_pay": Route(C.PAY_SUBSIDIES, post=True),
     "projects:payment_batch_xlsx": Route(C.VIEW_LEDGER, sample="payment_batch"),
+    "cases:public_list": Route(public=True),
+    "cases:public_detail": Route(public=True, sample="missing"),
+    "cases:public_pdf": Route(public=True, sample="missing"),
+    "cases:work_list": Route(C.VIEW_CASES),
+    "cases:work_detail": Route(C.VIEW_CASES, sample="missing"),
+    "cases:generate": Route(C.WRITE_CASES, sample="missing_project", post=True),
+    "cases:submit": Route(C.WRITE_CASES, sample="missing", post=True),
+    "cases:publish": Route(C.REVIEW_CASES, sample="missing", post=True),
+    "cases:return": Route(C.REVIEW_CASES, sample="missing", post=True),
+    "cases:take_down": Route(C.REVIEW_CASES, sample="missing", post=True),
+    "cases:consent": Route(C.CONSENT_TO_CASES, sample="missing", post=True),
 }
 
 
@@ -466,6 +477,7 @@ def samples(world: Any) -> dict[str, Sample]:
         "region": Sample({"code": "440106"}, lambda viewer: True),
         "industry": Sample({"code": "C3670"}, lambda viewer: True),
         "missing": Sample({"pk": missing}, lambda viewer: False),
+        "missing_project": Sample({"project": missing}, lambda viewer: False),
         "missing_code": Sample({"code": "NO-SUCH-CODE"}, lambda viewer: False),
         "missing_step": Sample({"pk": missing, "step": 0}, lambda viewer: False),
         "missing_evidence": Sample({"pk": scored.pk, "evidence_pk": missing}, lambda viewer: False),
