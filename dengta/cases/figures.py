@@ -226,7 +226,14 @@ def _points(facts: AssessmentFacts | None) -> dict[str, str]:
 def derive(source: CaseInput) -> CaseFigures:
     """The case's figures from its source: every number the case shows comes from here."""
     t0, t1 = source.t0, source.t1
-    scored = sorted(set(t1.scenario_levels) | set(source.project_scenarios))
+    # The project's own scenarios first, in its order, then every other scenario whose level rose.
+    risen = sorted(
+        code
+        for code in t1.scenario_levels
+        if code not in source.project_scenarios
+        and t0 is not None
+        and t1.scenario_levels.get(code, 0) > t0.scenario_levels.get(code, 0)
+    )
     scenarios = [
         Scenario(
             code=code,
@@ -234,9 +241,7 @@ def derive(source: CaseInput) -> CaseFigures:
             before=None if t0 is None else t0.scenario_levels.get(code),
             after=t1.scenario_levels.get(code, 0),
         )
-        for code in scored
-        if code in source.project_scenarios
-        or (t0 is not None and t1.scenario_levels.get(code, 0) > t0.scenario_levels.get(code, 0))
+        for code in [*dict.fromkeys(source.project_scenarios), *risen]
     ]
     share = ""
     if source.contract_yuan > 0:

@@ -123,6 +123,16 @@ class Case(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def status_kind(self) -> str:
+        """The status colour of the state (UI.md: grey draft, blue in review, green done, orange action)."""
+        return {
+            CaseState.DRAFT: "draft",
+            CaseState.SUBMITTED: "submitted",
+            CaseState.PUBLISHED: "approved",
+            CaseState.RETURNED: "action",
+        }.get(CaseState(self.state), "draft")
+
     def event_place(self) -> dict[str, Any]:
         """Where the case's events are written: the project's place (provider, enterprise's region)."""
         return self.project.event_place()

@@ -186,7 +186,11 @@ def kpi_rows(f: CaseFigures) -> list[dict[str, Any]]:
                 "before": before,
                 "after": after,
                 "change": f"{k.change_pct}%" if k.change_pct else "—",
-                "improved": k.improved,
+                # Coloured only when it moved: green when better, red when worse (for energy and cost per
+                # revenue, lower is better).
+                "tone": ""
+                if not k.change_pct or Decimal(k.change_pct) == 0
+                else ("good" if k.improved else "bad"),
             }
         )
     return rows

@@ -134,7 +134,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     ),
     NavItem(_("案例工作台"), "cases:work_list", "lightbulb", Capability.VIEW_CASES, prefix="/cases/work/"),
     NavItem(_("产品目录"), "catalog:catalogue", "grid", Capability.USE_WORKBENCH),
-    NavItem(_("小灯塔案例"), "cases:public_list", "lighthouse", Capability.USE_WORKBENCH),
+    NavItem(_("小灯塔案例"), "cases:public_list", "award", Capability.USE_WORKBENCH),
     NavItem(
         _("批量导入企业"),
         "registry:import_start",

@@ -15,6 +15,7 @@ from django.db import transaction
 from dengta.core.events import record_event
 from dengta.demo import generate
 from dengta.demo.assessments import seed_assessments
+from dengta.demo.cases import seed_cases
 from dengta.demo.catalog import seed_catalog
 from dengta.demo.models import DemoRun
 from dengta.demo.programmes import seed_programmes
@@ -485,6 +486,7 @@ def seed(scale_raw: str, seed: int, say: Callable[[str], None]) -> DemoRun:
         say(programmes.line())
         projects = seed_projects(seed)
         say(projects.line())
+        say(seed_cases(seed).line())
         run = DemoRun.objects.create(
             scale=scale.label, seed=seed, enterprises=enterprises, providers=providers
         )

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dengta.cases.models import Case
 from dengta.core.events import verify_chain
 from dengta.core.models import Event
 from dengta.demo.programmes import seed_programmes
@@ -247,6 +248,7 @@ def _wipe_projects() -> None:
                 "ALTER TABLE projects_ledgerentry DISABLE TRIGGER projects_ledgerentry_append_only"
             )
     for model in (
+        Case,
         LedgerEntry,
         Funding,
         Envelope,
@@ -313,3 +315,15 @@ def test_the_clock_refuses_bad_moments_and_always_restores():
         assert timezone.localdate().isoformat() == "2023-07-01"
         raise KeyError("a failing step")
     assert timezone.now is real
+
+
+def test_every_accepted_project_has_a_case_written_through_the_services(seeded: list[str]):
+    from dengta.cases.sources import ACCEPTED_STATES
+    from dengta.projects.models import Project
+
+    line = next(m for m in seeded if m.startswith("cases:"))
+    accepted = Project.objects.filter(state__in=ACCEPTED_STATES).count()
+    assert Case.objects.count() == accepted, line
+    assert Event.objects.filter(verb="case.generated").count() == accepted
+    for case in Case.objects.filter(state="published"):
+        assert case.anonymised or case.consent == "given"
