@@ -45,3 +45,13 @@ class ReasonForm(forms.Form):
         max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
     )
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("典型模式概述"),
+        required=False,
+        max_length=MAX_TEXT,
+        help_text=_("这一细分行业的企业可以照着做的路径：先改什么、用什么、要注意什么"),
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+    )

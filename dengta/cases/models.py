@@ -136,3 +136,21 @@ class Case(TimeStampedModel):
     def event_place(self) -> dict[str, Any]:
         """Where the case's events are written: the project's place (provider, enterprise's region)."""
         return self.project.event_place()
+
+
+class TypicalModelSummary(TimeStampedModel):
+    """The editable summary of a sub-industry's typical model (典型模式): the ministry's words beside the
+    figures computed from the published cases (dengta.cases.typical), which are never stored."""
+
+    sub_industry = models.OneToOneField(
+        "reference.SubIndustry", on_delete=models.PROTECT, related_name="+", verbose_name=_("细分行业")
+    )
+    summary = models.TextField(_("典型模式概述"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("典型模式概述")
+        verbose_name_plural = _("典型模式概述")
+
+    def __str__(self) -> str:
+        return str(self.sub_industry_id)

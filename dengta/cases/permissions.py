@@ -95,3 +95,12 @@ def can_consent(viewer: Viewer, case: Case) -> Decision:
     if not viewer.can(Capability.CONSENT_TO_CASES) or enterprise.organization_id != viewer.organization_id:
         return Decision.deny(_("只有案例所属企业可以决定是否署名"))
     return Decision.allow("")
+
+
+def can_edit_typical_summary(viewer: Viewer) -> Decision:
+    """The ministry's programme staff select and describe typical models (PRODUCT.md, programme staff)."""
+    if refused := _signed_in(viewer):
+        return refused
+    if viewer.can(Capability.REVIEW_CASES) and viewer.sees_all:
+        return Decision.allow("")
+    return Decision.deny(_("只有部委试点管理人员可以编写典型模式概述"))

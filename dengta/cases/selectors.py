@@ -18,10 +18,11 @@ from dengta.cases import figures as pure
 from dengta.cases.figures import CaseFigures
 from dengta.cases.models import Case, CaseQuerySet, CaseState
 from dengta.cases.sources import ACCEPTED_STATES
+from dengta.cases.typical import TypicalModel, typical_model
 from dengta.core.access import Viewer
 from dengta.programmes.documents import level_name, yuan_text
 from dengta.projects.models import Project
-from dengta.reference.models import Region
+from dengta.reference.models import Region, SubIndustry
 
 KPI_NAMES = {
     "equipment_digital_rate": gettext_lazy("设备数字化率"),
@@ -238,3 +239,25 @@ def case_context(case: Case, f: CaseFigures) -> dict[str, Any]:
         ],
         "published": case.state == CaseState.PUBLISHED,
     }
+
+
+# ------------------------------------------------------------------------------------------ typical models
+
+
+def typical_model_of(sub_industry: SubIndustry) -> tuple[TypicalModel, list[Case]]:
+    """The sub-industry's typical model from its published cases, and the cases (newest first)."""
+    cases = list(published_cases().filter(sub_industry=sub_industry).order_by("-published_at", "-pk"))
+    return typical_model([stored_figures(case) for case in cases]), cases
+
+
+def typical_models() -> list[tuple[SubIndustry, TypicalModel]]:
+    """Every sub-industry with a published case and its model, those with most cases first."""
+    by_sub_industry: dict[str, list[CaseFigures]] = {}
+    for case in published_cases().exclude(sub_industry=None):
+        by_sub_industry.setdefault(str(case.sub_industry_id), []).append(stored_figures(case))
+    found = SubIndustry.objects.in_bulk(list(by_sub_industry))
+    rows = [
+        (found[code], typical_model(figures)) for code, figures in by_sub_industry.items() if code in found
+    ]
+    rows.sort(key=lambda row: (-row[1].cases, row[0].name))
+    return rows

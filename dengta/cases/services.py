@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from dengta.cases import workflows
 from dengta.cases.figures import CaseFigures
-from dengta.cases.models import Case, Consent
+from dengta.cases.models import Case, Consent, TypicalModelSummary
 from dengta.cases.sources import NotAccepted, derived, province_of, sub_industry_of
 from dengta.core.actors import Actor, actor_id
 from dengta.core.events import record_event
 from dengta.core.workflows import TransitionRefused, run_transition
 from dengta.projects.models import Project
+from dengta.reference.models import SubIndustry
 
 NARRATIVE = ("title", "problem", "solution", "results", "lessons")
 MAX_TEXT = 5000
@@ -272,3 +273,28 @@ def case_take_down(*, actor: Actor, case: Case, reason: str) -> Case:
         payload={"reason": text},
         **locked.event_place(),
     )
+
+
+@transaction.atomic
+def typical_summary_set(*, actor: Actor, sub_industry: SubIndustry, summary: str) -> TypicalModelSummary:
+    """Write the summary of a sub-industry's typical model (the figures beside it are computed)."""
+    text = (summary or "").strip()
+    if len(text) > MAX_TEXT:
+        raise ValidationError({"summary": [_("最多 %(n)s 个字") % {"n": MAX_TEXT}]})
+    row = TypicalModelSummary.objects.select_for_update().filter(sub_industry=sub_industry).first()
+    before = row.summary if row is not None else ""
+    if row is not None and before == text:
+        return row
+    if row is None:
+        row = TypicalModelSummary(sub_industry=sub_industry, updated_by_id=actor_id(actor))
+    row.summary = text
+    row.updated_by_id = actor_id(actor)
+    row.full_clean()
+    row.save()
+    record_event(
+        actor=actor,
+        verb="typical_model.summary_changed",
+        target=row,
+        payload={"sub_industry": sub_industry.pk, "before": before, "after": text},
+    )
+    return row

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.public_list, name="public_list"),
     path("<int:pk>/", views.public_detail, name="public_detail"),
     path("<int:pk>/pdf/", views.public_pdf, name="public_pdf"),
+    path("models/", views.model_list, name="model_list"),
+    path("models/<slug:code>/", views.model_detail, name="model_detail"),
+    path("models/<slug:code>/summary/", views.model_summary, name="model_summary"),
     # Workbench (signed in).
     path("work/", views.work_list, name="work_list"),
     path("work/<int:pk>/", views.work_detail, name="work_detail"),

@@ -12,4 +12,5 @@ VERBS = {
     "case.published": _("案例已发布"),
     "case.returned": _("案例已退回修改"),
     "case.taken_down": _("案例已撤下"),
+    "typical_model.summary_changed": _("典型模式概述已修改"),
 }

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from dengta.assessment.views.exports import PDF, content_disposition
 from dengta.cases import pdf, permissions, selectors, services
-from dengta.cases.forms import CaseForm, ReasonForm
-from dengta.cases.models import Case
+from dengta.cases.forms import CaseForm, ReasonForm, SummaryForm
+from dengta.cases.models import Case, TypicalModelSummary
+from dengta.cases.typical import MIN_CASES
 from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.decisions import require
 from dengta.core.events import shown_events
@@ -297,3 +298,67 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request, case, lambda: services.case_consent(actor=request.user, case=case, given=given), done
     )
+
+
+# ------------------------------------------------------------------------------------------ typical models
+
+
+@require_safe
+def model_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "rows": selectors.typical_models(),
+        "min_cases": MIN_CASES,
+        "crumbs": [(_("小灯塔案例"), reverse("cases:public_list")), (_("典型模式"), "")],
+        "page_title": _("典型模式"),
+        "body": "cases/_model_list.html",
+    }
+    return _cached(request, render(request, "cases/_public_page.html", context))
+
+
+@require_safe
+def model_detail(request: HttpRequest, code: str) -> HttpResponse:
+    sub_industry = get_object_or_404(SubIndustry, code=code)
+    model, cases = selectors.typical_model_of(sub_industry)
+    if not cases:
+        raise Http404
+    summary = TypicalModelSummary.objects.filter(sub_industry=sub_industry).first()
+    can_edit = permissions.can_edit_typical_summary(request_viewer(request))
+    context = {
+        "sub_industry": sub_industry,
+        "model": model,
+        "rows": [(case, selectors.public_figures(case)) for case in cases],
+        "summary": summary,
+        "min_cases": MIN_CASES,
+        "can_edit": bool(can_edit),
+        "form": SummaryForm(initial={"summary": summary.summary if summary else ""}),
+        "crumbs": [
+            (_("小灯塔案例"), reverse("cases:public_list")),
+            (_("典型模式"), reverse("cases:model_list")),
+            (sub_industry.display_name, ""),
+        ],
+        "page_title": _("%(name)s典型模式") % {"name": sub_industry.display_name},
+        "body": "cases/_model_detail.html",
+    }
+    return _cached(request, render(request, "cases/_public_page.html", context))
+
+
+@login_required
+@require_POST
+def model_summary(request: HttpRequest, code: str) -> HttpResponse:
+    sub_industry = get_object_or_404(SubIndustry, code=code)
+    require(permissions.can_edit_typical_summary(request_viewer(request)))
+    form = SummaryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.typical_summary_set(
+                actor=request.user, sub_industry=sub_industry, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as error:
+            pages.say_errors(request, error)
+        else:
+            messages.success(request, _("典型模式概述已保存"))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
+    return redirect("cases:model_detail", code=sub_industry.code)

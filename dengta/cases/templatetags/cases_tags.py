@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -26,3 +27,12 @@ def band(text: str) -> str:
 @register.filter
 def yuan(value: Any) -> str:
     return yuan_text(value)
+
+
+@register.filter
+def plain(value: Any) -> str:
+    """A median without trailing zeros ("2", "1.5", "65.25"), or "—" when there is none."""
+    if value is None or value == "":
+        return "—"
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
