@@ -24,6 +24,7 @@ urlpatterns = [
     path("programmes/", include("dengta.programmes.urls")),
     path("projects/", include("dengta.projects.urls")),
     path("cases/", include("dengta.cases.urls")),
+    path("dashboards/", include("dengta.analytics.urls")),
     # The public verification page of issued reports, short so the printed URL and QR code stay small.
     path("v/", include("dengta.assessment.views.verification")),
     path("api/", include("dengta.api.urls")),

@@ -132,6 +132,9 @@ NAVIGATION: tuple[NavItem, ...] = (
         Capability.VIEW_CONCENTRATION,
         prefix="/catalog/concentration",
     ),
+    NavItem(
+        _("统计看板"), "analytics:dashboard", "bar-chart", Capability.VIEW_DASHBOARDS, prefix="/dashboards/"
+    ),
     NavItem(_("案例工作台"), "cases:work_list", "lightbulb", Capability.VIEW_CASES, prefix="/cases/work/"),
     NavItem(_("产品目录"), "catalog:catalogue", "grid", Capability.USE_WORKBENCH),
     NavItem(_("小灯塔案例"), "cases:public_list", "award", Capability.USE_WORKBENCH),

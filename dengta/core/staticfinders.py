@@ -26,6 +26,10 @@ VENDOR_FILES: dict[str, str] = {
     "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2": "bootstrap-icons/font/fonts/bootstrap-icons.woff2",
     "vendor/bootstrap-icons/fonts/bootstrap-icons.woff": "bootstrap-icons/font/fonts/bootstrap-icons.woff",
     "vendor/echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+    # The map of China with every province, 台湾, 香港 and 澳门 (as a standard map shows the territory) from
+    # Apache ECharts 4.9.0 (map/json/china.json), the last release that shipped maps; installed under the
+    # alias echarts-map-data. ECharts draws the 南海诸岛 inset for the map it registers as "china".
+    "vendor/echarts-map/china.json": "echarts-map-data/map/json/china.json",
 }
 
 

@@ -158,6 +158,39 @@ def read_region(name: str, viewer: Viewer, path: str) -> Figures | None:
     return None if parts is None else read_parts(name, parts)
 
 
+def read_many(name: str, parts_by_key: Mapping[str, tuple[list[str], list[str]]]) -> dict[str, Figures]:
+    """``read_parts`` for several sets of subtrees at once (the children of a region on a dashboard):
+    one query for all their rows."""
+    state = TallyTopic.objects.filter(pk=name).first()
+    if state is None or state.refreshed_at is None:
+        refresh(name, only_if_never=True)
+        state = TallyTopic.objects.get(pk=name)
+    codes = {
+        path_code(p) if p else NATIONAL
+        for added, subtracted in parts_by_key.values()
+        for p in (*added, *subtracted)
+    }
+    by_code: dict[str, Counter[str]] = {}
+    rows = RegionTally.objects.filter(topic_id=name, region_code__in=codes).values_list(
+        "region_code", "bucket", "count"
+    )
+    for region_code, bucket, n in rows:
+        by_code.setdefault(region_code, Counter())[bucket] += n
+    found: dict[str, Figures] = {}
+    for key, (added, subtracted) in parts_by_key.items():
+        counts: Counter[str] = Counter()
+        for path in added:
+            counts.update(by_code.get(path_code(path) if path else NATIONAL, Counter()))
+        for path in subtracted:
+            counts.subtract(by_code.get(path_code(path), Counter()))
+        found[key] = Figures(
+            counts={b: n for b, n in counts.items() if n},
+            refreshed_at=state.refreshed_at,
+            stale=state.is_stale,
+        )
+    return found
+
+
 def read_parts(name: str, parts: tuple[list[str], list[str]] | None) -> Figures:
     """The topic's counts over the subtrees ``parts`` names (``jurisdiction_parts``, ``region_parts``)."""
     state = TallyTopic.objects.filter(pk=name).first()

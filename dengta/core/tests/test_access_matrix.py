@@ -377,6 +377,7 @@ ROUTES: dict[str, Route] = {
     "projects:ledger_entry_reverse": Route(C.PAY_SUBSIDIES, sample="ledger_entry", post=True),
     "projects:payment_batch_pay": Route(C.PAY_SUBSIDIES, post=True),
     "projects:payment_batch_xlsx": Route(C.VIEW_LEDGER, sample="payment_batch"),
+    "analytics:dashboard": Route(C.VIEW_DASHBOARDS),
     "cases:public_list": Route(public=True),
     "cases:public_detail": Route(public=True, sample="missing"),
     "cases:public_pdf": Route(public=True, sample="missing"),

@@ -51,15 +51,57 @@
       };
     }
   };
+  // The dashboard's charts (dengta/analytics): the country's provinces on the map of China (the 南海诸岛
+  // inset is drawn by ECharts for the map named "china"), the 规上 share at 二级+ against the 90 % target,
+  // and the money by region. Values come from the page; the tables below each chart carry the numbers.
+  function bars(categories, series, unit, extra) {
+    var option = {
+      tooltip: { trigger: "axis" },
+      legend: series.length > 1 ? { top: 0 } : undefined,
+      grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 16, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 8 ? 45 : 0 } },
+      yAxis: { type: "value", name: unit },
+      series: series.map(function (s) { return { name: s.name, type: "bar", data: s.values, barMaxWidth: 48 }; })
+    };
+    if (extra) { extra(option); }
+    return option;
+  }
+  renderers.shareBars = function (data) {
+    var share = data.share;
+    return bars(share.categories, [{ name: "%", values: share.values }], "%", function (option) {
+      option.yAxis.max = 100;
+      option.series[0].markLine = { symbol: "none", lineStyle: { color: "#c0262d", type: "dashed" },
+        label: { formatter: share.target_label, position: "insideEndTop" }, data: [{ yAxis: share.target }] };
+    });
+  };
+  renderers.moneyBars = function (data) {
+    return bars(data.money.categories, data.money.series, data.money.unit);
+  };
+  renderers.chinaMap = function (data, el) {
+    var map = data.map;
+    var max = Math.max.apply(null, map.values.map(function (v) { return v.value || 0; }).concat([1]));
+    return fetch(el.dataset.map).then(function (response) { return response.json(); }).then(function (json) {
+      window.echarts.registerMap("china", json);
+      return {
+        tooltip: { trigger: "item", formatter: function (p) { return p.name + (p.value === p.value && p.value !== undefined ? "：" + p.value : ""); } },
+        visualMap: { min: 0, max: max, left: 8, bottom: 8, calculable: false, text: [String(max), "0"], inRange: { color: ["#e8f1fb", "#1d4f91"] } },
+        series: [{ type: "map", map: "china", nameProperty: "id", nameMap: map.codes, data: map.values, roam: false,
+                   name: map.title, emphasis: { label: { show: false } }, select: { disabled: true } }]
+      };
+    });
+  };
   window.dengtaLevelColours = levels;
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var source = document.getElementById(el.dataset.source);
       var render = renderers[el.dataset.chart];
       if (!source || !render) { return; }
-      var chart = window.echarts.init(el, "dengta", { renderer: "svg" });
-      chart.setOption(render(JSON.parse(source.textContent), el));
-      el.dataset.rendered = "1";
+      // The dashboard draws on canvas (many shapes on the map); the reports in SVG (crisp when printed).
+      var chart = window.echarts.init(el, "dengta", { renderer: el.dataset.chart === "radar" ? "svg" : "canvas" });
+      Promise.resolve(render(JSON.parse(source.textContent), el)).then(function (option) {
+        chart.setOption(option);
+        el.dataset.rendered = "1";
+      });
       window.addEventListener("resize", function () { chart.resize(); });
     });
   });

@@ -1,0 +1,122 @@
+"""What the dashboard page shows for a scope (dengta.analytics.selectors.Scope): the region's headline
+figures and those of each child region inside the viewer's jurisdiction (the provinces for the country,
+the cities for a province, the districts for a city), all read from the per-region tallies in a handful of
+queries (dengta.analytics.summary.summaries_for), never from the raw tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dengta.analytics.selectors import Scope
+from dengta.analytics.summary import Summary, summaries_for
+from dengta.core.access import Viewer
+from dengta.core.tallies import region_parts
+from dengta.reference.models import Region
+
+TARGET_SHARE = Decimal("0.90")  # DOMAIN.md 2.1: 90 % of the 规上 pilot enterprises at 二级 or above
+
+
+@dataclass(frozen=True)
+class Row:
+    region: Region
+    figures: Summary
+
+    @property
+    def share_pct(self) -> Decimal | None:
+        share = self.figures.pilot_gs_share
+        return None if share is None else (share * 100).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    figures: Summary
+    rows: list[Row]
+    trail: list[Region]  # the regions above the scope's, inside the viewer's jurisdiction, outermost first
+
+    @property
+    def national(self) -> bool:
+        return self.scope.region is None
+
+    @property
+    def share_pct(self) -> Decimal | None:
+        share = self.figures.pilot_gs_share
+        return None if share is None else (share * 100).quantize(Decimal("0.1"))
+
+
+def children(viewer: Viewer, region: Region | None) -> list[tuple[Region, tuple[list[str], list[str]]]]:
+    """The child regions the viewer may see, each with the subtrees its figures are read from."""
+    qs = (
+        Region.objects.filter(parent=region)
+        if region is not None
+        else Region.objects.filter(parent__isnull=True)
+    )
+    found = []
+    for child in qs.order_by("code"):
+        parts = region_parts(viewer, child.path)
+        if parts is not None:
+            found.append((child, parts))
+    return found
+
+
+def trail(viewer: Viewer, region: Region | None) -> list[Region]:
+    if region is None:
+        return []
+    codes = [p for p in region.path.split("/") if p][:-1]
+    above = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [above[c] for c in codes if c in above and region_parts(viewer, above[c].path) is not None]
+
+
+def dashboard(viewer: Viewer, scope: Scope) -> Dashboard:
+    kids = children(viewer, scope.region)
+    parts_by_key: dict[str, tuple[list[str], list[str]]] = {"": scope.parts}
+    parts_by_key.update({child.code: parts for child, parts in kids})
+    figures = summaries_for(parts_by_key, suffix=scope.suffix)
+    rows = [Row(child, figures[child.code]) for child, _parts in kids]
+    return Dashboard(scope=scope, figures=figures[""], rows=rows, trail=trail(viewer, scope.region))
+
+
+def chart_data(board: Dashboard) -> dict[str, Any]:
+    """The charts' data (rendered by dengta/static/dengta/js/charts.js): the map of the country's
+    provinces, the money by child region and the 规上 share at 二级+ against the target."""
+    # The bars show the regions with pilots (the country has 34 provinces; most cities none): the table
+    # lists every region.
+    active = [row for row in board.rows if row.figures.pilot_enterprises or row.figures.allocated_yuan]
+    names = [row.region.display_name for row in active]
+    return {
+        "map": {
+            "title": _("试点企业数"),
+            "codes": {row.region.code: row.region.display_name for row in board.rows},
+            "values": [
+                {"name": row.region.display_name, "value": row.figures.pilot_enterprises}
+                for row in board.rows
+            ],
+        }
+        if board.national
+        else None,
+        "money": {
+            "categories": names,
+            "series": [
+                {
+                    "name": _("下达"),
+                    "values": [float(row.figures.allocated_yuan) / 10000 for row in board.rows],
+                },
+                {
+                    "name": _("已承诺"),
+                    "values": [float(row.figures.committed_yuan) / 10000 for row in board.rows],
+                },
+                {"name": _("已拨付"), "values": [float(row.figures.paid_yuan) / 10000 for row in board.rows]},
+            ],
+            "unit": _("万元"),
+        },
+        "share": {
+            "categories": names,
+            "values": [None if row.share_pct is None else float(row.share_pct) for row in active],
+            "target": float(TARGET_SHARE * 100),
+            "target_label": _("目标 90%"),
+        },
+    }
