@@ -12,6 +12,8 @@ urlpatterns = [
     path("models/", views.model_list, name="model_list"),
     path("models/<slug:code>/", views.model_detail, name="model_detail"),
     path("models/<slug:code>/summary/", views.model_summary, name="model_summary"),
+    # Enterprises like you (signed in): the cases nearest to an enterprise the viewer sees.
+    path("like/<int:pk>/", views.similar, name="similar"),
     # Workbench (signed in).
     path("work/", views.work_list, name="work_list"),
     path("work/<int:pk>/", views.work_detail, name="work_detail"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from dengta.assessment.views.exports import PDF, content_disposition
-from dengta.cases import pdf, permissions, selectors, services
+from dengta.cases import pdf, permissions, recommend, selectors, services
 from dengta.cases.forms import CaseForm, ReasonForm, SummaryForm
 from dengta.cases.models import Case, TypicalModelSummary
 from dengta.cases.typical import MIN_CASES
@@ -32,6 +32,7 @@ from dengta.core.models import Event
 from dengta.projects import pages
 from dengta.projects.models import Project
 from dengta.reference.models import Region, SubIndustry
+from dengta.registry.models import Enterprise
 
 CACHE_SECONDS = 300
 LEVELS = [
@@ -362,3 +363,22 @@ def model_summary(request: HttpRequest, code: str) -> HttpResponse:
             for message in field_errors:
                 messages.error(request, str(message))
     return redirect("cases:model_detail", code=sub_industry.code)
+
+
+# --------------------------------------------------------------------------------------- enterprises like you
+
+
+@login_required
+@require_safe
+def similar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published cases nearest to one enterprise (dengta.cases.recommend), for the enterprise itself and
+    for the staff planning a pool who see it."""
+    viewer = request_viewer(request)
+    require(permissions.can_view_cases(viewer))
+    found = get_visible_or_404(Enterprise.objects.select_related("region"), viewer, pk=pk)
+    context = {
+        "enterprise": found,
+        "similar": recommend.similar_cases(found),
+        "crumbs": [(_("小灯塔案例"), reverse("cases:public_list")), (_("与您相似的案例"), "")],
+    }
+    return render(request, "cases/similar.html", context)

@@ -125,3 +125,25 @@ def test_the_return_needs_a_reason(retrofit: Cast, case: Case) -> None:
     assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
     city.post(reverse("cases:return", args=[case.pk]), {"reason": "请补充成效"})
     assert Case.objects.get(pk=case.pk).state == CaseState.RETURNED
+
+
+def test_enterprises_like_you_page_and_home_panel(retrofit: Cast, case: Case) -> None:
+    from dengta.cases.tests.test_recommend import assess
+    from dengta.cases.tests.test_recommend import publish as publish_named
+
+    neighbour = retrofit.world.registered.tianhe
+    assess(retrofit, neighbour)
+    publish_named(retrofit, case)
+    url = reverse("cases:similar", args=[neighbour.pk])
+    page = client(retrofit, "guangzhou").get(url)
+    assert page.status_code == 200
+    assert [s.case.pk for s in page.context["similar"]] == [case.pk]
+    body = page.content.decode()
+    assert case.title in body and "相似度" in body and "同属" in body
+    assert client(retrofit, "zhejiang").get(url).status_code == 404
+    assert client(retrofit, "expert").get(url).status_code == 403
+    # The case's own enterprise is not offered its own case; its home shows the panel.
+    home = client(retrofit, "enterprise").get(reverse("core:home")).content.decode()
+    assert "与您相似的小灯塔案例" in home
+    own = client(retrofit, "enterprise").get(reverse("cases:similar", args=[retrofit.enterprise.pk]))
+    assert own.status_code == 200 and own.context["similar"] == []

@@ -384,6 +384,7 @@ ROUTES: dict[str, Route] = {
     "cases:model_list": Route(public=True),
     "cases:model_detail": Route(public=True, sample="missing_code"),
     "cases:model_summary": Route(C.REVIEW_CASES, sample="missing_code", post=True),
+    "cases:similar": Route(C.VIEW_CASES, sample="enterprise"),
     "cases:work_list": Route(C.VIEW_CASES),
     "cases:work_detail": Route(C.VIEW_CASES, sample="missing"),
     "cases:generate": Route(C.WRITE_CASES, sample="missing_project", post=True),
