@@ -5,13 +5,17 @@ queries (dengta.analytics.summary.summaries_for), never from the raw tables."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from dengta.analytics.models import Alert
 from dengta.analytics.selectors import Scope
+from dengta.analytics.services import MESSAGES
 from dengta.analytics.summary import Summary, summaries_for
 from dengta.core.access import Viewer
 from dengta.core.tallies import region_parts
@@ -32,11 +36,18 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Shown:
+    alert: Alert
+    text: str  # the alert's message in the reader's language
+
+
+@dataclass(frozen=True)
 class Dashboard:
     scope: Scope
     figures: Summary
     rows: list[Row]
     trail: list[Region]  # the regions above the scope's, inside the viewer's jurisdiction, outermost first
+    alerts: list[Shown] = field(default_factory=list)  # the open alerts inside the scope, newest first
 
     @property
     def national(self) -> bool:
@@ -77,7 +88,29 @@ def dashboard(viewer: Viewer, scope: Scope) -> Dashboard:
     parts_by_key.update({child.code: parts for child, parts in kids})
     figures = summaries_for(parts_by_key, suffix=scope.suffix)
     rows = [Row(child, figures[child.code]) for child, _parts in kids]
-    return Dashboard(scope=scope, figures=figures[""], rows=rows, trail=trail(viewer, scope.region))
+    return Dashboard(
+        scope=scope,
+        figures=figures[""],
+        rows=rows,
+        trail=trail(viewer, scope.region),
+        alerts=open_alerts(scope.parts),
+    )
+
+
+MAX_ALERTS = 50
+
+
+def open_alerts(parts: tuple[list[str], list[str]]) -> list[Shown]:
+    """The open alerts inside the scope's subtrees (its region, less the parts the viewer does not see)."""
+    added, subtracted = parts
+    inside = Q()
+    for path in added:
+        inside |= Q(region_path__startswith=path)
+    qs = Alert.objects.filter(inside, resolved_at__isnull=True)
+    for path in subtracted:
+        qs = qs.exclude(region_path__startswith=path)
+    rows = qs.select_related("pilot__authority", "project").order_by("-raised_at", "-pk")[:MAX_ALERTS]
+    return [Shown(alert, gettext(MESSAGES[alert.kind]) % alert.params) for alert in rows]
 
 
 def chart_data(board: Dashboard) -> dict[str, Any]:

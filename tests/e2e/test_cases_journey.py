@@ -1,4 +1,4 @@
-"""Lighthouse cases and dashboards in a real browser (issue-free summary: docs/cases.md, docs/dashboards.md).
+"""Lighthouse cases and dashboards in a real browser (docs/cases.md, docs/dashboards.md).
 
 The projects' cast (dengta/projects/tests/conftest.py) gives 广州's pilot with an accepted project; the
 journey then runs in Chromium: the provider writes the generated case, the enterprise agrees to be named,

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dengta.core import tallies
@@ -22,4 +23,7 @@ class Command(BaseCommand):
         # panels' per-region tallies are counted now, so the demo starts with current figures (docs/lists.md).
         refreshed = tallies.refresh_all()
         self.stdout.write(f"home-panel tallies refreshed: {', '.join(refreshed) or 'none'}")
+        # The demo's dashboards show the early warnings its projects and pilots give today (named, not
+        # imported: the analytics app sits above every other, docs/dashboards.md).
+        call_command("check_alerts", stdout=self.stdout)
         self.stdout.write(f"demo data ready: {run.enterprises} enterprises, {run.providers} providers")

@@ -1,0 +1,8 @@
+"""Labels of the event verbs the analytics app writes (collected by dengta.core.verbs)."""
+
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "alert.raised": _("已发出预警"),
+    "alert.resolved": _("预警已解除"),
+}
