@@ -99,6 +99,7 @@ def test_the_check_raises_once_notifies_and_resolves(
     city.email = "city@example.invalid"
     city.save(update_fields=["email"])
     project = retrofit.approved()
+    assert project.approved_at is not None
     long_ago = project.approved_at - timedelta(days=90)
     Project.objects.filter(pk=project.pk).update(approved_at=long_ago)
     first = alerts_check()
@@ -131,6 +132,7 @@ def test_e_mail_goes_out_after_the_commit_when_a_server_is_configured(
     city.email = "city@example.invalid"
     city.save(update_fields=["email"])
     project = retrofit.approved()
+    assert project.approved_at is not None
     Project.objects.filter(pk=project.pk).update(approved_at=project.approved_at - timedelta(days=90))
     with django_capture_on_commit_callbacks(execute=True):
         alerts_check()
@@ -141,6 +143,7 @@ def test_e_mail_goes_out_after_the_commit_when_a_server_is_configured(
 @pytest.mark.django_db
 def test_the_dashboard_lists_alerts_inside_the_jurisdiction_only(retrofit: Cast) -> None:  # noqa: F811
     project = retrofit.approved()
+    assert project.approved_at is not None
     Project.objects.filter(pk=project.pk).update(approved_at=project.approved_at - timedelta(days=90))
     alerts_check()
     for who, sees in (("ministry", True), ("guangzhou", True), ("zhejiang", False)):
