@@ -378,6 +378,8 @@ ROUTES: dict[str, Route] = {
     "projects:payment_batch_pay": Route(C.PAY_SUBSIDIES, post=True),
     "projects:payment_batch_xlsx": Route(C.VIEW_LEDGER, sample="payment_batch"),
     "analytics:dashboard": Route(C.VIEW_DASHBOARDS),
+    "analytics:evaluation": Route(C.VIEW_DASHBOARDS),
+    "analytics:evaluation_pdf": Route(C.VIEW_DASHBOARDS, sample="pilot"),
     "cases:public_list": Route(public=True),
     "cases:public_detail": Route(public=True, sample="missing"),
     "cases:public_pdf": Route(public=True, sample="missing"),
