@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Sum, Window
+from django.db.models.functions import RowNumber
 
 from dengta.analytics.apportion import apportion
 from dengta.assessment.models import Assessment
@@ -73,15 +74,26 @@ def _fen(amount: Decimal | None) -> int:
 
 
 def newest_levels() -> dict[int, int]:
-    """Per pilot enterprise, the level of its newest final MIIT 2024 result (0 when below 一级)."""
+    """Per pilot enterprise, the level of its newest final MIIT 2024 result (0 when below 一级).
+
+    One pass numbering each enterprise's results newest first (a window function), not a subquery per
+    result: PostgreSQL planned the correlated form as an index scan per assessment when its statistics were
+    stale, ten minutes at 200,000 results (docs/benchmarks.md, bench_dashboard)."""
     pooled = PoolEnterprise.objects.filter(application__pilot__isnull=False).values("enterprise_id")
-    final = Assessment.objects.final().filter(framework__code=PANEL_FRAMEWORK)
-    newest = (
-        final.filter(enterprise_id=OuterRef("enterprise_id"))
-        .order_by("-assessed_on", "-scored_at", "-pk")
-        .values("pk")[:1]
+    rows = (
+        Assessment.objects.final()
+        .filter(framework__code=PANEL_FRAMEWORK, enterprise_id__in=pooled)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("enterprise_id")],
+                order_by=[F("assessed_on").desc(), F("scored_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(place=1)
+        .order_by()
+        .values_list("enterprise_id", "level")
     )
-    rows = final.filter(enterprise_id__in=pooled, pk=Subquery(newest)).values_list("enterprise_id", "level")
     return {enterprise: int(level or 0) for enterprise, level in rows}
 
 
