@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from dengta.analytics.models import Alert
 from dengta.analytics.selectors import Scope
 from dengta.analytics.services import MESSAGES
-from dengta.analytics.summary import Summary, summaries_for
+from dengta.analytics.summary import LEVELS, Summary, level_distribution, summaries_for
 from dengta.core.access import Viewer
 from dengta.core.tallies import region_parts
+from dengta.programmes.documents import level_name
 from dengta.reference.models import Region
 
 TARGET_SHARE = Decimal("0.90")  # DOMAIN.md 2.1: 90 % of the 规上 pilot enterprises at 二级 or above
@@ -42,12 +43,26 @@ class Shown:
 
 
 @dataclass(frozen=True)
+class LevelRow:
+    name: str
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
     scope: Scope
     figures: Summary
     rows: list[Row]
     trail: list[Region]  # the regions above the scope's, inside the viewer's jurisdiction, outermost first
     alerts: list[Shown] = field(default_factory=list)  # the open alerts inside the scope, newest first
+    # Pilot enterprises at each level 0–4 before ("t0") and after ("t1") the retrofit.
+    levels: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def level_rows(self) -> list[LevelRow]:
+        t0, t1 = self.levels.get("t0", [0] * len(LEVELS)), self.levels.get("t1", [0] * len(LEVELS))
+        return [LevelRow(level_name(level), t0[i], t1[i]) for i, level in enumerate(LEVELS)]
 
     @property
     def national(self) -> bool:
@@ -94,6 +109,7 @@ def dashboard(viewer: Viewer, scope: Scope) -> Dashboard:
         rows=rows,
         trail=trail(viewer, scope.region),
         alerts=open_alerts(scope.parts),
+        levels=level_distribution({"": scope.parts}, suffix=scope.suffix)[""],
     )
 
 
@@ -145,6 +161,14 @@ def chart_data(board: Dashboard) -> dict[str, Any]:
                 {"name": _("已拨付"), "values": [float(row.figures.paid_yuan) / 10000 for row in board.rows]},
             ],
             "unit": _("万元"),
+        },
+        "levels": {
+            "categories": [level_name(level) for level in LEVELS],
+            "series": [
+                {"name": _("改造前（T0）"), "values": board.levels.get("t0", [])},
+                {"name": _("改造后（T1）"), "values": board.levels.get("t1", [])},
+            ],
+            "unit": _("家"),
         },
         "share": {
             "categories": names,

@@ -33,7 +33,7 @@ from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import RowNumber
 
 from dengta.analytics.apportion import apportion
-from dengta.assessment.models import Assessment
+from dengta.assessment.models import Assessment, Phase
 from dengta.assessment.selectors import PANEL_FRAMEWORK
 from dengta.assessment.tallies import RESULTS
 from dengta.core import tallies
@@ -45,6 +45,7 @@ from dengta.projects.tallies import FUNDS
 from dengta.registry.tallies import ABOVE, ENTERPRISE_REGIONS, ENTERPRISES, SIZES
 
 PILOT_TOPIC = "analytics.pilot_enterprises"
+LEVELS_TOPIC = "analytics.pilot_levels"
 FUNDS_TOPIC = "analytics.funds"
 TARGET_LEVEL = 2  # 二级 (DOMAIN.md 2.1)
 
@@ -73,17 +74,19 @@ def _fen(amount: Decimal | None) -> int:
 # ------------------------------------------------------------------------------------------------ counting
 
 
-def newest_levels() -> dict[int, int]:
-    """Per pilot enterprise, the level of its newest final MIIT 2024 result (0 when below 一级).
+def newest_levels(phase: str | None = None) -> dict[int, int]:
+    """Per pilot enterprise, the level of its newest final MIIT 2024 result (0 when below 一级); of one
+    phase only when given (T0: before the retrofit, T1: after it).
 
     One pass numbering each enterprise's results newest first (a window function), not a subquery per
     result: PostgreSQL planned the correlated form as an index scan per assessment when its statistics were
     stale, ten minutes at 200,000 results (docs/benchmarks.md, bench_dashboard)."""
     pooled = PoolEnterprise.objects.filter(application__pilot__isnull=False).values("enterprise_id")
+    results = Assessment.objects.final().filter(framework__code=PANEL_FRAMEWORK, enterprise_id__in=pooled)
+    if phase is not None:
+        results = results.filter(phase=phase)
     rows = (
-        Assessment.objects.final()
-        .filter(framework__code=PANEL_FRAMEWORK, enterprise_id__in=pooled)
-        .annotate(
+        results.annotate(
             place=Window(
                 RowNumber(),
                 partition_by=[F("enterprise_id")],
@@ -95,6 +98,35 @@ def newest_levels() -> dict[int, int]:
         .values_list("enterprise_id", "level")
     )
     return {enterprise: int(level or 0) for enterprise, level in rows}
+
+
+def count_pilot_levels() -> Iterator[tuple[str, str, int]]:
+    """Per region of the enterprise and scope, the pilot enterprises by level before (``t0:<level>``) and
+    after (``t1:<level>``) the retrofit; an enterprise without a result of a phase is not counted in it."""
+    rows = (
+        PoolEnterprise.objects.filter(application__pilot__isnull=False)
+        .order_by()
+        .values_list(
+            "enterprise_id",
+            "enterprise__region_id",
+            "application__batch_id",
+            "application__batch__programme_id",
+        )
+    )
+    before, after = newest_levels(Phase.T0), newest_levels(Phase.T1)
+    counts: Counter[tuple[str, str]] = Counter()
+    seen: set[tuple[str, int]] = set()
+    for enterprise, region, batch, programme in rows.iterator(chunk_size=5000):
+        for suffix in scopes(batch, programme):
+            if (suffix, enterprise) in seen:
+                continue
+            seen.add((suffix, enterprise))
+            if enterprise in before:
+                counts[(region, f"t0:{before[enterprise]}{suffix}")] += 1
+            if enterprise in after:
+                counts[(region, f"t1:{after[enterprise]}{suffix}")] += 1
+    for (region, bucket), n in counts.items():
+        yield region, bucket, n
 
 
 def count_pilot_enterprises() -> Iterator[tuple[str, str, int]]:
@@ -194,6 +226,12 @@ def register() -> None:
         settle=SETTLE,
     )
     tallies.register_topic(
+        LEVELS_TOPIC,
+        count_pilot_levels,
+        sources={PILOTS, ENTERPRISES, ENTERPRISE_REGIONS, RESULTS},
+        settle=SETTLE,
+    )
+    tallies.register_topic(
         FUNDS_TOPIC, count_funds, sources={PILOTS, FUNDS, ENTERPRISE_REGIONS}, settle=SETTLE
     )
 
@@ -267,3 +305,17 @@ def _oldest(*figures: Figures) -> datetime | None:
     if any(t is None for t in times):
         return None
     return min(t for t in times if t is not None)
+
+
+LEVELS = (0, 1, 2, 3, 4)
+
+
+def level_distribution(
+    parts_by_key: Mapping[str, tuple[list[str], list[str]]], *, suffix: str = ""
+) -> dict[str, dict[str, list[int]]]:
+    """Per key, the pilot enterprises at each level 0–4 before (``t0``) and after (``t1``) the retrofit."""
+    read = tallies.read_many(LEVELS_TOPIC, parts_by_key)
+    return {
+        key: {phase: [figures.get(f"{phase}:{level}{suffix}") for level in LEVELS] for phase in ("t0", "t1")}
+        for key, figures in read.items()
+    }

@@ -94,3 +94,30 @@ def test_the_table_exports_to_excel_with_its_total(retrofit: Cast) -> None:  # n
     guangzhou = next(r for r in rows if r[1] == "440100")
     assert guangzhou[9] == 0 and float(guangzhou[8]) == float(project.subsidy_yuan)
     assert float(rows[-1][8]) == float(project.subsidy_yuan)
+
+
+def test_the_level_distribution_before_and_after_counts_each_pilot_enterprise_once(
+    retrofit: Cast,  # noqa: F811
+) -> None:
+    from dengta.assessment.models import Assessment, Phase
+
+    retrofit.accepted()
+    tallies.refresh_all()
+    page = client(retrofit, "ministry").get(URL)
+    levels = page.context["board"].levels
+    own = retrofit.enterprise
+    newest = {
+        phase: Assessment.objects.final()
+        .filter(enterprise=own, phase=phase, framework__code="miit-2024-manufacturing")
+        .order_by("-assessed_on", "-scored_at", "-pk")
+        .first()
+        for phase in (Phase.T0, Phase.T1)
+    }
+    for phase, key in ((Phase.T0, "t0"), (Phase.T1, "t1")):
+        expected = [0] * 5
+        found = newest[phase]
+        if found is not None:
+            expected[found.level or 0] = 1
+        assert levels[key] == expected, key
+    assert levels["t1"][2] == 1  # the on-site T1 at 二级 that passed the acceptance
+    assert 'data-chart="levelBars"' in page.content.decode()

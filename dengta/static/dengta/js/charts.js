@@ -74,6 +74,9 @@
         label: { formatter: share.target_label, position: "insideEndTop" }, data: [{ yAxis: share.target }] };
     });
   };
+  renderers.levelBars = function (data) {
+    return bars(data.levels.categories, data.levels.series, data.levels.unit);
+  };
   renderers.moneyBars = function (data) {
     return bars(data.money.categories, data.money.series, data.money.unit);
   };
