@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -36,7 +37,14 @@ def _batch(request: HttpRequest) -> Batch | None:
         if found is None:
             raise Http404
         return found
-    return Batch.objects.select_related("programme").filter(pilots__isnull=False).order_by("-pk").first()
+    # By default the batch whose pilots have the most projects (the one with most to evaluate), newest first.
+    return (
+        Batch.objects.select_related("programme")
+        .filter(pilots__isnull=False)
+        .annotate(projects=Count("pilots__projects"))
+        .order_by("-projects", "-pk")
+        .first()
+    )
 
 
 def city_results(batch: Batch) -> tuple[evaluation.IndicatorSet, list[evaluation.Result]]:
