@@ -28,13 +28,13 @@ from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.decisions import require
 from dengta.core.events import shown_events
 from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, list_context
+from dengta.core.middleware import cache_publicly
 from dengta.core.models import Event
 from dengta.projects import pages
 from dengta.projects.models import Project
 from dengta.reference.models import Region, SubIndustry
 from dengta.registry.models import Enterprise
 
-CACHE_SECONDS = 300
 LEVELS = [
     ("1", gettext_lazy("一级")),
     ("2", gettext_lazy("二级")),
@@ -42,12 +42,6 @@ LEVELS = [
     ("4", gettext_lazy("四级")),
 ]
 CASE_SORTS = {"published": "published_at", "level": "level_after", "cost": "contract_yuan", "title": "title"}
-
-
-def _cached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    visibility = "public" if not request.user.is_authenticated else "private"
-    response["Cache-Control"] = f"{visibility}, max-age={CACHE_SECONDS}"
-    return response
 
 
 def _sub_industries(viewer: Any) -> list[tuple[str, str]]:
@@ -107,7 +101,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     assert isinstance(context, dict)
     rows = [(case, selectors.public_figures(case)) for case in context["object_list"]]
     context.update(rows=rows, page_title=_("小灯塔案例"), body="cases/_public_list.html")
-    return _cached(request, render(request, "cases/_public_page.html", context))
+    return cache_publicly(request, render(request, "cases/_public_page.html", context))
 
 
 @require_safe
@@ -119,7 +113,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         page_title=case.title,
         body="cases/_public_detail.html",
     )
-    return _cached(request, render(request, "cases/_public_page.html", context))
+    return cache_publicly(request, render(request, "cases/_public_page.html", context))
 
 
 @require_safe
@@ -128,7 +122,7 @@ def public_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     body = pdf.render_pdf(case, selectors.public_figures(case))
     response = HttpResponse(body, content_type=PDF)
     response["Content-Disposition"] = content_disposition(f"case-{case.pk}.pdf", f"{case.title}.pdf")
-    return _cached(request, response)
+    return cache_publicly(request, response)
 
 
 # ------------------------------------------------------------------------------------------------ workbench
@@ -313,7 +307,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
         "page_title": _("典型模式"),
         "body": "cases/_model_list.html",
     }
-    return _cached(request, render(request, "cases/_public_page.html", context))
+    return cache_publicly(request, render(request, "cases/_public_page.html", context))
 
 
 @require_safe
@@ -340,7 +334,7 @@ def model_detail(request: HttpRequest, code: str) -> HttpResponse:
         "page_title": _("%(name)s典型模式") % {"name": sub_industry.display_name},
         "body": "cases/_model_detail.html",
     }
-    return _cached(request, render(request, "cases/_public_page.html", context))
+    return cache_publicly(request, render(request, "cases/_public_page.html", context))
 
 
 @login_required

@@ -70,3 +70,17 @@ class PrivateResponseMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+PUBLIC_CACHE_SECONDS = 300
+
+
+def cache_publicly(
+    request: HttpRequest, response: HttpResponse, seconds: int = PUBLIC_CACHE_SECONDS
+) -> HttpResponse:
+    """Mark a public page's answer (ARCHITECTURE.md convention 18: public pages are cached): shared caches
+    may keep it briefly for anonymous visitors; a signed-in person's copy, which carries their menu, stays
+    private (PrivateResponseMiddleware then makes it no-store)."""
+    visibility = "public" if not request.user.is_authenticated else "private"
+    response["Cache-Control"] = f"{visibility}, max-age={seconds}"
+    return response

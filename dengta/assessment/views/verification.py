@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from dengta.assessment import formats, issuing
 from dengta.assessment.models import Kind, Phase, ReportIssue
 from dengta.assessment.report import level_name
+from dengta.core.middleware import cache_publicly
 from dengta.registry.forms import StyledForm
 
 CACHE_SECONDS = 60
@@ -149,9 +150,7 @@ def verify_report(request: HttpRequest, token: str) -> HttpResponse:
     context = {**_outcome(issue), "form": form, "check": check, "token": token}
     response = render(request, "assessment/verify.html", context)
     if request.method != "POST":
-        # Anonymous visitors may be served from a shared cache briefly; signed-in people see their own menu.
-        visibility = "public" if not request.user.is_authenticated else "private"
-        response["Cache-Control"] = f"{visibility}, max-age={CACHE_SECONDS}"
+        return cache_publicly(request, response, CACHE_SECONDS)
     return response
 
 

@@ -32,9 +32,9 @@ from dengta.core.listpage import (
     list_context,
     wants_export,
 )
+from dengta.core.middleware import cache_publicly
 from dengta.reference.models import Region, SubIndustry
 
-CACHE_SECONDS = 300
 MAX_COMPARE = 4
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _WIDE = "col-6 col-md-4 col-xl-2"
@@ -46,13 +46,6 @@ PRICE_BANDS = [
     ("200000-1000000", gettext_lazy("20–100 万元")),
     ("1000000-", gettext_lazy("100 万元以上")),
 ]
-
-
-def _cached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    # Anonymous visitors may be served from a shared cache briefly; signed-in people see their own menu.
-    visibility = "public" if not request.user.is_authenticated else "private"
-    response["Cache-Control"] = f"{visibility}, max-age={CACHE_SECONDS}"
-    return response
 
 
 def _sub_industry_choices(viewer: Any) -> list[tuple[str, str]]:
@@ -148,7 +141,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         body="catalog/_catalogue.html",
         page_title=_("小快轻准产品目录"),
     )
-    return _cached(request, render(request, "catalog/_public_page.html", context))
+    return cache_publicly(request, render(request, "catalog/_public_page.html", context))
 
 
 def _public_product(pk: int) -> Product:
@@ -169,7 +162,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_shortlist": bool(permissions.can_request_quote(viewer)),
     }
     context.update(body="catalog/_product_detail.html", page_title=product.name)
-    return _cached(request, render(request, "catalog/_public_page.html", context))
+    return cache_publicly(request, render(request, "catalog/_public_page.html", context))
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -211,7 +204,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "ids": ",".join(str(p.pk) for p in products),
     }
     context.update(body="catalog/_compare.html", page_title=_("产品对比"))
-    return _cached(request, render(request, "catalog/_public_page.html", context))
+    return cache_publicly(request, render(request, "catalog/_public_page.html", context))
 
 
 def provider_public(request: HttpRequest, pk: int) -> HttpResponse:
@@ -228,7 +221,7 @@ def provider_public(request: HttpRequest, pk: int) -> HttpResponse:
         "pools": provider.admissions.filter(state="admitted").select_related("pool__owner"),
     }
     context.update(body="catalog/_provider_public.html", page_title=str(provider))
-    return _cached(request, render(request, "catalog/_public_page.html", context))
+    return cache_publicly(request, render(request, "catalog/_public_page.html", context))
 
 
 @login_required
