@@ -161,3 +161,18 @@ def test_overlong_text_is_refused_and_nothing_is_written(retrofit: Cast, case: C
         services.case_update(actor=retrofit.user("provider"), case=case, problem="问" * 5001, title="新标题")
     assert "problem" in refused.value.message_dict
     assert Case.objects.get(pk=case.pk).title == case.title
+
+
+def test_the_nightly_command_rederives_what_changed(retrofit: Cast, case: Case) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("rederive_cases", stdout=out)
+    assert out.getvalue().strip() == "cases: 1 checked, 0 re-derived"
+    Enterprise.objects.filter(pk=retrofit.enterprise.pk).update(name="天河精密智造有限公司")
+    out = StringIO()
+    call_command("rederive_cases", stdout=out)
+    assert out.getvalue().strip() == "cases: 1 checked, 1 re-derived"
+    assert Case.objects.get(pk=case.pk).figures["enterprise"] == "天河精密智造有限公司"
