@@ -53,3 +53,31 @@ class Alert(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+class UpwardReport(models.Model):
+    """A pilot's upward report as received from a city or province instance (dengta.analytics.upward): the
+    document exactly as validated, so that the receiving platform gives back what it was sent."""
+
+    batch_code = models.CharField(_("批次"), max_length=40)
+    authority_name = models.CharField(_("试点单位"), max_length=200)
+    authority_region = models.CharField(_("试点单位区划"), max_length=12, blank=True)
+    digest = models.CharField(_("内容摘要"), max_length=64)
+    document = models.JSONField(_("上报内容"))
+    enterprises = models.PositiveIntegerField(_("企业数"))
+    projects = models.PositiveIntegerField(_("项目数"))
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("试点上报")
+        verbose_name_plural = _("试点上报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch_code", "authority_region", "authority_name", "digest"],
+                name="analytics_upward_report_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority_name} · {self.batch_code}"
