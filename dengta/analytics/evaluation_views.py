@@ -5,7 +5,9 @@ dengta.projects Project.visible_to)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -23,9 +25,12 @@ from dengta.assessment import pdf as report_pdf
 from dengta.assessment.views.exports import PDF, content_disposition
 from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.decisions import require
+from dengta.core.spreadsheets import Book
 from dengta.programmes.models import Batch, Pilot
 from dengta.projects.models import Project
 from dengta.registry.models import Provider
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _batch(request: HttpRequest) -> Batch | None:
@@ -91,7 +96,34 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
             provider_rows=[(names[r.subject_id], r) for r in provider_rows if r.subject_id in seen],
             provider_count=len(provider_rows),
         )
+    if batch is not None and request.GET.get("export") == "xlsx":
+        response = HttpResponse(_workbook(context), content_type=XLSX)
+        filename = quote(f"{batch.display_title}-{_('绩效评价')}.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+        return response
     return render(request, "analytics/evaluation.html", context)
+
+
+def _sheet(book: Book, title: str, indicators: evaluation.IndicatorSet, rows: list[tuple[str, Any]]) -> None:
+    headers = [_("排名"), _("名称"), *[i.name_zh for i in indicators.indicators], _("总分")]
+    book.table(
+        title,
+        headers,
+        [[r.rank, name, *[s.score.quantize(Decimal("0.1")) for s in r.scores], r.total] for name, r in rows],
+    )
+
+
+def _workbook(context: dict[str, Any]) -> bytes:
+    """The page's two rankings (the rows the viewer sees), one sheet each."""
+    book = Book()
+    _sheet(book, _("试点"), context["cities"], [(p.authority.name, r) for p, r in context["city_rows"]])
+    _sheet(
+        book,
+        _("服务商"),
+        context["providers"],
+        [(p.organization.name, r) for p, r in context["provider_rows"]],
+    )
+    return book.to_bytes()
 
 
 @login_required

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -23,6 +25,7 @@ from dengta.assessment.views.exports import PDF, content_disposition
 from dengta.cases import pdf, permissions, recommend, selectors, services
 from dengta.cases.forms import CaseForm, ReasonForm, SummaryForm
 from dengta.cases.models import Case, TypicalModelSummary
+from dengta.cases.selectors import band_text
 from dengta.cases.typical import MIN_CASES
 from dengta.core.access import get_visible_or_404, request_viewer
 from dengta.core.decisions import require
@@ -30,6 +33,8 @@ from dengta.core.events import shown_events
 from dengta.core.listpage import ChoiceFilter, Column, ListPage, SearchFilter, list_context
 from dengta.core.middleware import cache_publicly
 from dengta.core.models import Event
+from dengta.core.spreadsheets import Book
+from dengta.programmes.documents import level_name
 from dengta.projects import pages
 from dengta.projects.models import Project
 from dengta.reference.models import Region, SubIndustry
@@ -41,6 +46,8 @@ LEVELS = [
     ("3", gettext_lazy("三级")),
     ("4", gettext_lazy("四级")),
 ]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_EXPORT = 20_000  # published cases: a few thousand nationally (DOMAIN.md 2.2)
 CASE_SORTS = {"published": "published_at", "level": "level_after", "cost": "contract_yuan", "title": "title"}
 
 
@@ -97,11 +104,48 @@ def _public_rows(filtered: Any) -> Any:
 @require_safe
 def public_list(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
+    if request.GET.get("export") == "xlsx":
+        qs, _sort, _filtered = PUBLIC_CASES.queryset(viewer, request.GET, _public_rows)
+        response = HttpResponse(_library_workbook(qs), content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_('小灯塔案例') + '.xlsx')}"
+        return cache_publicly(request, response)
     context = list_context(request, PUBLIC_CASES, _public_rows, viewer)
     assert isinstance(context, dict)
     rows = [(case, selectors.public_figures(case)) for case in context["object_list"]]
     context.update(rows=rows, page_title=_("小灯塔案例"), body="cases/_public_list.html")
     return cache_publicly(request, render(request, "cases/_public_page.html", context))
+
+
+def _library_workbook(cases: Any) -> bytes:
+    """The filtered public list as a workbook: what the public pages show (bands for anonymised cases)."""
+    headers = [
+        _("标题"),
+        _("企业"),
+        _("细分行业"),
+        _("省份"),
+        _("改造前等级"),
+        _("改造后等级"),
+        _("合同金额（元）"),
+        _("发布时间"),
+    ]
+    rows = []
+    for case in cases[:MAX_EXPORT]:
+        f = selectors.public_figures(case)
+        rows.append(
+            [
+                case.title,
+                f.enterprise,
+                case.sub_industry.display_name if case.sub_industry is not None else "",
+                case.province.display_name if case.province is not None else "",
+                level_name(f.level_before),
+                level_name(f.level_after),
+                band_text(f.contract_yuan) if f.anonymised else case.contract_yuan,
+                timezone.localtime(case.published_at).date() if case.published_at else None,
+            ]
+        )
+    book = Book()
+    book.table(_("小灯塔案例"), headers, rows)
+    return book.to_bytes()
 
 
 @require_safe

@@ -116,3 +116,27 @@ def test_the_page_ranks_inside_the_jurisdiction_and_prints_a_pdf(retrofit: Cast)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert zhejiang.get(reverse("analytics:evaluation_pdf", args=[retrofit.pilot.pk])).status_code == 404
     assert ministry.get(reverse("analytics:evaluation"), {"batch": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_rankings_export_to_excel_with_the_rows_the_viewer_sees(retrofit: Cast) -> None:  # noqa: F811
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    retrofit.claimed()
+    ministry = Client()
+    ministry.force_login(retrofit.user("ministry"))
+    query: dict[str, str] = {"batch": str(retrofit.pilot.batch_id), "export": "xlsx"}
+    response = ministry.get(reverse("analytics:evaluation"), query)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["试点", "服务商"]
+    cities = list(book["试点"].iter_rows(values_only=True))
+    assert cities[0][0] == "排名" and cities[0][-1] == "总分"
+    assert [row[1] for row in cities[1:]] == [retrofit.pilot.authority.name]
+    zhejiang = Client()
+    zhejiang.force_login(retrofit.user("zhejiang"))
+    theirs = zhejiang.get(reverse("analytics:evaluation"), query)
+    assert list(load_workbook(BytesIO(theirs.content))["试点"].iter_rows(values_only=True))[1:] == []

@@ -147,3 +147,22 @@ def test_enterprises_like_you_page_and_home_panel(retrofit: Cast, case: Case) ->
     assert "与您相似的小灯塔案例" in home
     own = client(retrofit, "enterprise").get(reverse("cases:similar", args=[retrofit.enterprise.pk]))
     assert own.status_code == 200 and own.context["similar"] == []
+
+
+def test_the_public_library_exports_what_it_shows(retrofit: Cast, case: Case) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    case = published(retrofit, case, anonymised=True)
+    response = Client().get(reverse("cases:public_list"), {"export": "xlsx"})
+    assert response.status_code == 200 and response["Cache-Control"] == "public, max-age=300"
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "标题" and len(rows) == 2
+    title, enterprise, _sub, province, _before, after, contract, _published = rows[1]
+    assert title == case.title and retrofit.enterprise.name not in str(enterprise)
+    assert province == "广东省" and after == "二级"
+    assert contract == "100,000–200,000 元"  # the band, not the amount
+    # A filter that matches nothing exports the header alone.
+    empty = Client().get(reverse("cases:public_list"), {"export": "xlsx", "level": "4"})
+    assert len(list(load_workbook(BytesIO(empty.content)).active.iter_rows(values_only=True))) == 1
