@@ -129,6 +129,11 @@ def open_alerts(parts: tuple[list[str], list[str]]) -> list[Shown]:
     return [Shown(alert, gettext(MESSAGES[alert.kind]) % alert.params) for alert in rows]
 
 
+def wan(yuan: Decimal) -> str:
+    """An amount in 万元 for a chart, as a decimal string (money stays Decimal; the chart reads the text)."""
+    return str((yuan / 10000).quantize(Decimal("0.01")))
+
+
 def chart_data(board: Dashboard) -> dict[str, Any]:
     """The charts' data (rendered by dengta/static/dengta/js/charts.js): the map of the country's
     provinces, the money by child region and the 规上 share at 二级+ against the target."""
@@ -150,15 +155,12 @@ def chart_data(board: Dashboard) -> dict[str, Any]:
         "money": {
             "categories": names,
             "series": [
-                {
-                    "name": _("下达"),
-                    "values": [float(row.figures.allocated_yuan) / 10000 for row in board.rows],
-                },
-                {
-                    "name": _("已承诺"),
-                    "values": [float(row.figures.committed_yuan) / 10000 for row in board.rows],
-                },
-                {"name": _("已拨付"), "values": [float(row.figures.paid_yuan) / 10000 for row in board.rows]},
+                {"name": label, "values": [wan(getattr(row.figures, field)) for row in active]}
+                for label, field in (
+                    (_("下达"), "allocated_yuan"),
+                    (_("已承诺"), "committed_yuan"),
+                    (_("已拨付"), "paid_yuan"),
+                )
             ],
             "unit": _("万元"),
         },
@@ -172,8 +174,8 @@ def chart_data(board: Dashboard) -> dict[str, Any]:
         },
         "share": {
             "categories": names,
-            "values": [None if row.share_pct is None else float(row.share_pct) for row in active],
-            "target": float(TARGET_SHARE * 100),
+            "values": [None if row.share_pct is None else str(row.share_pct) for row in active],
+            "target": str(TARGET_SHARE * 100),
             "target_label": _("目标 90%"),
         },
     }

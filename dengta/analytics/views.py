@@ -57,38 +57,28 @@ def _workbook(board: Dashboard) -> bytes:
         _("已承诺（元）"),
         _("已拨付（元）"),
     ]
-    rows: list[list[Any]] = []
-    for row in [*board.rows]:
-        f = row.figures
-        rows.append(
-            [
-                row.region.display_name,
-                row.region.code,
-                f.enterprises,
-                f.pilot_enterprises,
-                f.pilot_gs,
-                f.pilot_gs_at_level2_plus,
-                row.share_pct,
-                f.allocated_yuan,
-                f.committed_yuan,
-                f.paid_yuan,
-            ]
-        )
-    f = board.figures
-    rows.append(
+    total = (
+        _("合计"),
+        board.scope.region.code if board.scope.region is not None else "",
+        board.figures,
+        board.share_pct,
+    )
+    lines = [(row.region.display_name, row.region.code, row.figures, row.share_pct) for row in board.rows]
+    rows = [
         [
-            _("合计"),
-            board.scope.region.code if board.scope.region is not None else "",
+            name,
+            code,
             f.enterprises,
             f.pilot_enterprises,
             f.pilot_gs,
             f.pilot_gs_at_level2_plus,
-            board.share_pct,
+            share,
             f.allocated_yuan,
             f.committed_yuan,
             f.paid_yuan,
         ]
-    )
+        for name, code, f, share in [*lines, total]
+    ]
     book = Book()
     book.table(_("分地区"), headers, rows)
     return book.to_bytes()

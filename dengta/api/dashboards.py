@@ -67,9 +67,10 @@ class SummarySerializer(serializers.Serializer[Any]):
     programme = serializers.IntegerField(allow_null=True)
     enterprises = serializers.IntegerField(help_text="enterprises registered in the region")
     pilot_enterprises = serializers.IntegerField(help_text="enterprises in the pool of a pilot")
-    pilot_gs = serializers.IntegerField(help_text="规上 (above designated size) pilot enterprises")
+    pilot_gs = serializers.IntegerField(help_text="pilot enterprises above designated size")
     pilot_gs_at_level2_plus = serializers.IntegerField(
-        help_text="规上 pilot enterprises whose newest final MIIT 2024 result is 二级 or above"
+        help_text="pilot enterprises above designated size whose newest final MIIT 2024 result is level 2 "
+        "or above"
     )
     pilot_gs_share_level2_plus = serializers.DecimalField(
         max_digits=5,
@@ -92,7 +93,7 @@ class SummaryView(ViewerMixin, APIView):
     """GET /api/v1/dashboards/summary/: a region's headline figures, in the caller's jurisdiction."""
 
     @extend_schema(
-        summary="A region's enterprises, pilot enterprises at 二级+, and the pilots' money",
+        summary="A region's enterprises, pilot enterprises at level 2 or above, and the pilots' money",
         description="Counts are read from per-region tallies refreshed by jobs after each change; for any "
         "set of sibling regions the figures add up to their parent's. Filters: region, batch or programme "
         "(one of the two). An unknown region, batch or programme, or a region outside the caller's "

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from dengta.assessment.views.exports import PDF, content_disposition
 from dengta.cases import pdf, permissions, recommend, selectors, services
+from dengta.cases.figures import CaseFigures
 from dengta.cases.forms import CaseForm, ReasonForm, SummaryForm
 from dengta.cases.models import Case, TypicalModelSummary
 from dengta.cases.selectors import band_text
@@ -66,7 +67,7 @@ PUBLIC_CASES = ListPage(
     title=gettext_lazy("小灯塔案例"),
     filter_label=gettext_lazy("筛选案例"),
     filters=(
-        SearchFilter(label=gettext_lazy("搜索标题"), placeholder=gettext_lazy("例如：质量追溯")),
+        SearchFilter(label=gettext_lazy("搜索标题")),
         ChoiceFilter(
             "sub_industry", gettext_lazy("细分行业"), choices=_sub_industries, width="col-6 col-md-4 col-xl-3"
         ),
@@ -116,6 +117,19 @@ def public_list(request: HttpRequest) -> HttpResponse:
     return cache_publicly(request, render(request, "cases/_public_page.html", context))
 
 
+def _library_row(case: Case, f: CaseFigures) -> list[Any]:
+    return [
+        case.title,
+        f.enterprise,
+        case.sub_industry.display_name if case.sub_industry is not None else "",
+        case.province.display_name if case.province is not None else "",
+        level_name(f.level_before),
+        level_name(f.level_after),
+        band_text(f.contract_yuan) if f.anonymised else case.contract_yuan,
+        timezone.localtime(case.published_at).date() if case.published_at else None,
+    ]
+
+
 def _library_workbook(cases: Any) -> bytes:
     """The filtered public list as a workbook: what the public pages show (bands for anonymised cases)."""
     headers = [
@@ -128,21 +142,7 @@ def _library_workbook(cases: Any) -> bytes:
         _("合同金额（元）"),
         _("发布时间"),
     ]
-    rows = []
-    for case in cases[:MAX_EXPORT]:
-        f = selectors.public_figures(case)
-        rows.append(
-            [
-                case.title,
-                f.enterprise,
-                case.sub_industry.display_name if case.sub_industry is not None else "",
-                case.province.display_name if case.province is not None else "",
-                level_name(f.level_before),
-                level_name(f.level_after),
-                band_text(f.contract_yuan) if f.anonymised else case.contract_yuan,
-                timezone.localtime(case.published_at).date() if case.published_at else None,
-            ]
-        )
+    rows = [_library_row(case, selectors.public_figures(case)) for case in cases[:MAX_EXPORT]]
     book = Book()
     book.table(_("小灯塔案例"), headers, rows)
     return book.to_bytes()

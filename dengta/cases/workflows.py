@@ -1,9 +1,10 @@
 """A lighthouse case's workflow as a table (ARCHITECTURE.md convention 6).
 
-草稿 (generated from the accepted project; the authority or the provider writes the narrative) → 待审核 →
-已发布 (public) or 已退回 (with the reason, to be revised and submitted again); a published case can be
-taken down (back to 已退回, with the reason). Guards that need more than the row (the narrative, the
-consent, the project's acceptance) are checked by the services before the transition runs.
+Draft, generated from the accepted project, whose narrative the authority or the provider writes; submitted
+for review; then published on the public pages, or returned with the reason to be revised and submitted
+again. A published case can be taken down: it goes back to returned, with the reason. Guards that need more
+than the row (the narrative, the consent, the project's acceptance) are checked by the services before the
+transition runs.
 """
 
 from __future__ import annotations

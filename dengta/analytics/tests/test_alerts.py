@@ -16,23 +16,9 @@ from dengta.analytics import alerts
 from dengta.analytics.alerts import PilotFacts, ProjectFacts, Rules, pilot_alerts, project_alerts
 from dengta.analytics.models import Alert
 from dengta.analytics.services import alerts_check
-from dengta.analytics.tests.test_summary import retrofit  # noqa: F401  (the fixture)
 from dengta.core.models import Event, Notification
 from dengta.projects.models import Project
-from dengta.projects.tests.conftest import (  # noqa: F401  (fixtures)
-    Cast,
-    _default_language,
-    frameworks,
-    market,
-    open_batch,
-    pilot,
-    ready,
-    registered,
-    reviewing,
-    sized,
-    sub_industry,
-    world,
-)
+from dengta.projects.tests.conftest import Cast
 
 RULES = Rules("test", 60, Decimal("0.75"), Decimal("0.50"), Decimal("0.25"))
 TODAY = date(2026, 12, 7)
@@ -90,7 +76,7 @@ def test_pilot_rules() -> None:
 
 @pytest.mark.django_db
 def test_the_check_raises_once_notifies_and_resolves(
-    retrofit: Cast,  # noqa: F811
+    retrofit: Cast,
     settings: Any,
 ) -> None:
     settings.EMAIL_HOST = "mail.example.invalid"
@@ -122,7 +108,7 @@ def test_the_check_raises_once_notifies_and_resolves(
 
 @pytest.mark.django_db
 def test_e_mail_goes_out_after_the_commit_when_a_server_is_configured(
-    retrofit: Cast,  # noqa: F811
+    retrofit: Cast,
     settings: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -141,7 +127,7 @@ def test_e_mail_goes_out_after_the_commit_when_a_server_is_configured(
 
 
 @pytest.mark.django_db
-def test_the_dashboard_lists_alerts_inside_the_jurisdiction_only(retrofit: Cast) -> None:  # noqa: F811
+def test_the_dashboard_lists_alerts_inside_the_jurisdiction_only(retrofit: Cast) -> None:
     project = retrofit.approved()
     assert project.approved_at is not None
     Project.objects.filter(pk=project.pk).update(approved_at=project.approved_at - timedelta(days=90))

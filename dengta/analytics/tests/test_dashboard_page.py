@@ -4,6 +4,7 @@ export of its table."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -12,35 +13,21 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dengta.analytics.tests.test_summary import retrofit  # noqa: F401  (the fixture)
 from dengta.core import tallies
-from dengta.projects.tests.conftest import (  # noqa: F401  (fixtures)
-    Cast,
-    _default_language,
-    frameworks,
-    market,
-    open_batch,
-    pilot,
-    ready,
-    registered,
-    reviewing,
-    sized,
-    sub_industry,
-    world,
-)
+from dengta.projects.tests.conftest import Cast
 from dengta.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 URL = "/dashboards/"
 
 
-def client(retrofit: Cast, who: str) -> Client:  # noqa: F811
+def client(retrofit: Cast, who: str) -> Client:
     c = Client()
     c.force_login(retrofit.user(who))
     return c
 
 
-def test_the_national_dashboard_has_the_map_and_every_province(retrofit: Cast) -> None:  # noqa: F811
+def test_the_national_dashboard_has_the_map_and_every_province(retrofit: Cast) -> None:
     retrofit.approved()
     tallies.refresh_all()
     page = client(retrofit, "ministry").get(URL)
@@ -52,10 +39,19 @@ def test_the_national_dashboard_has_the_map_and_every_province(retrofit: Cast) -
     for name in ("enterprises", "pilot_enterprises", "pilot_gs", "committed_yuan", "allocated_yuan"):
         assert sum(getattr(row.figures, name) for row in board.rows) == getattr(board.figures, name), name
     assert board.figures.enterprises == Enterprise.objects.count()
+    # Each chart series has one value per category, money as decimal strings in 万元.
+    money = page.context["charts"]["money"]
+    assert money["categories"] == ["广东省"]
+    assert [s["values"] for s in money["series"]] == [
+        [f"{board.figures.allocated_yuan / 10000:.2f}"],
+        [f"{board.figures.committed_yuan / 10000:.2f}"],
+        ["0.00"],
+    ]
+    assert len(page.context["charts"]["share"]["values"]) == 1
     assert reverse("analytics:dashboard") == URL
 
 
-def test_a_province_sees_its_cities_without_the_city_it_does_not_supervise(retrofit: Cast) -> None:  # noqa: F811
+def test_a_province_sees_its_cities_without_the_city_it_does_not_supervise(retrofit: Cast) -> None:
     tallies.refresh_all()
     guangdong = client(retrofit, "guangdong")
     page = guangdong.get(URL)
@@ -70,7 +66,7 @@ def test_a_province_sees_its_cities_without_the_city_it_does_not_supervise(retro
         assert guangdong.get(URL, {"region": outside}).status_code == 404, outside
 
 
-def test_filters_that_name_nothing_are_404_and_members_without_dashboards_403(retrofit: Cast) -> None:  # noqa: F811
+def test_filters_that_name_nothing_are_404_and_members_without_dashboards_403(retrofit: Cast) -> None:
     ministry = client(retrofit, "ministry")
     for bad in ({"batch": "abc"}, {"batch": "999999"}, {"programme": "999999"}, {"batch": "9" * 30}):
         assert ministry.get(URL, bad).status_code == 404, bad
@@ -81,7 +77,7 @@ def test_filters_that_name_nothing_are_404_and_members_without_dashboards_403(re
     assert Client().get(URL).status_code == 302
 
 
-def test_the_table_exports_to_excel_with_its_total(retrofit: Cast) -> None:  # noqa: F811
+def test_the_table_exports_to_excel_with_its_total(retrofit: Cast) -> None:
     project: Any = retrofit.approved()
     tallies.refresh_all()
     response = client(retrofit, "ministry").get(URL, {"region": "440000", "export": "xlsx"})
@@ -92,12 +88,12 @@ def test_the_table_exports_to_excel_with_its_total(retrofit: Cast) -> None:  # n
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "地区" and rows[-1][0] == "合计"
     guangzhou = next(r for r in rows if r[1] == "440100")
-    assert guangzhou[9] == 0 and float(guangzhou[8]) == float(project.subsidy_yuan)
-    assert float(rows[-1][8]) == float(project.subsidy_yuan)
+    assert guangzhou[9] == 0 and Decimal(str(guangzhou[8])) == project.subsidy_yuan
+    assert Decimal(str(rows[-1][8])) == project.subsidy_yuan
 
 
 def test_the_level_distribution_before_and_after_counts_each_pilot_enterprise_once(
-    retrofit: Cast,  # noqa: F811
+    retrofit: Cast,
 ) -> None:
     from dengta.assessment.models import Assessment, Phase
 

@@ -13,21 +13,7 @@ from django.urls import reverse
 from dengta.analytics import evaluation
 from dengta.analytics.evaluation import Indicator, IndicatorSet, IndicatorSetError, Result, ranked, score
 from dengta.analytics.measures import pilot_measures, provider_measures
-from dengta.analytics.tests.test_summary import retrofit  # noqa: F401  (the fixture)
-from dengta.projects.tests.conftest import (  # noqa: F401  (fixtures)
-    Cast,
-    _default_language,
-    frameworks,
-    market,
-    open_batch,
-    pilot,
-    ready,
-    registered,
-    reviewing,
-    sized,
-    sub_industry,
-    world,
-)
+from dengta.projects.tests.conftest import Cast
 
 D = Decimal
 SET = IndicatorSet(
@@ -85,7 +71,7 @@ def test_the_shipped_indicator_sets_load_and_bad_ones_are_refused(tmp_path: Path
 
 
 @pytest.mark.django_db
-def test_measures_of_the_cast_pilot_and_its_provider(retrofit: Cast) -> None:  # noqa: F811
+def test_measures_of_the_cast_pilot_and_its_provider(retrofit: Cast) -> None:
     project = retrofit.claimed()
     batch = retrofit.pilot.batch
     measures = pilot_measures(batch)[retrofit.pilot.pk]
@@ -98,7 +84,7 @@ def test_measures_of_the_cast_pilot_and_its_provider(retrofit: Cast) -> None:  #
 
 
 @pytest.mark.django_db
-def test_the_page_ranks_inside_the_jurisdiction_and_prints_a_pdf(retrofit: Cast) -> None:  # noqa: F811
+def test_the_page_ranks_inside_the_jurisdiction_and_prints_a_pdf(retrofit: Cast) -> None:
     retrofit.claimed()
     ministry = Client()
     ministry.force_login(retrofit.user("ministry"))
@@ -119,7 +105,7 @@ def test_the_page_ranks_inside_the_jurisdiction_and_prints_a_pdf(retrofit: Cast)
 
 
 @pytest.mark.django_db
-def test_the_rankings_export_to_excel_with_the_rows_the_viewer_sees(retrofit: Cast) -> None:  # noqa: F811
+def test_the_rankings_export_to_excel_with_the_rows_the_viewer_sees(retrofit: Cast) -> None:
     from io import BytesIO
 
     from openpyxl import load_workbook

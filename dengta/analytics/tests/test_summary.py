@@ -20,21 +20,7 @@ from dengta.core.models import TallyTopic
 from dengta.programmes.models import Batch, PoolEnterprise
 from dengta.projects.models import Envelope, Funding
 from dengta.projects.services import steps
-from dengta.projects.tests.conftest import (  # noqa: F401  (fixtures)
-    Cast,
-    _default_language,
-    frameworks,
-    make_cast,
-    market,
-    open_batch,
-    pilot,
-    ready,
-    registered,
-    reviewing,
-    sized,
-    sub_industry,
-    world,
-)
+from dengta.projects.tests.conftest import Cast
 from dengta.reference.models import Region
 from dengta.registry.models import Enterprise
 
@@ -49,11 +35,6 @@ FIGURES = (
     "paid_yuan",
 )
 ZERO = Decimal("0.00")
-
-
-@pytest.fixture
-def retrofit(world: Any, market: Any, pilot: Any) -> Cast:  # noqa: F811
-    return make_cast(world, market, pilot)
 
 
 def of(path: str, suffix: str = "") -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
@@ -16,32 +17,18 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from dengta.analytics.models import UpwardReport
-from dengta.analytics.tests.test_summary import retrofit  # noqa: F401  (the fixture)
 from dengta.analytics.upward.export import canonical, report_of
 from dengta.analytics.upward.receive import SCHEMA_FILE, parse, report_receive, schema_problems
 from dengta.analytics.upward.workbook import report_workbook
 from dengta.core.models import Event
-from dengta.projects.tests.conftest import (  # noqa: F401  (fixtures)
-    Cast,
-    _default_language,
-    frameworks,
-    market,
-    open_batch,
-    pilot,
-    ready,
-    registered,
-    reviewing,
-    sized,
-    sub_industry,
-    world,
-)
+from dengta.projects.tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "upward-report.schema.json"
 
 
 @pytest.fixture
-def document(retrofit: Cast) -> dict[str, Any]:  # noqa: F811
+def document(retrofit: Cast) -> dict[str, Any]:
     from dengta.projects.services import steps
 
     project = retrofit.claimed()
@@ -53,7 +40,7 @@ def test_the_schema_in_docs_is_the_one_the_code_checks() -> None:
     assert json.loads(DOCS.read_text(encoding="utf-8")) == json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
-def test_the_export_holds_the_pilot_and_passes_its_schema(retrofit: Cast, document: dict[str, Any]) -> None:  # noqa: F811
+def test_the_export_holds_the_pilot_and_passes_its_schema(retrofit: Cast, document: dict[str, Any]) -> None:
     assert schema_problems(document) == []
     assert document["pilot"]["batch"] == retrofit.pilot.batch.code
     assert [e["uscc"] for e in document["enterprises"]] == [retrofit.enterprise.uscc]
@@ -62,8 +49,8 @@ def test_the_export_holds_the_pilot_and_passes_its_schema(retrofit: Cast, docume
     assert project["acceptance"]["level"] == 2
     kinds = sorted({x["kind"] for x in document["funds"]["entries"]})
     assert kinds == ["allocate", "commit", "pay"]
-    paid = sum(float(e["paid_yuan"]) for e in document["funds"]["envelopes"])
-    assert paid == float(project["subsidy_yuan"])
+    paid = sum(Decimal(e["paid_yuan"]) for e in document["funds"]["envelopes"])
+    assert paid == Decimal(project["subsidy_yuan"])
 
 
 def test_the_round_trip_gives_back_the_same_document(document: dict[str, Any], tmp_path: Path) -> None:
@@ -83,7 +70,7 @@ def test_the_round_trip_gives_back_the_same_document(document: dict[str, Any], t
 
 
 def test_the_export_command_writes_json_and_excel(
-    retrofit: Cast,  # noqa: F811
+    retrofit: Cast,
     document: dict[str, Any],
     tmp_path: Path,
 ) -> None:

@@ -61,7 +61,11 @@
       grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 16, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 8 ? 45 : 0 } },
       yAxis: { type: "value", name: unit },
-      series: series.map(function (s) { return { name: s.name, type: "bar", data: s.values, barMaxWidth: 48 }; })
+      // Amounts and shares come as decimal strings (money is never a float on the server): read for drawing.
+      series: series.map(function (s) {
+        return { name: s.name, type: "bar", barMaxWidth: 48,
+                 data: s.values.map(function (v) { return v === null ? null : Number(v); }) };
+      })
     };
     if (extra) { extra(option); }
     return option;
@@ -71,11 +75,14 @@
     return bars(share.categories, [{ name: "%", values: share.values }], "%", function (option) {
       option.yAxis.max = 100;
       option.series[0].markLine = { symbol: "none", lineStyle: { color: "#c0262d", type: "dashed" },
-        label: { formatter: share.target_label, position: "insideEndTop" }, data: [{ yAxis: share.target }] };
+        label: { formatter: share.target_label, position: "insideEndTop" }, data: [{ yAxis: Number(share.target) }] };
     });
   };
   renderers.levelBars = function (data) {
-    return bars(data.levels.categories, data.levels.series, data.levels.unit);
+    // Enterprises are counted whole: no 0.2 ticks on the axis.
+    return bars(data.levels.categories, data.levels.series, data.levels.unit, function (option) {
+      option.yAxis.minInterval = 1;
+    });
   };
   renderers.moneyBars = function (data) {
     return bars(data.money.categories, data.money.series, data.money.unit);
